@@ -1,0 +1,94 @@
+/* Configuration: defaults, then the libconfig file, then -o options.
+ *
+ * Every key of the file has a flat name for -o (see fim_config_keys()):
+ * `cache.path` is `cache=PATH`, `hashing.threads` is `threads=N`, lists are
+ * colon-separated (`digests=sha256:sha512`), and `rule=GLOB=RULE` appends a
+ * policy rule. Errors name the place: "FILE:LINE: message" for the file,
+ * "-o KEY: message" for an option.
+ */
+#ifndef FIM_CONFIG_H
+#define FIM_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "verdict.h"
+
+#define FIM_DEFAULT_CONFIG "/etc/fimfs/fimfs.conf"
+#define FIM_DEFAULT_CACHE "/var/lib/fimfs/cache.db"
+#define FIM_DEFAULT_AUDIT_LOG "/var/log/fimfs/audit.log"
+
+enum fim_layout { FIM_LAYOUT_AUTO, FIM_LAYOUT_SNAPSHOTS, FIM_LAYOUT_TREE };
+
+enum fim_audit_level { FIM_AUDIT_ALL, FIM_AUDIT_REFUSALS, FIM_AUDIT_OFF };
+
+enum fim_audit_failure { FIM_AUDIT_CONTINUE, FIM_AUDIT_DENY };
+
+struct fim_rule_conf {
+	char *match;        /* fnmatch pattern on the baseline path */
+	enum fim_rule rule;
+};
+
+struct fim_config {
+	enum fim_layout layout;
+	uint32_t digests;       /* FIM_* algorithm bits, never 0 */
+	enum fim_alg primary;   /* first listed: shown in .verified */
+	bool reuse_across_snapshots;
+	char *run_as;           /* user to switch to after mounting, or NULL */
+
+	/* kernel caching */
+	double entry_timeout;   /* seconds */
+	double attr_timeout;
+	bool keep_cache;
+
+	/* hashing */
+	uint64_t threads;       /* 0 = number of online CPUs */
+
+	/* cache */
+	char *cache_path;       /* "" or "none" = memory only */
+	uint64_t cache_memory_entries;
+
+	/* baseline */
+	char **manifests;       /* NULL-terminated */
+	size_t n_manifests;
+	char *public_key;
+	bool new_files_ok;
+
+	/* policy, first match wins; default rule exact */
+	struct fim_rule_conf *rules;
+	size_t n_rules;
+
+	/* audit */
+	char *audit_path;       /* "" = no audit log */
+	enum fim_audit_level audit_level;
+	char *audit_seal_key;
+	uint64_t audit_epoch_seconds;
+	uint64_t audit_epoch_records;
+	bool audit_syslog;
+	enum fim_audit_failure audit_on_failure;
+};
+
+/* Fill cfg with the defaults. */
+void fim_config_init(struct fim_config *cfg);
+void fim_config_free(struct fim_config *cfg);
+
+/* Read a libconfig file over cfg. Returns 0, -ENOENT when the file does not
+ * exist (err says so), or -EINVAL with "FILE:LINE: message" in err. */
+int fim_config_load_file(struct fim_config *cfg, const char *path, char *err,
+			 size_t errsz);
+
+/* Apply one flat option "key=value" (or a bare boolean key). Returns 0,
+ * -ENOENT when key is not a configuration key (so the caller can pass it on,
+ * e.g. to FUSE), or -EINVAL with "-o KEY: message" in err. */
+int fim_config_set_option(struct fim_config *cfg, const char *opt, char *err,
+			  size_t errsz);
+
+/* The layout to use for a given source root (resolves FIM_LAYOUT_AUTO). */
+enum fim_layout fim_config_layout_for(const struct fim_config *cfg,
+				      const char *source);
+
+/* The number of hashing threads to run (resolves 0). */
+unsigned fim_config_threads(const struct fim_config *cfg);
+
+#endif

@@ -1,0 +1,166 @@
+/* The source backend: the only way the core reads SOURCE.
+ *
+ * Paths are relative to the source root, without a leading '/', "" for the
+ * root itself. Resolution never follows a symbolic link and never leaves the
+ * root: a symlink in any component other than the last fails with -ELOOP, and
+ * the last component is never followed (lstat semantics). Nothing here ever
+ * modifies the source. Every function returns 0 (or a count) or a negative
+ * errno; -ENOENT, -EACCES, -EIO, -ESTALE, -ENOMEM stay distinct.
+ *
+ * A fim_source is shared by all threads; each fim_src_file and fim_src_dir is
+ * used by one thread at a time.
+ */
+#ifndef FIM_SOURCE_H
+#define FIM_SOURCE_H
+
+#include <dirent.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+struct fim_source;
+struct fim_src_file;
+struct fim_src_dir;
+
+/* Attributes as the core needs them (a subset of struct stat that both the
+ * local and the NFS backend can fill, times in nanoseconds). */
+struct fim_stat {
+	uint64_t ino;
+	uint64_t dev;
+	mode_t mode;
+	uint32_t nlink;
+	uid_t uid;
+	gid_t gid;
+	uint64_t size;
+	uint64_t blocks; /* 512-byte units */
+	uint64_t rdev;
+	int64_t atime_ns, mtime_ns, ctime_ns;
+};
+
+struct fim_source_ops {
+	int (*lstat)(struct fim_source *src, const char *path,
+		     struct fim_stat *st);
+	/* Open a regular file for reading. Fails with -EINVAL (never blocks)
+	 * when path is not a regular file, e.g. a FIFO or a device. */
+	int (*open)(struct fim_source *src, const char *path,
+		    struct fim_src_file **out);
+	int (*fstat)(struct fim_src_file *f, struct fim_stat *st);
+	long (*pread)(struct fim_src_file *f, void *buf, size_t len,
+		      uint64_t off);
+	/* A kernel fd for splice and read-ahead hints, or -1. */
+	int (*fd)(struct fim_src_file *f);
+	void (*close)(struct fim_src_file *f);
+	int (*opendir)(struct fim_source *src, const char *path,
+		       struct fim_src_dir **out);
+	/* Next entry without "." and ".."; 0 with *name NULL at the end.
+	 * *type is a DT_* value, never DT_UNKNOWN. The name stays valid until
+	 * the next call. */
+	int (*readdir)(struct fim_src_dir *d, const char **name,
+		       unsigned char *type, uint64_t *ino);
+	void (*closedir)(struct fim_src_dir *d);
+	/* Returns the length; the target is NUL-terminated when it fits. */
+	long (*readlink)(struct fim_source *src, const char *path, char *buf,
+			 size_t size);
+	/* Extended attributes of the entry itself (never of a link target);
+	 * same conventions as lgetxattr(2)/llistxattr(2) but negative errno. */
+	long (*getxattr)(struct fim_source *src, const char *path,
+			 const char *name, void *buf, size_t size);
+	long (*listxattr)(struct fim_source *src, const char *path, char *buf,
+			  size_t size);
+	void (*destroy)(struct fim_source *src);
+};
+
+struct fim_source {
+	const struct fim_source_ops *ops;
+	char *root; /* as given by the user, for messages and cache keys */
+};
+
+/* Open a local directory as a source. Returns 0, or a negative errno with a
+ * message in err. */
+int fim_source_open_local(const char *root, struct fim_source **out,
+			  char *err, size_t errsz);
+
+/* Open SOURCE as given on the command line (a directory; later also an
+ * nfs:// URL). */
+int fim_source_open(const char *spec, struct fim_source **out, char *err,
+		    size_t errsz);
+
+static inline void fim_source_close(struct fim_source *src)
+{
+	if (src)
+		src->ops->destroy(src);
+}
+
+/* Convenience wrappers. */
+static inline int fim_src_lstat(struct fim_source *s, const char *p,
+				struct fim_stat *st)
+{
+	return s->ops->lstat(s, p, st);
+}
+
+static inline int fim_src_open(struct fim_source *s, const char *p,
+			       struct fim_src_file **f)
+{
+	return s->ops->open(s, p, f);
+}
+
+/* The source a file was opened from (every fim_src_file begins with it). */
+struct fim_src_file {
+	struct fim_source *src;
+};
+
+struct fim_src_dir {
+	struct fim_source *src;
+};
+
+static inline long fim_src_pread(struct fim_src_file *f, void *b, size_t n,
+				 uint64_t off)
+{
+	return f->src->ops->pread(f, b, n, off);
+}
+
+static inline int fim_src_fstat(struct fim_src_file *f, struct fim_stat *st)
+{
+	return f->src->ops->fstat(f, st);
+}
+
+static inline int fim_src_fd(struct fim_src_file *f)
+{
+	return f->src->ops->fd(f);
+}
+
+static inline void fim_src_close(struct fim_src_file *f)
+{
+	if (f)
+		f->src->ops->close(f);
+}
+
+static inline int fim_src_opendir(struct fim_source *s, const char *p,
+				  struct fim_src_dir **d)
+{
+	return s->ops->opendir(s, p, d);
+}
+
+static inline int fim_src_readdir(struct fim_src_dir *d, const char **name,
+				  unsigned char *type, uint64_t *ino)
+{
+	return d->src->ops->readdir(d, name, type, ino);
+}
+
+static inline void fim_src_closedir(struct fim_src_dir *d)
+{
+	if (d)
+		d->src->ops->closedir(d);
+}
+
+/* Whether two stats describe the same unchanged content (inode, size, mtime,
+ * ctime): the test for "changed while hashed" and the cache key. */
+static inline int fim_stat_same(const struct fim_stat *a,
+				const struct fim_stat *b)
+{
+	return a->ino == b->ino && a->size == b->size &&
+	       a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns;
+}
+
+#endif

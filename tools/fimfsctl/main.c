@@ -1,0 +1,44 @@
+/* fimfsctl: baselines, reports and audit-log checks on the fimfs core. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static const struct fimfsctl_cmd commands[] = {
+	/* baselines: keygen, sign, verify, baseline, report */
+	/* audit: audit-keygen, audit-verify */
+	{ NULL, NULL, NULL, NULL },
+};
+
+int cmd_usage(const struct fimfsctl_cmd *cmd)
+{
+	fprintf(stderr, "usage: fimfsctl %s %s\n", cmd->name, cmd->usage);
+	return EXIT_USAGE;
+}
+
+static int usage(FILE *f)
+{
+	const struct fimfsctl_cmd *c;
+
+	fprintf(f, "usage: fimfsctl SUBCOMMAND [ARGS...]\n\nSubcommands:\n");
+	for (c = commands; c->name; c++)
+		fprintf(f, "  %-13s %s\n", c->name, c->short_desc);
+	fprintf(f, "\nSee fimfsctl(8).\n");
+	return f == stdout ? EXIT_OK : EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	const struct fimfsctl_cmd *c;
+
+	if (argc < 2)
+		return usage(stderr);
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "help"))
+		return usage(stdout);
+	for (c = commands; c->name; c++)
+		if (!strcmp(argv[1], c->name))
+			return c->func(c, argc - 1, argv + 1);
+	fprintf(stderr, "fimfsctl: unknown subcommand '%s'\n", argv[1]);
+	return usage(stderr);
+}
