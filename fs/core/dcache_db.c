@@ -1,0 +1,312 @@
+/* The persistent part of the digest cache: lookups on pooled connections.
+ *
+ * Connections: SQLite wants one connection per thread. Instead of
+ * thread-local storage (which leaks or races when a thread exits before or
+ * while the cache is closed), a thread checks a connection out of a pool for
+ * the length of one lookup and returns it. The pool grows to the number of
+ * threads ever inside a lookup at once, each connection keeps its prepared
+ * statements, and fim_dcdb_close closes them all. Nothing is opened before
+ * the first lookup or put, so a process may fork (daemonize) after open.
+ *
+ * A lookup that the file cannot answer also searches the write queue
+ * (dcache_writer.c), so an answer is never lost before it is committed.
+ */
+#include "dcache_int.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+
+#define LOG_EVERY_S 60
+
+void fim_dcdb_log_error(struct fim_dcdb *db, int rc, const char *what,
+		      sqlite3 *conn)
+{
+	long long now = (long long)time(NULL);
+	long long last = atomic_load(&db->last_log);
+
+	if (fim_dcdb_is_damage(rc)) {
+		if (atomic_exchange(&db->damaged, true))
+			return;
+		fim_log(LOG_ERR,
+			"digest cache %s: damaged (%s during %s); using memory only "
+			"until it is reopened, checked and rebuilt", db->path,
+			conn ? sqlite3_errmsg(conn) : sqlite3_errstr(rc), what);
+		/* Make the next open move it aside even if quick_check would
+		 * miss the damage. Best effort: the file may refuse writes. */
+		if (conn) {
+			char sql[64];
+
+			snprintf(sql, sizeof(sql), "PRAGMA user_version=%d",
+				 FIM_DCDB_DAMAGED);
+			/* Not worth holding a reader for long. */
+			sqlite3_busy_timeout(conn, 100);
+			sqlite3_exec(conn, sql, NULL, NULL, NULL);
+			sqlite3_busy_timeout(conn, FIM_DCDB_BUSY_MS);
+		}
+		return;
+	}
+	if (now - last < LOG_EVERY_S ||
+	    !atomic_compare_exchange_strong(&db->last_log, &last, now))
+		return;
+	fim_log(LOG_ERR, "digest cache %s: %s: %s", db->path, what,
+		conn ? sqlite3_errmsg(conn) : sqlite3_errstr(rc));
+}
+
+static void conn_close(struct fim_dcconn *c)
+{
+	sqlite3_finalize(c->by_path);
+	sqlite3_finalize(c->by_bpath);
+	sqlite3_close(c->db);
+	free(c);
+}
+
+static struct fim_dcconn *conn_new(struct fim_dcdb *db)
+{
+	struct fim_dcconn *c = calloc(1, sizeof(*c));
+	int rc;
+
+	if (!c)
+		return NULL;
+	rc = fim_dcdb_connect(db->path, false, &c->db);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v3(c->db, db->sql_path, -1,
+					SQLITE_PREPARE_PERSISTENT, &c->by_path,
+					NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v3(c->db, db->sql_bpath, -1,
+					SQLITE_PREPARE_PERSISTENT,
+					&c->by_bpath, NULL);
+	if (rc != SQLITE_OK) {
+		fim_dcdb_log_error(db, rc, "open", c->db);
+		conn_close(c);
+		return NULL;
+	}
+	return c;
+}
+
+static struct fim_dcconn *conn_get(struct fim_dcdb *db)
+{
+	struct fim_dcconn *c;
+
+	pthread_mutex_lock(&db->pool_lock);
+	c = db->free;
+	if (c)
+		db->free = c->next_free;
+	pthread_mutex_unlock(&db->pool_lock);
+	if (c)
+		return c;
+	c = conn_new(db);
+	if (!c)
+		return NULL;
+	pthread_mutex_lock(&db->pool_lock);
+	c->next = db->all;
+	db->all = c;
+	pthread_mutex_unlock(&db->pool_lock);
+	return c;
+}
+
+static void conn_put(struct fim_dcdb *db, struct fim_dcconn *c)
+{
+	pthread_mutex_lock(&db->pool_lock);
+	c->next_free = db->free;
+	db->free = c;
+	pthread_mutex_unlock(&db->pool_lock);
+}
+
+int fim_dcdb_bind_key(sqlite3_stmt *st, int64_t sid, const char *name,
+		    const struct fim_dkey *key)
+{
+	int rc = sqlite3_bind_int64(st, 1, sid);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 3, (sqlite3_int64)key->ino);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 4, (sqlite3_int64)key->size);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 5, key->mtime_ns);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 6, key->ctime_ns);
+	return rc;
+}
+
+/* Take the row's well-formed digests; true when they cover mask. A digest of
+ * the wrong type or length is damage: it is never returned. */
+static bool take_row(struct fim_dcdb *db, sqlite3_stmt *st, uint32_t mask,
+		     struct fim_digest_set *out)
+{
+	struct fim_digest_set got;
+
+	got.mask = 0;
+	for (int a = 0; a < FIM_ALG_COUNT; a++) {
+		int type = sqlite3_column_type(st, 1 + a);
+		const void *md = sqlite3_column_blob(st, 1 + a);
+		int len = sqlite3_column_bytes(st, 1 + a);
+
+		if (type == SQLITE_NULL)
+			continue;
+		if (type != SQLITE_BLOB || !md ||
+		    (size_t)len != fim_alg_size(a)) {
+			if (!atomic_exchange(&db->bad_row, true))
+				fim_log(LOG_ERR, "digest cache %s: a row holds "
+					"a malformed %s digest; ignored",
+					db->path, fim_alg_name(a));
+			return false;
+		}
+		memcpy(got.md[a], md, (size_t)len);
+		got.mask |= 1u << a;
+	}
+	if ((got.mask & mask) != mask)
+		return false;
+	for (int a = 0; a < FIM_ALG_COUNT; a++)
+		if (got.mask & (1u << a))
+			memcpy(out->md[a], got.md[a], FIM_MD_MAX);
+	out->mask |= got.mask;
+	return true;
+}
+
+static int lookup_sql(struct fim_dcdb *db, const struct fim_dkey *key,
+		      bool by_bpath, uint32_t mask, struct fim_digest_set *out)
+{
+	struct fim_dcconn *c = conn_get(db);
+	sqlite3_stmt *st;
+	int rc, ret = -ENOENT;
+
+	if (!c)
+		return -ENOENT;
+	st = by_bpath ? c->by_bpath : c->by_path;
+	rc = fim_dcdb_bind_key(st, db->sid, by_bpath ? key->bpath : key->path, key);
+	if (rc == SQLITE_OK) {
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			if (take_row(db, st, mask, out)) {
+				ret = 0;
+				rc = SQLITE_DONE;
+				break;
+			}
+		}
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		fim_dcdb_log_error(db, rc, "lookup", c->db);
+	conn_put(db, c);
+	return ret;
+}
+
+static bool pend_match(const struct fim_dcpend *p, const struct fim_dkey *key,
+		       bool by_bpath, uint32_t mask)
+{
+	if (p->key.ino != key->ino || p->key.size != key->size ||
+	    p->key.mtime_ns != key->mtime_ns ||
+	    p->key.ctime_ns != key->ctime_ns || (p->set.mask & mask) != mask)
+		return false;
+	if (by_bpath)
+		return p->key.bpath && !strcmp(p->key.bpath, key->bpath);
+	return !strcmp(p->key.path, key->path);
+}
+
+/* Search what is queued or being written, newest last. */
+static int lookup_queue(struct fim_dcdb *db, const struct fim_dkey *key,
+			bool by_bpath, uint32_t mask,
+			struct fim_digest_set *out)
+{
+	const struct fim_dcpend *found = NULL;
+
+	pthread_mutex_lock(&db->qlock);
+	for (const struct fim_dcpend *p = db->inflight; p; p = p->next)
+		if (pend_match(p, key, by_bpath, mask))
+			found = p;
+	for (const struct fim_dcpend *p = db->qhead; p; p = p->next)
+		if (pend_match(p, key, by_bpath, mask))
+			found = p;
+	if (found) {
+		for (int a = 0; a < FIM_ALG_COUNT; a++)
+			if (found->set.mask & (1u << a))
+				memcpy(out->md[a], found->set.md[a],
+				       FIM_MD_MAX);
+		out->mask |= found->set.mask;
+	}
+	pthread_mutex_unlock(&db->qlock);
+	return found ? 0 : -ENOENT;
+}
+
+int fim_dcdb_get(struct fim_dcdb *db, const struct fim_dkey *key,
+		 bool by_bpath, uint32_t mask, struct fim_digest_set *out)
+{
+	if (!atomic_load(&db->damaged) &&
+	    lookup_sql(db, key, by_bpath, mask, out) == 0)
+		return 0;
+	return lookup_queue(db, key, by_bpath, mask, out);
+}
+
+static void dcdb_free(struct fim_dcdb *db)
+{
+	struct fim_dcconn *c, *next;
+
+	for (c = db->all; c; c = next) {
+		next = c->next;
+		conn_close(c);
+	}
+	fim_dcpend_free(db->qhead);
+	pthread_cond_destroy(&db->qroom);
+	pthread_cond_destroy(&db->qwake);
+	pthread_mutex_destroy(&db->qlock);
+	pthread_mutex_destroy(&db->pool_lock);
+	free(db->sql_upsert);
+	free(db->sql_bpath);
+	free(db->sql_path);
+	free(db->path);
+	free(db);
+}
+
+int fim_dcdb_open(const char *path, const char *source_id,
+		  struct fim_dcdb **out, char *err, size_t errsz)
+{
+	struct fim_dcdb *db = calloc(1, sizeof(*db));
+	pthread_condattr_t ca;
+	int ret;
+
+	*out = NULL;
+	if (!db)
+		return -ENOMEM;
+	pthread_mutex_init(&db->pool_lock, NULL);
+	pthread_mutex_init(&db->qlock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&db->qwake, &ca);
+	pthread_cond_init(&db->qroom, &ca);
+	pthread_condattr_destroy(&ca);
+	db->qtail = &db->qhead;
+	db->path = strdup(path);
+	db->sql_path = fim_dcdb_sql_lookup(false);
+	db->sql_bpath = fim_dcdb_sql_lookup(true);
+	db->sql_upsert = fim_dcdb_sql_upsert();
+	if (!db->path || !db->sql_path || !db->sql_bpath || !db->sql_upsert) {
+		snprintf(err, errsz, "%s: %s", path, strerror(ENOMEM));
+		ret = -ENOMEM;
+		goto fail;
+	}
+	ret = fim_dcdb_init_file(path, source_id, &db->sid, err, errsz);
+	if (ret < 0)
+		goto fail;
+	*out = db;
+	return 0;
+fail:
+	dcdb_free(db);
+	return ret;
+}
+
+void fim_dcdb_close(struct fim_dcdb *db)
+{
+	if (!db)
+		return;
+	fim_dcdb_writer_stop(db);
+	dcdb_free(db);
+}

@@ -1,0 +1,139 @@
+/* Internals of the digest cache, shared by dcache.c (the public API),
+ * dcache_mem.c (the bounded in-memory part), dcache_db.c (SQLite lookups),
+ * dcache_writer.c (the write queue), dcache_sql.c (schema, statements,
+ * settings) and dcache_dbfile.c (creating, checking and recovering the
+ * database file). Not part of the public contract; tests may use it.
+ */
+#ifndef FIM_DCACHE_INT_H
+#define FIM_DCACHE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include <sqlite3.h>
+
+#include "dcache.h"
+
+#define FIM_DCACHE_DEFAULT_ENTRIES 65536
+
+/* --- In-memory part (dcache_mem.c) ---------------------------------------
+ * A CLOCK cache split into shards, each with its own mutex. An entry is named
+ * by (kind, name): the path within SOURCE, or with reuse_across_snapshots
+ * also the baseline path. One entry per name: a put with other metadata
+ * replaces it, a put with the same metadata adds its digests. The total
+ * number of entries never exceeds the bound given at creation. */
+enum fim_dckind { FIM_DCK_PATH, FIM_DCK_BPATH };
+
+struct fim_dcmem;
+
+int fim_dcmem_new(size_t entries, struct fim_dcmem **out);
+void fim_dcmem_free(struct fim_dcmem *m);
+/* 0 and out filled (every digest held, a superset of mask) or -ENOENT. */
+int fim_dcmem_get(struct fim_dcmem *m, enum fim_dckind kind,
+		  const struct fim_dkey *key, uint32_t mask,
+		  struct fim_digest_set *out);
+/* 0 or -ENOMEM (the entry is then left as it was). */
+int fim_dcmem_put(struct fim_dcmem *m, enum fim_dckind kind,
+		  const struct fim_dkey *key, const struct fim_digest_set *set);
+size_t fim_dcmem_count(struct fim_dcmem *m);
+
+/* --- Persistent part (dcache_db.c) ---------------------------------------
+ * Connections come from a pool (each used by one thread at a time, created
+ * on demand, all closed by fim_dcdb_close). Puts go to a bounded queue that a
+ * background thread commits in one transaction every few milliseconds; a get
+ * also consults the queue so that no answer is lost before it is written. */
+struct fim_dcdb;
+
+int fim_dcdb_open(const char *path, const char *source_id,
+		  struct fim_dcdb **out, char *err, size_t errsz);
+/* Writes what is queued, then closes every connection. */
+void fim_dcdb_close(struct fim_dcdb *db);
+/* Lookup by path (by_bpath false) or by baseline path: 0 or -ENOENT. */
+int fim_dcdb_get(struct fim_dcdb *db, const struct fim_dkey *key,
+		 bool by_bpath, uint32_t mask, struct fim_digest_set *out);
+/* Queue a write: 0, -ENOMEM, or -EIO when the store was found damaged. */
+int fim_dcdb_put(struct fim_dcdb *db, const struct fim_dkey *key,
+		 const struct fim_digest_set *set);
+
+/* Shared by dcache_db.c and dcache_writer.c. */
+struct fim_dcconn {
+	struct fim_dcconn *next;      /* all connections */
+	struct fim_dcconn *next_free; /* the pool */
+	sqlite3 *db;
+	sqlite3_stmt *by_path, *by_bpath;
+};
+
+struct fim_dcpend {
+	struct fim_dcpend *next;
+	struct fim_dkey key; /* path and bpath point into names */
+	struct fim_digest_set set;
+	char names[];
+};
+
+struct fim_dcdb {
+	char *path;
+	int64_t sid;
+	char *sql_path, *sql_bpath, *sql_upsert;
+
+	pthread_mutex_t pool_lock; /* guards all, free */
+	struct fim_dcconn *all, *free;
+
+	pthread_mutex_t qlock; /* guards qhead down to writer */
+	pthread_cond_t qwake;  /* writer: work or stop */
+	pthread_cond_t qroom;  /* puts: the queue has room */
+	struct fim_dcpend *qhead, **qtail, *inflight;
+	size_t qlen;
+	bool writer_running, stop;
+	pthread_t writer;
+
+	atomic_bool damaged;      /* stop using the file; logged once */
+	atomic_bool bad_row;      /* a malformed row was logged */
+	atomic_llong last_log;    /* rate limit of other errors */
+};
+
+void fim_dcdb_log_error(struct fim_dcdb *db, int rc, const char *what,
+			sqlite3 *conn);
+int fim_dcdb_bind_key(sqlite3_stmt *st, int64_t sid, const char *name,
+		      const struct fim_dkey *key);
+void fim_dcpend_free(struct fim_dcpend *p);
+void fim_dcdb_writer_stop(struct fim_dcdb *db);
+
+/* --- Database file (dcache_dbfile.c, dcache_sql.c) ------------------------
+ * Schema: application_id FIM_DCDB_APP_ID, user_version FIM_DCDB_VERSION.
+ *   source(sid INTEGER PRIMARY KEY, name TEXT UNIQUE)
+ *   entry(sid, path, ino, size, mtime_ns, ctime_ns, bpath, d_<alg> BLOB...,
+ *         PRIMARY KEY(sid, path)) WITHOUT ROWID
+ *   entry_reuse ON entry(sid, bpath, ino, size, mtime_ns, ctime_ns)
+ *         WHERE bpath IS NOT NULL
+ * A column d_<alg> per algorithm (named after fim_alg_name, '-' -> '_'),
+ * NULL when that digest is not known for the row's file state. */
+#define FIM_DCDB_APP_ID 0x46494d43   /* "FIMC" */
+#define FIM_DCDB_VERSION 1
+/* How long a connection waits for another process's lock. */
+#define FIM_DCDB_BUSY_MS 10000
+#define FIM_DCDB_DAMAGED 0x44414d47  /* "DAMG": user_version of a file found
+					damaged while in use */
+
+/* Create the directory (0700) and file (0600) when missing, check the file,
+ * move a damaged or foreign one aside and create a fresh one, and return the
+ * id of source_id in it. */
+int fim_dcdb_init_file(const char *path, const char *source_id, int64_t *sid,
+		       char *err, size_t errsz);
+/* Open one connection with the per-connection settings (the writer's keeps
+ * more pages). */
+int fim_dcdb_connect(const char *path, bool writer, sqlite3 **out);
+/* The statements' text: callers free() it. NULL on ENOMEM. */
+char *fim_dcdb_sql_lookup(bool by_bpath);
+char *fim_dcdb_sql_upsert(void);
+char *fim_dcdb_sql_schema(void); /* in one transaction */
+/* Map an SQLite result code to a negative errno. */
+int fim_dcdb_errno(int rc);
+bool fim_dcdb_is_damage(int rc);
+
+/* For tests: entries held by the memory part. */
+size_t fim_dcache_mem_count(struct fim_dcache *dc);
+
+#endif
