@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/types.h>
 
 struct fim_source;
@@ -68,6 +69,8 @@ struct fim_source_ops {
 			 const char *name, void *buf, size_t size);
 	long (*listxattr)(struct fim_source *src, const char *path, char *buf,
 			  size_t size);
+	/* Capacity figures for statfs; optional (NULL). */
+	int (*statvfs)(struct fim_source *src, struct statvfs *sv);
 	void (*destroy)(struct fim_source *src);
 };
 

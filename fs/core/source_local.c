@@ -291,6 +291,11 @@ static long local_listxattr(struct fim_source *src, const char *path,
 	return (long)n;
 }
 
+static int local_statvfs(struct fim_source *src, struct statvfs *sv)
+{
+	return fstatvfs(root_fd(src), sv) < 0 ? -errno : 0;
+}
+
 static void local_destroy(struct fim_source *src)
 {
 	close(root_fd(src));
@@ -311,6 +316,7 @@ static const struct fim_source_ops local_ops = {
 	.readlink = local_readlink,
 	.getxattr = local_getxattr,
 	.listxattr = local_listxattr,
+	.statvfs = local_statvfs,
 	.destroy = local_destroy,
 };
 

@@ -6,7 +6,21 @@
 
 static const struct fimfsctl_cmd commands[] = {
 	/* baselines: keygen, sign, verify, baseline, report */
+	{ "keygen", cmd_keygen,
+	  "make an Ed25519 key pair for signing baselines",
+	  "SECRET.pem PUBLIC.pem" },
+	{ "sign", cmd_sign, "sign manifests (writes MANIFEST.sig)",
+	  "-k SECRET.pem MANIFEST..." },
+	{ "verify", cmd_verify,
+	  "check manifests' signatures and syntax as the daemon would",
+	  "-p PUBLIC.pem MANIFEST..." },
 	/* audit: audit-keygen, audit-verify */
+	{ "audit-keygen", cmd_audit_keygen,
+	  "make the audit log's sealing and verification keys",
+	  "SEAL VERIFY" },
+	{ "audit-verify", cmd_audit_verify,
+	  "check an audit log's chain, sequence and MACs",
+	  "[-k VERIFY] LOG..." },
 	{ NULL, NULL, NULL, NULL },
 };
 

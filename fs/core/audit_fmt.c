@@ -1,0 +1,247 @@
+/* Audit records: JSON escaping, the record text, the process name. */
+#include "audit_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "digest.h"
+#include "log.h"
+
+int audit_buf_reserve(struct audit_buf *b, size_t more)
+{
+	size_t cap;
+	char *p;
+
+	if (more <= b->cap - b->len)
+		return 0;
+	if (more > SIZE_MAX / 2 - b->len)
+		return -ENOMEM;
+	cap = b->cap ? b->cap : 512;
+	while (cap - b->len < more)
+		cap *= 2;
+	p = realloc(b->p, cap);
+	if (!p)
+		return -ENOMEM;
+	b->p = p;
+	b->cap = cap;
+	return 0;
+}
+
+int audit_buf_add(struct audit_buf *b, const void *s, size_t n)
+{
+	int ret = audit_buf_reserve(b, n);
+
+	if (ret)
+		return ret;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	return 0;
+}
+
+void audit_buf_free(struct audit_buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid.
+ * Rejects overlong forms, surrogates and code points above U+10FFFF. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len, i;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+/* The escape of one byte that cannot go out raw, into e (7 bytes). */
+static size_t escape_byte(unsigned char c, char *e)
+{
+	switch (c) {
+	case '"': return (size_t)snprintf(e, 7, "\\\"");
+	case '\\': return (size_t)snprintf(e, 7, "\\\\");
+	case '\b': return (size_t)snprintf(e, 7, "\\b");
+	case '\f': return (size_t)snprintf(e, 7, "\\f");
+	case '\n': return (size_t)snprintf(e, 7, "\\n");
+	case '\r': return (size_t)snprintf(e, 7, "\\r");
+	case '\t': return (size_t)snprintf(e, 7, "\\t");
+	}
+	return (size_t)snprintf(e, 7, "\\u%04x", c);
+}
+
+size_t fim_audit_escape(const char *s, size_t len, char *out, size_t size)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, o = 0, n, k;
+	char e[8];
+	const char *src;
+
+	while (i < len) {
+		n = u[i] >= 0x80 ? utf8_len(u + i, len - i) : 0;
+		if (n) {
+			src = s + i;
+		} else if (u[i] < 0x20 || u[i] == '"' || u[i] == '\\' ||
+			   u[i] >= 0x7f) {
+			n = 1;
+			src = e;
+			k = escape_byte(u[i], e);
+			for (size_t j = 0; j < k; j++, o++)
+				if (o + 1 < size)
+					out[o] = e[j];
+			i++;
+			continue;
+		} else {
+			n = 1;
+			src = s + i;
+		}
+		for (k = 0; k < n; k++, o++)
+			if (o + 1 < size)
+				out[o] = src[k];
+		i += n;
+	}
+	if (size)
+		out[o < size ? o : size - 1] = '\0';
+	return o;
+}
+
+static int add_str(struct audit_buf *b, const char *key, const char *s)
+{
+	size_t len = strlen(s), klen = strlen(key), n;
+	int ret;
+
+	/* ,"key":"<escaped>" */
+	ret = audit_buf_reserve(b, klen + 6 + 6 * len + 1);
+	if (ret)
+		return ret;
+	n = (size_t)sprintf(b->p + b->len, ",\"%s\":\"", key);
+	b->len += n;
+	b->len += fim_audit_escape(s, len, b->p + b->len, 6 * len + 1);
+	b->p[b->len++] = '"';
+	return 0;
+}
+
+static int add_num(struct audit_buf *b, const char *key, uint64_t v)
+{
+	char tmp[64];
+	int n = snprintf(tmp, sizeof(tmp), ",\"%s\":%" PRIu64, key, v);
+
+	return audit_buf_add(b, tmp, (size_t)n);
+}
+
+int audit_fmt_body(struct audit_buf *b, const struct timespec *ts,
+		   uint64_t seq, uint64_t epoch,
+		   const struct fim_audit_event *ev, const char *comm)
+{
+	char tmp[96];
+	struct tm tm;
+	int ret, n;
+
+	if (!gmtime_r(&ts->tv_sec, &tm))
+		return -EOVERFLOW;
+	n = snprintf(tmp, sizeof(tmp),
+		     "{\"time\":\"%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ\"",
+		     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		     tm.tm_min, tm.tm_sec, (long)ts->tv_nsec);
+	ret = audit_buf_add(b, tmp, (size_t)n);
+	ret = ret ? ret : add_num(b, "seq", seq);
+	ret = ret ? ret : add_num(b, "epoch", epoch);
+	ret = ret ? ret : add_num(b, "uid", ev->uid);
+	ret = ret ? ret : add_num(b, "gid", ev->gid);
+	ret = ret ? ret : add_num(b, "pid", (uint64_t)(ev->pid > 0 ? ev->pid : 0));
+	ret = ret ? ret : add_str(b, "comm", comm);
+	ret = ret ? ret : add_str(b, "op", ev->op ? ev->op : "?");
+	if (!ret && ev->path)
+		ret = add_str(b, "path", ev->path);
+	ret = ret ? ret : add_str(b, "result", fim_errname(ev->err));
+	if (!ret && ev->has_bytes)
+		ret = add_num(b, "bytes", ev->bytes);
+	if (!ret && ev->status)
+		ret = add_str(b, "status", ev->status);
+	if (!ret && ev->detail)
+		ret = add_str(b, "detail", ev->detail);
+	return ret;
+}
+
+int audit_fmt_seal(struct audit_crypto *c, struct audit_buf *b, size_t start,
+		   const unsigned char *prev, const unsigned char *key,
+		   unsigned char *chain_out)
+{
+	unsigned char mac[AUDIT_HASH_LEN];
+	char hex[2 * AUDIT_HASH_LEN + 1];
+	int ret;
+
+	ret = audit_chain(c, prev, b->p + start, b->len - start, chain_out);
+	if (ret)
+		return ret;
+	fim_hex(chain_out, AUDIT_HASH_LEN, hex);
+	ret = audit_buf_reserve(b, 2 * (2 * AUDIT_HASH_LEN + 12) + 2);
+	if (ret)
+		return ret;
+	b->len += (size_t)sprintf(b->p + b->len, ",\"chain\":\"%s\"", hex);
+	if (key) {
+		ret = audit_hmac(c, key, b->p + start, b->len - start, mac);
+		if (ret)
+			return ret;
+		fim_hex(mac, AUDIT_HASH_LEN, hex);
+		b->len += (size_t)sprintf(b->p + b->len, ",\"mac\":\"%s\"", hex);
+	}
+	b->p[b->len++] = '}';
+	b->p[b->len++] = '\n';
+	return 0;
+}
+
+int fim_audit_comm(pid_t pid, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t n;
+	int fd, ret = 0;
+
+	if (!size)
+		return -EINVAL;
+	snprintf(buf, size, "?");
+	if (pid <= 0)
+		return -ESRCH;
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	if (n <= 0) {
+		ret = n < 0 ? -errno : -ENODATA;
+		snprintf(buf, size, "?");
+		goto out;
+	}
+	buf[n] = '\0';
+	if (buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+out:
+	close(fd);
+	return ret;
+}

@@ -1,0 +1,123 @@
+/* Baselines: the signed manifests in force, and verdicts against them.
+ *
+ * A baseline is all-or-nothing: every configured manifest must be readable,
+ * carry a valid MANIFEST.sig from the configured public key and parse;
+ * otherwise fim_baseline_load fails with a message and there is no baseline
+ * (callers turn that into NOBASELINE verdicts and an alert). Each manifest
+ * is read once into memory, and the signature is checked over exactly the
+ * bytes that are then parsed.
+ *
+ * Lifetime and reload. A loaded baseline is immutable and reference
+ * counted: fim_baseline_load returns one reference; fim_baseline_ref adds
+ * one; fim_baseline_unref drops one and frees on the last. Lookups and
+ * iteration need no lock while the caller holds a reference. A reload
+ * (SIGHUP) loads a new baseline and publishes it with
+ * fim_baseline_slot_set; a reader takes a reference with
+ * fim_baseline_slot_get, uses it for a whole verdict (need + eval) and drops
+ * it. A reader therefore sees the old or the new baseline, never a mix, and
+ * the old one is freed when its last reader drops it.
+ */
+#ifndef FIM_BASELINE_H
+#define FIM_BASELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "digest.h"
+#include "manifest.h"
+#include "source.h"
+#include "verdict.h"
+
+struct fim_baseline;
+
+/* Load manifests[0..n-1] (n >= 1), each with PATH.sig, against the PEM
+ * public key. Returns 0, or a negative errno with one line in err:
+ * -EBADMSG for a missing-length or bad signature, -ENOENT for a missing
+ * file or signature, -EINVAL for a malformed manifest ("FILE:LINE: ...") or
+ * key, another errno for I/O. */
+int fim_baseline_load(char *const *manifests, size_t n, const char *pubkey,
+		      struct fim_baseline **out, char *err, size_t errsz);
+
+struct fim_baseline *fim_baseline_ref(struct fim_baseline *bl);
+void fim_baseline_unref(struct fim_baseline *bl); /* NULL is a no-op */
+
+/* The entry of a baseline path (leading "./" ignored), or NULL. When
+ * several manifests list a path, the first manifest in configuration order
+ * wins. */
+const struct fim_mentry *fim_baseline_lookup(const struct fim_baseline *bl,
+					     const char *bpath);
+
+/* Call fn for every entry (a path shadowed by an earlier manifest is
+ * skipped), in manifest order. Stops and returns fn's value when it is not
+ * 0; returns 0 otherwise. */
+int fim_baseline_foreach(const struct fim_baseline *bl,
+			 int (*fn)(const struct fim_mentry *e, void *arg),
+			 void *arg);
+
+/* For status output. */
+size_t fim_baseline_entry_count(const struct fim_baseline *bl);
+size_t fim_baseline_manifest_count(const struct fim_baseline *bl);
+const char *fim_baseline_manifest_path(const struct fim_baseline *bl,
+				       size_t i);
+const char *fim_baseline_key_fingerprint(const struct fim_baseline *bl);
+int64_t fim_baseline_load_time_ns(const struct fim_baseline *bl); /* UTC */
+
+/* A published baseline, swapped atomically on reload. Thread-safe. */
+struct fim_baseline_slot;
+int fim_baseline_slot_new(struct fim_baseline_slot **out);
+/* Drops the slot's reference. */
+void fim_baseline_slot_free(struct fim_baseline_slot *s);
+/* A new reference to the current baseline, or NULL when there is none. */
+struct fim_baseline *fim_baseline_slot_get(struct fim_baseline_slot *s);
+/* Publish bl (may be NULL: no baseline, e.g. after a rejected reload),
+ * taking over the caller's reference; the previous one is dropped. */
+void fim_baseline_slot_set(struct fim_baseline_slot *s,
+			   struct fim_baseline *bl);
+
+/* --- Verdicts ------------------------------------------------------------
+ *
+ * Order of decisions: no baseline -> NOBASELINE (rule none); rule ignore
+ * -> IGNORED; a read or hash error -> ERROR; path not in the baseline ->
+ * UNLISTED (OK when new_files_ok); otherwise the comparison:
+ *  - type (when the manifest lists it), under every rule: a file that was a
+ *    symlink is never "the same content";
+ *  - exact and content: size and every digest both sides have;
+ *  - append-only: a file shorter than the listed size is MISMATCH (size); a
+ *    longer one must have its first `size` bytes hash to the listed digest
+ *    (content); an equal one is compared whole. Without a listed size it is
+ *    compared like content;
+ *  - exact and append-only also: mode, uid, gid, link target, when listed.
+ * A listing with digests none of which was computed is ERROR (ENOTSUP).
+ * The verdict shows alg: actual = the whole file's digest (as NAME.sha256
+ * shows it), expected = the listed one.
+ */
+enum {
+	FIM_NEED_DIGEST = 1 << 0, /* whole-file digests */
+	FIM_NEED_PREFIX = 1 << 1, /* digests of the first *prefix_len bytes */
+};
+
+/* What the hashing layer must compute so that fim_verdict_eval can decide,
+ * in one pass (see fim_digest_opts.prefix). st is the file's current
+ * attributes. Returns FIM_NEED_* bits; *prefix_len is set with
+ * FIM_NEED_PREFIX. */
+unsigned fim_verdict_need(const struct fim_baseline *bl, const char *bpath,
+			  enum fim_rule rule, const struct fim_stat *st,
+			  uint64_t *prefix_len);
+
+struct fim_eval_in {
+	const struct fim_baseline *bl;        /* NULL: no usable baseline */
+	const char *bpath;                    /* baseline path */
+	enum fim_rule rule;                   /* from fim_policy_match */
+	bool new_files_ok;
+	enum fim_alg alg;                     /* shown (config primary) */
+	const struct fim_stat *st;            /* NULL only with err */
+	const char *link;                     /* target when st is a symlink */
+	const struct fim_digest_set *digests; /* whole file, or NULL */
+	const struct fim_digest_set *prefix;  /* FIM_NEED_PREFIX, or NULL */
+	int err;                              /* positive errno, or 0 */
+};
+
+void fim_verdict_eval(const struct fim_eval_in *in, struct fim_verdict *out);
+
+#endif

@@ -1,0 +1,150 @@
+/* Verdicts: one file's attributes and digests against its baseline entry.
+ * The rules are documented in baseline.h; this file is the only place that
+ * decides OK versus MISMATCH. */
+#include "baseline.h"
+
+#include <errno.h>
+#include <string.h>
+
+unsigned fim_verdict_need(const struct fim_baseline *bl, const char *bpath,
+			  enum fim_rule rule, const struct fim_stat *st,
+			  uint64_t *prefix_len)
+{
+	const struct fim_mentry *e;
+
+	if (!bl || rule == FIM_RULE_IGNORE)
+		return 0;
+	if (rule != FIM_RULE_APPEND_ONLY || !st)
+		return FIM_NEED_DIGEST;
+	e = fim_baseline_lookup(bl, bpath);
+	if (e && (e->keys & FIM_MK_SIZE) && e->dmask && st->size > e->size) {
+		*prefix_len = e->size;
+		return FIM_NEED_DIGEST | FIM_NEED_PREFIX;
+	}
+	return FIM_NEED_DIGEST;
+}
+
+/* Compare every algorithm both sides have: 1 equal, 0 different, -ENOTSUP
+ * when they share none. */
+static int digests_equal(const struct fim_mentry *e,
+			 const struct fim_digest_set *ds)
+{
+	int any = 0;
+
+	for (int a = 0; a < FIM_ALG_COUNT; a++) {
+		if (!(ds->mask & e->dmask & (1u << a)))
+			continue;
+		if (memcmp(ds->md[a], fim_mentry_digest(e, a), fim_alg_size(a)))
+			return 0;
+		any = 1;
+	}
+	return any ? 1 : -ENOTSUP;
+}
+
+/* Content and size; returns 0 or a positive errno that makes an ERROR. */
+static int compare_content(const struct fim_eval_in *in,
+			   const struct fim_mentry *e, unsigned *differs)
+{
+	const struct fim_digest_set *ds = in->digests;
+	bool sized = e->keys & FIM_MK_SIZE;
+	int eq;
+
+	if (in->rule == FIM_RULE_APPEND_ONLY && sized) {
+		if (in->st->size < e->size) {
+			*differs |= FIM_DIFF_SIZE; /* shrunk */
+			return 0;
+		}
+		if (in->st->size > e->size && e->dmask) {
+			/* An empty prefix set: the stream was shorter than
+			 * stat said, i.e. the file changed while read. */
+			if (!in->prefix || !in->prefix->mask)
+				return in->prefix ? ESTALE : EINVAL;
+			ds = in->prefix;
+		}
+	} else if (sized && in->st->size != e->size) {
+		*differs |= FIM_DIFF_SIZE;
+	}
+	if (!e->dmask)
+		return 0; /* no digest listed: size and attributes only */
+	if (!ds)
+		return EINVAL;
+	eq = digests_equal(e, ds);
+	if (eq < 0)
+		return -eq;
+	if (!eq)
+		*differs |= FIM_DIFF_CONTENT;
+	return 0;
+}
+
+static unsigned compare_attrs(const struct fim_eval_in *in,
+			      const struct fim_mentry *e)
+{
+	unsigned d = 0;
+
+	if ((e->keys & FIM_MK_MODE) && (in->st->mode & 07777) != e->mode)
+		d |= FIM_DIFF_MODE;
+	if ((e->keys & FIM_MK_UID) && in->st->uid != e->uid)
+		d |= FIM_DIFF_UID;
+	if ((e->keys & FIM_MK_GID) && in->st->gid != e->gid)
+		d |= FIM_DIFF_GID;
+	if ((e->keys & FIM_MK_LINK) && e->link && in->link &&
+	    strcmp(in->link, e->link) != 0)
+		d |= FIM_DIFF_LINK;
+	return d;
+}
+
+void fim_verdict_eval(const struct fim_eval_in *in, struct fim_verdict *v)
+{
+	const struct fim_mentry *e;
+	const unsigned char *md;
+	unsigned differs = 0;
+	int err = 0;
+
+	memset(v, 0, sizeof(*v));
+	v->alg = in->alg;
+	v->rule = in->rule;
+	if (in->digests && (in->digests->mask & (1u << in->alg))) {
+		v->have_actual = 1;
+		memcpy(v->actual, in->digests->md[in->alg], fim_alg_size(in->alg));
+	}
+	if (!in->bl) {
+		v->status = FIM_NOBASELINE;
+		v->rule = FIM_RULE_NONE;
+		return;
+	}
+	if (in->rule == FIM_RULE_IGNORE) {
+		v->status = FIM_IGNORED;
+		return;
+	}
+	if (in->err || !in->st) {
+		v->status = FIM_ERROR;
+		v->err = in->err ? in->err : EINVAL;
+		return;
+	}
+	e = fim_baseline_lookup(in->bl, in->bpath);
+	if (!e) {
+		v->status = in->new_files_ok ? FIM_OK : FIM_UNLISTED;
+		return;
+	}
+	md = fim_mentry_digest(e, in->alg);
+	if (md) {
+		v->have_expected = 1;
+		memcpy(v->expected, md, fim_alg_size(in->alg));
+	}
+	if ((e->keys & FIM_MK_TYPE) &&
+	    e->type != fim_ftype_from_mode(in->st->mode))
+		differs |= FIM_DIFF_TYPE; /* nothing else is comparable */
+	else
+		err = compare_content(in, e, &differs);
+	if (in->rule != FIM_RULE_CONTENT)
+		differs |= compare_attrs(in, e);
+	if (differs) {
+		v->status = FIM_MISMATCH;
+		v->differs = differs;
+	} else if (err) {
+		v->status = FIM_ERROR;
+		v->err = err;
+	} else {
+		v->status = FIM_OK;
+	}
+}

@@ -1,0 +1,392 @@
+/* Baselines and verdicts: loading signed manifests (and refusing unsigned,
+ * forged or malformed ones), lookup across manifests, and every verdict
+ * outcome including append-only growth, shrinking and edits. */
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "baseline.h"
+#include "sign.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/fim-test-verdict-XXXXXX";
+static char err[512];
+static struct fim_digest_engine *eng;
+static struct fim_seckey *sk;
+
+static const char *p(const char *name)
+{
+	static char buf[4][256];
+	static int i;
+
+	i = (i + 1) % 4;
+	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
+	return buf[i];
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+static void hash(const char *s, struct fim_digest_set *ds)
+{
+	fim_digest_buf(eng, s, strlen(s), ds);
+}
+
+static char *hex_of(const char *s, enum fim_alg a)
+{
+	static char out[4][2 * FIM_MD_MAX + 1];
+	static int i;
+	struct fim_digest_set ds;
+
+	i = (i + 1) % 4;
+	hash(s, &ds);
+	fim_hex(ds.md[a], fim_alg_size(a), out[i]);
+	return out[i];
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag,
+		  struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	return remove(path);
+}
+
+/* Manifest 1 (mtree) and 2 (checksum list, "f" shadowed by manifest 1). */
+static void make_manifests(void)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text),
+		 "#mtree\n. type=dir mode=0755\n"
+		 "./f type=file mode=0644 uid=1000 gid=100 size=5 "
+		 "sha256digest=%s\n"
+		 "./log type=file mode=0640 uid=0 gid=4 size=5 sha256digest=%s\n"
+		 "./nodigest type=file size=3\n"
+		 "./only512 type=file size=5 sha512digest=%s\n"
+		 "./link type=link link=target\n",
+		 hex_of("hello", FIM_SHA256), hex_of("hello", FIM_SHA256),
+		 hex_of("hello", FIM_SHA512));
+	write_file(p("m1"), text);
+	snprintf(text, sizeof(text), "%s  f\n%s  other\n",
+		 hex_of("world", FIM_SHA256), hex_of("x", FIM_SHA256));
+	write_file(p("m2"), text);
+	fim_sign_file(sk, p("m1"), err, sizeof(err));
+	fim_sign_file(sk, p("m2"), err, sizeof(err));
+}
+
+static struct fim_baseline *load2(void)
+{
+	char *m[] = { (char *)p("m1"), (char *)p("m2") };
+	struct fim_baseline *bl = NULL;
+
+	if (fim_baseline_load(m, 2, p("p.pem"), &bl, err, sizeof(err)))
+		printf("# load: %s\n", err);
+	return bl;
+}
+
+static int load_err(const char *manifest)
+{
+	char *m[] = { (char *)p("m1"), (char *)manifest };
+	struct fim_baseline *bl = NULL;
+	int ret = fim_baseline_load(m, 2, p("p.pem"), &bl, err, sizeof(err));
+
+	fim_baseline_unref(bl);
+	return ret;
+}
+
+static int count_cb(const struct fim_mentry *e, void *arg)
+{
+	(void)e;
+	++*(int *)arg;
+	return 0;
+}
+
+static void test_load(void)
+{
+	struct fim_baseline *bl = load2();
+	const struct fim_mentry *e;
+	struct fim_pubkey *pk = NULL;
+	int n = 0;
+
+	ok(bl, "two signed manifests load");
+	if (!bl)
+		return;
+	e = fim_baseline_lookup(bl, "f");
+	ok(e && e->size == 5, "first manifest wins for a path in both");
+	ok(fim_baseline_lookup(bl, "./other"), "second manifest's own entry");
+	fim_baseline_foreach(bl, count_cb, &n);
+	is_int(n, 7, "foreach skips the shadowed entry");
+	is_int(fim_baseline_entry_count(bl), 7, "entry count");
+	is_int(fim_baseline_manifest_count(bl), 2, "manifest count");
+	is_str(fim_baseline_manifest_path(bl, 1), p("m2"), "manifest path");
+	fim_pubkey_load(p("p.pem"), &pk, err, sizeof(err));
+	is_str(fim_baseline_key_fingerprint(bl),
+	       pk ? fim_pubkey_fingerprint(pk) : "", "key fingerprint");
+	fim_pubkey_free(pk);
+	ok(fim_baseline_load_time_ns(bl) > 1600000000LL * 1000000000,
+	   "load time recorded");
+	ok(fim_baseline_ref(bl) == bl, "ref");
+	fim_baseline_unref(bl);
+	fim_baseline_unref(bl);
+
+	write_file(p("unsigned"), "#mtree\n./a size=1\n");
+	is_int(load_err(p("unsigned")), -ENOENT, "unsigned manifest refused");
+	ok(strstr(err, "unsigned.sig: missing"), "message: the .sig is missing");
+	write_file(p("forged"), "#mtree\n./a size=1\n");
+	fim_sign_file(sk, p("forged"), err, sizeof(err));
+	write_file(p("forged"), "#mtree\n./a size=2\n");
+	is_int(load_err(p("forged")), -EBADMSG, "forged manifest refused");
+	ok(strstr(err, "forged: bad signature"), "message: bad signature");
+	write_file(p("broken"), "#mtree\n./a size=1\n./b size=one\n");
+	fim_sign_file(sk, p("broken"), err, sizeof(err));
+	is_int(load_err(p("broken")), -EINVAL, "signed but malformed refused");
+	ok(strstr(err, "broken:3: invalid size"), "message: FILE:LINE");
+	is_int(load_err(p("absent")), -ENOENT, "missing manifest refused");
+	is_int(fim_baseline_load(NULL, 0, p("p.pem"), &bl, err, sizeof(err)),
+	       -EINVAL, "no manifest configured");
+}
+
+static void test_slot(void)
+{
+	struct fim_baseline_slot *s = NULL;
+	struct fim_baseline *a = load2(), *b = load2(), *got;
+
+	if (!a || !b || fim_baseline_slot_new(&s)) {
+		ok(0, "slot setup");
+		return;
+	}
+	ok(!fim_baseline_slot_get(s), "empty slot gives NULL");
+	fim_baseline_slot_set(s, a);
+	got = fim_baseline_slot_get(s);
+	ok(got == a, "get returns the published baseline");
+	fim_baseline_slot_set(s, b); /* a survives: got holds a reference */
+	ok(fim_baseline_lookup(got, "f") != NULL, "old baseline still usable");
+	fim_baseline_unref(got);
+	got = fim_baseline_slot_get(s);
+	ok(got == b, "reload published the new baseline");
+	fim_baseline_unref(got);
+	fim_baseline_slot_set(s, NULL);
+	ok(!fim_baseline_slot_get(s), "a rejected reload clears the slot");
+	fim_baseline_slot_free(s);
+}
+
+struct ev {
+	const char *path;
+	enum fim_rule rule;
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	const char *content;   /* NULL: no digests */
+	const char *prefix;    /* digests of the prefix, or NULL */
+	const char *link;
+	int err;
+	bool new_ok;
+};
+
+static struct fim_verdict eval(const struct fim_baseline *bl,
+			       const struct ev *x)
+{
+	struct fim_stat st = { .mode = x->mode ? x->mode : S_IFREG | 0644,
+			       .uid = x->uid, .gid = x->gid };
+	struct fim_digest_set ds, pre;
+	struct fim_eval_in in = {
+		.bl = bl, .bpath = x->path, .rule = x->rule,
+		.new_files_ok = x->new_ok, .alg = FIM_SHA256, .st = &st,
+		.link = x->link, .err = x->err,
+	};
+	struct fim_verdict v;
+
+	if (x->content) {
+		st.size = strlen(x->content);
+		hash(x->content, &ds);
+		in.digests = &ds;
+	}
+	if (x->prefix) {
+		if (strcmp(x->prefix, "EMPTY"))
+			hash(x->prefix, &pre);
+		else
+			pre.mask = 0;
+		in.prefix = &pre;
+	}
+	fim_verdict_eval(&in, &v);
+	return v;
+}
+
+#define F(p) .path = p
+#define VERDICT(bl, status_, differs_, what, ...)                             \
+	do {                                                                 \
+		struct ev x_ = { __VA_ARGS__ };                              \
+		struct fim_verdict v_ = eval(bl, &x_);                       \
+		if (!ok(v_.status == (status_) && v_.differs == (differs_),  \
+			what))                                               \
+			printf("#   status %d differs %#x err %d\n",         \
+			       v_.status, v_.differs, v_.err);               \
+	} while (0)
+
+static void test_verdicts(void)
+{
+	struct fim_baseline *bl = load2();
+	const mode_t r644 = S_IFREG | 0644, r640 = S_IFREG | 0640;
+	struct ev x = { F("f"), .content = "hello", .uid = 1000, .gid = 100 };
+	struct fim_verdict v;
+	uint64_t plen = 0;
+
+	if (!bl)
+		return;
+	v = eval(NULL, &x);
+	ok(v.status == FIM_NOBASELINE && v.rule == FIM_RULE_NONE && v.have_actual,
+	   "no baseline: NOBASELINE, rule none, actual digest shown");
+	v = eval(bl, &x);
+	ok(v.status == FIM_OK && v.have_expected && v.have_actual &&
+		   !memcmp(v.actual, v.expected, 32) && v.rule == FIM_RULE_EXACT,
+	   "identical file: OK with both digests");
+	VERDICT(bl, FIM_MISMATCH, FIM_DIFF_CONTENT, "edited: content",
+		F("f"), .content = "jello", .uid = 1000, .gid = 100);
+	VERDICT(bl, FIM_MISMATCH, FIM_DIFF_CONTENT | FIM_DIFF_SIZE,
+		"longer: content and size", F("f"), .content = "hello!",
+		.uid = 1000, .gid = 100);
+	VERDICT(bl, FIM_MISMATCH, FIM_DIFF_MODE, "chmod: mode", F("f"),
+		.mode = S_IFREG | 0666, .content = "hello", .uid = 1000,
+		.gid = 100);
+	VERDICT(bl, FIM_OK, 0, "chmod under content rule: OK", F("f"),
+		.rule = FIM_RULE_CONTENT, .mode = S_IFREG | 0666,
+		.content = "hello");
+	VERDICT(bl, FIM_MISMATCH, FIM_DIFF_UID | FIM_DIFF_GID, "chown: uid gid",
+		F("f"), .content = "hello");
+	VERDICT(bl, FIM_MISMATCH, FIM_DIFF_TYPE, "now a directory: type",
+		F("f"), .mode = S_IFDIR | 0644, .uid = 1000, .gid = 100);
+	VERDICT(bl, FIM_IGNORED, 0, "ignore rule: IGNORED", F("f"),
+		.rule = FIM_RULE_IGNORE, .err = EIO);
+	v = eval(bl, &(struct ev){ F("f"), .err = EIO });
+	ok(v.status == FIM_ERROR && v.err == EIO, "read error: ERROR EIO");
+	VERDICT(bl, FIM_UNLISTED, 0, "new file: UNLISTED", F("new"),
+		.content = "x");
+	VERDICT(bl, FIM_OK, 0, "new file, new_files_ok: OK", F("new"),
+		.content = "x", .new_ok = true);
+	VERDICT(bl, FIM_OK, 0, "second manifest's entry: OK", F("other"),
+		.content = "x");
+
+	/* append-only: "log" was "hello", 0640 0:4 */
+	VERDICT(bl, FIM_OK, 0, "append-only grown: OK", F("log"),
+		.rule = FIM_RULE_APPEND_ONLY, .mode = r640, .gid = 4,
+		.content = "hello world", .prefix = "hello");
+	VERDICT(bl, FIM_MISMATCH, FIM_DIFF_CONTENT,
+		"append-only edited inside the old bytes: content", F("log"),
+		.rule = FIM_RULE_APPEND_ONLY, .mode = r640, .gid = 4,
+		.content = "jello world", .prefix = "jello");
+	VERDICT(bl, FIM_MISMATCH, FIM_DIFF_SIZE, "append-only shrunk: size",
+		F("log"), .rule = FIM_RULE_APPEND_ONLY, .mode = r640, .gid = 4,
+		.content = "hell");
+	VERDICT(bl, FIM_OK, 0, "append-only unchanged: OK", F("log"),
+		.rule = FIM_RULE_APPEND_ONLY, .mode = r640, .gid = 4,
+		.content = "hello");
+	VERDICT(bl, FIM_MISMATCH, FIM_DIFF_CONTENT,
+		"append-only same size edited: content", F("log"),
+		.rule = FIM_RULE_APPEND_ONLY, .mode = r640, .gid = 4,
+		.content = "hellO");
+	VERDICT(bl, FIM_MISMATCH, FIM_DIFF_MODE, "append-only chmod: mode",
+		F("log"), .rule = FIM_RULE_APPEND_ONLY, .mode = r644, .gid = 4,
+		.content = "hello world", .prefix = "hello");
+	v = eval(bl, &(struct ev){ F("log"), .rule = FIM_RULE_APPEND_ONLY,
+				   .mode = r640, .gid = 4,
+				   .content = "hello world" });
+	ok(v.status == FIM_ERROR && v.err == EINVAL,
+	   "append-only grown without a prefix digest: ERROR");
+	v = eval(bl, &(struct ev){ F("log"), .rule = FIM_RULE_APPEND_ONLY,
+				   .mode = r640, .gid = 4,
+				   .content = "hello world", .prefix = "EMPTY" });
+	ok(v.status == FIM_ERROR && v.err == ESTALE,
+	   "append-only, stream shorter than the prefix: ERROR ESTALE");
+	VERDICT(bl, FIM_MISMATCH, FIM_DIFF_CONTENT | FIM_DIFF_SIZE,
+		"exact rule on a grown log: content and size",
+		F("log"), .mode = r640, .gid = 4, .content = "hello world");
+	{
+		struct fim_stat st = { .mode = r640, .size = 11 };
+
+		is_int(fim_verdict_need(bl, "log", FIM_RULE_APPEND_ONLY, &st,
+					&plen),
+		       FIM_NEED_DIGEST | FIM_NEED_PREFIX,
+		       "need: prefix for a grown append-only file");
+		is_int(plen, 5, "need: prefix length is the listed size");
+		st.size = 5;
+		is_int(fim_verdict_need(bl, "log", FIM_RULE_APPEND_ONLY, &st,
+					&plen),
+		       FIM_NEED_DIGEST, "need: same size, whole digest");
+		is_int(fim_verdict_need(bl, "log", FIM_RULE_EXACT, &st, &plen),
+		       FIM_NEED_DIGEST, "need: exact");
+		is_int(fim_verdict_need(bl, "log", FIM_RULE_IGNORE, &st, &plen),
+		       0, "need: nothing for ignore");
+		is_int(fim_verdict_need(NULL, "log", FIM_RULE_EXACT, &st, &plen),
+		       0, "need: nothing without a baseline");
+	}
+
+	VERDICT(bl, FIM_OK, 0, "no digest listed, same size: OK",
+		F("nodigest"), .content = "abc");
+	VERDICT(bl, FIM_MISMATCH, FIM_DIFF_SIZE, "no digest listed: size",
+		F("nodigest"), .content = "abcd");
+	v = eval(bl, &(struct ev){ F("only512"), .content = "hello" });
+	ok(v.status == FIM_OK && !v.have_expected,
+	   "sha512 listed, both computed: OK, no sha256 to show");
+	VERDICT(bl, FIM_OK, 0, "symlink with the same target: OK", F("link"),
+		.mode = S_IFLNK | 0777, .link = "target");
+	VERDICT(bl, FIM_MISMATCH, FIM_DIFF_LINK, "symlink retargeted: link",
+		F("link"), .mode = S_IFLNK | 0777, .link = "elsewhere");
+	VERDICT(bl, FIM_MISMATCH, FIM_DIFF_TYPE, "symlink now a file: type",
+		F("link"), .content = "target");
+	fim_baseline_unref(bl);
+}
+
+static void test_unsupported_alg(void)
+{
+	struct fim_digest_engine *e256 = NULL;
+	struct fim_baseline *bl = load2();
+	struct fim_stat st = { .mode = S_IFREG | 0644, .size = 5 };
+	struct fim_digest_set ds;
+	struct fim_verdict v;
+	struct fim_eval_in in = { .bl = bl, .bpath = "only512",
+				  .rule = FIM_RULE_EXACT, .alg = FIM_SHA256,
+				  .st = &st, .digests = &ds };
+
+	if (!bl || fim_digest_engine_new(1u << FIM_SHA256, &e256))
+		return;
+	fim_digest_buf(e256, "hello", 5, &ds);
+	fim_verdict_eval(&in, &v);
+	ok(v.status == FIM_ERROR && v.err == ENOTSUP,
+	   "only sha512 listed, only sha256 computed: ERROR ENOTSUP");
+	fim_digest_engine_free(e256);
+	fim_baseline_unref(bl);
+}
+
+int main(void)
+{
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	if (fim_digest_engine_new(1u << FIM_SHA256 | 1u << FIM_SHA512, &eng) ||
+	    fim_keygen(p("s.pem"), p("p.pem"), err, sizeof(err)) ||
+	    fim_seckey_load(p("s.pem"), &sk, err, sizeof(err))) {
+		printf("# setup: %s\n", err);
+		return 1;
+	}
+	make_manifests();
+	test_load();
+	test_slot();
+	test_verdicts();
+	test_unsupported_alg();
+	fim_seckey_free(sk);
+	fim_digest_engine_free(eng);
+	nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	return tap_done();
+}
