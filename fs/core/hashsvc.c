@@ -1,0 +1,348 @@
+/* Hashing service: worker pool, single-flight table, cache consultation. */
+#include "hashsvc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+#define NBUCKETS 4096
+
+struct waiter {
+	fim_hash_cb cb;
+	void *arg;
+	struct waiter *next;
+};
+
+/* A computation in progress; guarded by the service's mutex while it is in
+ * the table. */
+struct job {
+	char *path;
+	char *bpath;
+	int want_prefix;
+	uint64_t prefix;
+	uint32_t hash;
+	struct waiter *waiters;
+	struct job *next_queued;
+	struct job *next_in_bucket;
+};
+
+struct fim_hashsvc {
+	struct fim_source *src;
+	const struct fim_digest_engine *eng;
+	struct fim_dcache *dc;
+	pthread_mutex_t mu;             /* guards everything below */
+	pthread_cond_t cv;
+	struct job *head, *tail;        /* queue of jobs not started */
+	struct job *table[NBUCKETS];    /* every job not finished */
+	int stop;
+	volatile int cancel;            /* read by running computations */
+	struct fim_hashsvc_stats stats;
+	unsigned nthreads;
+	pthread_t *threads;
+};
+
+static uint32_t job_hash(const char *path, int want_prefix, uint64_t prefix)
+{
+	uint32_t h = 2166136261u;
+
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	if (want_prefix)
+		h ^= (uint32_t)(prefix * 2654435761u) ^ (uint32_t)(prefix >> 32);
+	return h;
+}
+
+static void make_key(struct fim_dkey *k, const char *path, const char *bpath,
+		     const struct fim_stat *st)
+{
+	k->path = path;
+	k->bpath = bpath;
+	k->ino = st->ino;
+	k->size = st->size;
+	k->mtime_ns = st->mtime_ns;
+	k->ctime_ns = st->ctime_ns;
+}
+
+/* A cached answer for this state of the file, including the prefix digest
+ * when it is the whole file or longer than the file. */
+static int from_cache(struct fim_hashsvc *svc, const struct fim_hash_req *req,
+		      const struct fim_stat *st, struct fim_hash_result *res)
+{
+	struct fim_digest_set set;
+	struct fim_dkey key;
+
+	if (req->want_prefix && req->prefix < st->size)
+		return -ENOENT;
+	make_key(&key, req->path, req->bpath, st);
+	if (fim_dcache_get(svc->dc, &key, fim_digest_engine_mask(svc->eng),
+			   &set))
+		return -ENOENT;
+	memset(res, 0, sizeof(*res));
+	res->st = *st;
+	res->digests = set;
+	res->from_cache = 1;
+	if (req->want_prefix && req->prefix == st->size)
+		res->prefix = res->digests;
+	return 0;
+}
+
+static long src_pread(void *f, void *buf, size_t len, uint64_t off)
+{
+	return fim_src_pread(f, buf, len, off);
+}
+
+static void compute(struct fim_hashsvc *svc, const struct job *job,
+		    struct fim_hash_result *res)
+{
+	struct fim_digest_opts opts = { .cancel = &svc->cancel };
+	struct fim_hash_req req = { job->path, job->bpath, job->want_prefix,
+				    job->prefix };
+	struct fim_src_file *f = NULL;
+	struct fim_stat after;
+	struct fim_dkey key;
+	uint64_t bytes = 0;
+	int fd;
+
+	memset(res, 0, sizeof(*res));
+	res->err = fim_src_open(svc->src, job->path, &f);
+	if (!res->err)
+		res->err = fim_src_fstat(f, &res->st);
+	if (res->err)
+		goto out;
+	if (!from_cache(svc, &req, &res->st, res))
+		goto out;
+	fd = fim_src_fd(f);
+	if (fd >= 0)
+		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	if (job->want_prefix) {
+		opts.prefix = job->prefix;
+		opts.prefix_out = &res->prefix;
+	}
+	res->err = fim_digest_run(svc->eng, src_pread, f, &opts, &res->digests,
+				  &bytes);
+	if (!res->err)
+		res->err = fim_src_fstat(f, &after);
+	/* Content read while the file changed is no digest of any state of
+	 * it: report and never cache. */
+	if (!res->err && (!fim_stat_same(&res->st, &after) ||
+			  bytes != after.size)) {
+		fim_log(LOG_WARNING, "%s: changed while it was hashed",
+			job->path);
+		res->err = -EAGAIN;
+	}
+	if (!res->err) {
+		make_key(&key, job->path, job->bpath, &res->st);
+		fim_dcache_put(svc->dc, &key, &res->digests);
+	}
+	pthread_mutex_lock(&svc->mu);
+	if (res->err == -EAGAIN)
+		svc->stats.changed++;
+	else if (res->err)
+		svc->stats.errors++;
+	else {
+		svc->stats.files_hashed++;
+		svc->stats.bytes_hashed += bytes;
+	}
+	pthread_mutex_unlock(&svc->mu);
+out:
+	fim_src_close(f);
+}
+
+static void job_free(struct job *job)
+{
+	free(job->path);
+	free(job->bpath);
+	free(job);
+}
+
+/* Take the job out of the table and answer everyone who waited for it. */
+static void finish(struct fim_hashsvc *svc, struct job *job,
+		   const struct fim_hash_result *res)
+{
+	struct job **pp;
+	struct waiter *w, *next;
+
+	pthread_mutex_lock(&svc->mu);
+	for (pp = &svc->table[job->hash % NBUCKETS]; *pp != job;
+	     pp = &(*pp)->next_in_bucket)
+		;
+	*pp = job->next_in_bucket;
+	w = job->waiters;
+	pthread_mutex_unlock(&svc->mu);
+	for (; w; w = next) {
+		next = w->next;
+		w->cb(w->arg, res);
+		free(w);
+	}
+	job_free(job);
+}
+
+static void *worker(void *arg)
+{
+	struct fim_hashsvc *svc = arg;
+	struct fim_hash_result res;
+	struct job *job;
+
+	for (;;) {
+		pthread_mutex_lock(&svc->mu);
+		while (!svc->head && !svc->stop)
+			pthread_cond_wait(&svc->cv, &svc->mu);
+		job = svc->head;
+		if (job) {
+			svc->head = job->next_queued;
+			if (!svc->head)
+				svc->tail = NULL;
+		}
+		pthread_mutex_unlock(&svc->mu);
+		if (!job)
+			return NULL;
+		if (svc->cancel) {
+			memset(&res, 0, sizeof(res));
+			res.err = -ECANCELED;
+		} else {
+			compute(svc, job, &res);
+		}
+		finish(svc, job, &res);
+	}
+}
+
+static struct job *find_job(struct fim_hashsvc *svc, uint32_t hash,
+			    const struct fim_hash_req *req)
+{
+	for (struct job *j = svc->table[hash % NBUCKETS]; j;
+	     j = j->next_in_bucket)
+		if (j->hash == hash && j->want_prefix == req->want_prefix &&
+		    (!req->want_prefix || j->prefix == req->prefix) &&
+		    !strcmp(j->path, req->path))
+			return j;
+	return NULL;
+}
+
+static struct job *job_new(const struct fim_hash_req *req, uint32_t hash)
+{
+	struct job *job = calloc(1, sizeof(*job));
+
+	if (!job)
+		return NULL;
+	job->path = strdup(req->path);
+	job->bpath = req->bpath ? strdup(req->bpath) : NULL;
+	if (!job->path || (req->bpath && !job->bpath)) {
+		job_free(job);
+		return NULL;
+	}
+	job->want_prefix = req->want_prefix;
+	job->prefix = req->prefix;
+	job->hash = hash;
+	return job;
+}
+
+int fim_hashsvc_request(struct fim_hashsvc *svc, const struct fim_hash_req *req,
+			fim_hash_cb cb, void *arg)
+{
+	uint32_t hash = job_hash(req->path, req->want_prefix, req->prefix);
+	struct fim_hash_result res;
+	struct waiter *w;
+	struct job *job;
+	int err;
+
+	err = fim_src_lstat(svc->src, req->path, &res.st);
+	if (err)
+		return err;
+	if (!S_ISREG(res.st.mode))
+		return -EINVAL;
+	if (!from_cache(svc, req, &res.st, &res)) {
+		cb(arg, &res);
+		return 0;
+	}
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	w->cb = cb;
+	w->arg = arg;
+	pthread_mutex_lock(&svc->mu);
+	if (svc->stop) {
+		pthread_mutex_unlock(&svc->mu);
+		free(w);
+		return -ECANCELED;
+	}
+	job = find_job(svc, hash, req);
+	if (job) {
+		svc->stats.joined++;
+	} else {
+		job = job_new(req, hash);
+		if (!job) {
+			pthread_mutex_unlock(&svc->mu);
+			free(w);
+			return -ENOMEM;
+		}
+		job->next_in_bucket = svc->table[hash % NBUCKETS];
+		svc->table[hash % NBUCKETS] = job;
+		if (svc->tail)
+			svc->tail->next_queued = job;
+		else
+			svc->head = job;
+		svc->tail = job;
+		pthread_cond_signal(&svc->cv);
+	}
+	w->next = job->waiters;
+	job->waiters = w;
+	pthread_mutex_unlock(&svc->mu);
+	return 0;
+}
+
+int fim_hashsvc_new(struct fim_source *src,
+		    const struct fim_digest_engine *eng, struct fim_dcache *dc,
+		    unsigned threads, struct fim_hashsvc **out)
+{
+	struct fim_hashsvc *svc = calloc(1, sizeof(*svc));
+
+	if (!svc)
+		return -ENOMEM;
+	svc->src = src;
+	svc->eng = eng;
+	svc->dc = dc;
+	pthread_mutex_init(&svc->mu, NULL);
+	pthread_cond_init(&svc->cv, NULL);
+	svc->threads = calloc(threads ? threads : 1, sizeof(pthread_t));
+	if (!svc->threads)
+		goto fail;
+	for (unsigned i = 0; i < (threads ? threads : 1); i++) {
+		if (pthread_create(&svc->threads[i], NULL, worker, svc))
+			goto fail;
+		svc->nthreads++;
+	}
+	*out = svc;
+	return 0;
+fail:
+	fim_hashsvc_free(svc);
+	return -ENOMEM;
+}
+
+void fim_hashsvc_free(struct fim_hashsvc *svc)
+{
+	if (!svc)
+		return;
+	pthread_mutex_lock(&svc->mu);
+	svc->stop = 1;
+	svc->cancel = 1;
+	pthread_cond_broadcast(&svc->cv);
+	pthread_mutex_unlock(&svc->mu);
+	for (unsigned i = 0; i < svc->nthreads; i++)
+		pthread_join(svc->threads[i], NULL);
+	free(svc->threads);
+	pthread_cond_destroy(&svc->cv);
+	pthread_mutex_destroy(&svc->mu);
+	free(svc);
+}
+
+void fim_hashsvc_get_stats(struct fim_hashsvc *svc,
+			   struct fim_hashsvc_stats *st)
+{
+	pthread_mutex_lock(&svc->mu);
+	*st = svc->stats;
+	pthread_mutex_unlock(&svc->mu);
+}

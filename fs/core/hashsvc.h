@@ -1,0 +1,63 @@
+/* Hashing service: a pool of worker threads computing file digests, with
+ * one computation per file at a time however many callers wait for it
+ * (single-flight), answers from the digest cache when the file is unchanged,
+ * and "changed while hashed" detection.
+ *
+ * Callers never block: a request is answered through its callback, exactly
+ * once, either before fim_hashsvc_request() returns (cache hit, early error)
+ * or later from a worker thread. A caller that loses interest (an
+ * interrupted reader) simply ignores the callback; the computation goes on
+ * and fills the cache.
+ */
+#ifndef FIM_HASHSVC_H
+#define FIM_HASHSVC_H
+
+#include <stdint.h>
+
+#include "dcache.h"
+#include "digest.h"
+#include "source.h"
+
+struct fim_hash_result {
+	int err;                 /* 0, or a negative errno; -EAGAIN when the
+				    file changed while it was hashed */
+	struct fim_stat st;      /* the file's attributes when hashed */
+	struct fim_digest_set digests;
+	struct fim_digest_set prefix; /* mask 0 unless asked and long enough */
+	int from_cache;
+};
+
+typedef void (*fim_hash_cb)(void *arg, const struct fim_hash_result *res);
+
+struct fim_hash_req {
+	const char *path;   /* within SOURCE */
+	const char *bpath;  /* baseline path, for reuse across snapshots */
+	int want_prefix;    /* also the digests of the first prefix bytes */
+	uint64_t prefix;
+};
+
+struct fim_hashsvc_stats {
+	uint64_t files_hashed, bytes_hashed, joined, errors, changed;
+};
+
+struct fim_hashsvc;
+
+/* threads: number of workers (at least 1). The source, engine and cache
+ * must outlive the service. */
+int fim_hashsvc_new(struct fim_source *src,
+		    const struct fim_digest_engine *eng, struct fim_dcache *dc,
+		    unsigned threads, struct fim_hashsvc **out);
+
+/* Stops the workers: queued requests are answered with -ECANCELED, the
+ * running computations are cancelled. */
+void fim_hashsvc_free(struct fim_hashsvc *svc);
+
+/* Ask for the digests of a regular file. Returns 0 (cb will be or has been
+ * called) or a negative errno (cb is not called). */
+int fim_hashsvc_request(struct fim_hashsvc *svc, const struct fim_hash_req *req,
+			fim_hash_cb cb, void *arg);
+
+void fim_hashsvc_get_stats(struct fim_hashsvc *svc,
+			   struct fim_hashsvc_stats *st);
+
+#endif

@@ -1,0 +1,180 @@
+#include "view.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+struct fim_view {
+	const struct fim_config *cfg;
+	enum fim_layout layout;
+	struct fim_source *src;
+	struct fim_digest_engine *eng;
+	struct fim_dcache *dc;
+	struct fim_hashsvc *svc;
+};
+
+int fim_view_new(const struct fim_config *cfg, const char *source_spec,
+		 struct fim_view **out, char *err, size_t errsz)
+{
+	struct fim_dcache_conf dconf = {
+		.db_path = cfg->cache_path,
+		.source_id = source_spec,
+		.mem_entries = (size_t)cfg->cache_memory_entries,
+		.reuse_across_snapshots = cfg->reuse_across_snapshots,
+	};
+	struct fim_view *v = calloc(1, sizeof(*v));
+	int ret;
+
+	if (!v) {
+		snprintf(err, errsz, "out of memory");
+		return -ENOMEM;
+	}
+	v->cfg = cfg;
+	v->layout = fim_config_layout_for(cfg, source_spec);
+	ret = fim_source_open(source_spec, &v->src, err, errsz);
+	if (ret)
+		goto fail;
+	ret = fim_digest_engine_new(cfg->digests, &v->eng);
+	if (ret) {
+		snprintf(err, errsz, "cannot set up the digests: %s",
+			 strerror(-ret));
+		goto fail;
+	}
+	if (!strcmp(cfg->cache_path, "none"))
+		dconf.db_path = NULL;
+	ret = fim_dcache_open(&dconf, &v->dc, err, errsz);
+	if (ret)
+		goto fail;
+	*out = v;
+	return 0;
+fail:
+	fim_view_free(v);
+	return ret;
+}
+
+int fim_view_start(struct fim_view *v, char *err, size_t errsz)
+{
+	int ret = fim_hashsvc_new(v->src, v->eng, v->dc,
+				  fim_config_threads(v->cfg), &v->svc);
+
+	if (ret)
+		snprintf(err, errsz, "cannot start hashing threads: %s",
+			 strerror(-ret));
+	return ret;
+}
+
+void fim_view_free(struct fim_view *v)
+{
+	if (!v)
+		return;
+	if (v->svc)
+		fim_hashsvc_free(v->svc);
+	if (v->dc)
+		fim_dcache_close(v->dc);
+	fim_digest_engine_free(v->eng);
+	fim_source_close(v->src);
+	free(v);
+}
+
+struct fim_source *fim_view_source(struct fim_view *v)
+{
+	return v->src;
+}
+
+struct fim_hashsvc *fim_view_hashsvc(struct fim_view *v)
+{
+	return v->svc;
+}
+
+struct fim_dcache *fim_view_dcache(struct fim_view *v)
+{
+	return v->dc;
+}
+
+const struct fim_config *fim_view_config(struct fim_view *v)
+{
+	return v->cfg;
+}
+
+const char *fim_view_bpath(struct fim_view *v, const char *path)
+{
+	const char *slash;
+
+	if (!*path)
+		return NULL;
+	if (v->layout != FIM_LAYOUT_SNAPSHOTS)
+		return path;
+	slash = strchr(path, '/');
+	return slash && slash[1] ? slash + 1 : NULL;
+}
+
+static const char *basename_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+int fim_view_lookup(struct fim_view *v, const char *path, struct fim_entry *e)
+{
+	const char *name = basename_of(path);
+	char base[PATH_MAX];
+	int ret;
+
+	e->kind = -1;
+	e->baselen = 0;
+	ret = fim_src_lstat(v->src, path, &e->st);
+	if (ret != -ENOENT)
+		return ret;
+	e->kind = fim_vname_parse(name, v->cfg->digests, &e->baselen);
+	if (e->kind < 0)
+		return -ENOENT;
+	e->baselen += (size_t)(name - path);
+	if (e->baselen >= sizeof(base))
+		return -ENAMETOOLONG;
+	memcpy(base, path, e->baselen);
+	base[e->baselen] = '\0';
+	ret = fim_src_lstat(v->src, base, &e->st);
+	if (ret)
+		return ret == -ENOTDIR ? -ENOENT : ret;
+	if (!S_ISREG(e->st.mode))
+		return -ENOENT;
+	fim_view_virtual_stat(v, basename_of(base), &e->st, e->kind, &e->st);
+	return 0;
+}
+
+void fim_view_virtual_stat(struct fim_view *v, const char *base,
+			   const struct fim_stat *st, int kind,
+			   struct fim_stat *out)
+{
+	struct fim_stat s = *st;
+
+	s.size = kind == FIM_VK_VERIFIED
+			 ? fim_verdict_line_len(v->cfg->primary)
+			 : fim_sumline_len((enum fim_alg)kind, base);
+	/* Read permission as the file's; never writable or executable. */
+	s.mode = S_IFREG | (st->mode & 0444);
+	s.nlink = 1;
+	s.blocks = (s.size + 511) / 512;
+	s.rdev = 0;
+	s.ino = fim_view_virtual_ino(st->ino, kind);
+	*out = s;
+}
+
+bool fim_view_virtual_name(struct fim_view *v, const char *name, int kind,
+			   bool (*exists)(void *arg, const char *name),
+			   void *arg, char *out)
+{
+	int n;
+
+	if (kind < FIM_ALG_COUNT && !(v->cfg->digests & (1u << kind)))
+		return false;
+	n = snprintf(out, NAME_MAX + 1, "%s%s", name, fim_vname_suffix(kind));
+	if (n < 0 || n > NAME_MAX)
+		return false;
+	return !exists(arg, out);
+}

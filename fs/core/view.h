@@ -1,0 +1,97 @@
+/* The view: what a fimfs mount shows of SOURCE, without FUSE.
+ *
+ * It owns the source, the digest engine, the digest cache and the hashing
+ * service built from a configuration, and answers the questions the FUSE
+ * adapter (and fimfsctl) ask: what a name in a directory is (a real entry or
+ * a virtual one), the attributes of a virtual entry (exact, without hashing),
+ * and the content of a virtual entry (asynchronously, hashing on demand).
+ * Paths are relative to the source root (see source.h). Thread-safe.
+ */
+#ifndef FIM_VIEW_H
+#define FIM_VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "hashsvc.h"
+#include "source.h"
+#include "verdict.h"
+#include "vname.h"
+
+struct fim_view;
+
+/* Build a view of source_spec from cfg (which must outlive the view).
+ * Returns 0 or a negative errno with a message in err. No thread is started
+ * yet, so a daemon may still fork. */
+int fim_view_new(const struct fim_config *cfg, const char *source_spec,
+		 struct fim_view **out, char *err, size_t errsz);
+
+/* Start the hashing threads; before this, content requests fail. */
+int fim_view_start(struct fim_view *v, char *err, size_t errsz);
+void fim_view_free(struct fim_view *v);
+
+struct fim_source *fim_view_source(struct fim_view *v);
+struct fim_hashsvc *fim_view_hashsvc(struct fim_view *v);
+struct fim_dcache *fim_view_dcache(struct fim_view *v);
+const struct fim_config *fim_view_config(struct fim_view *v);
+
+/* The baseline path of a source path (no leading "./"): in the snapshots
+ * layout the first component (the snapshot) is dropped. NULL when the path
+ * has none (the root, or a snapshot directory itself). Points into path. */
+const char *fim_view_bpath(struct fim_view *v, const char *path);
+
+/* An entry of the view. kind is -1 for a real entry, else the virtual kind
+ * (vname.h) of an entry beside the regular file at path[0..baselen). */
+struct fim_entry {
+	int kind;
+	size_t baselen;
+	struct fim_stat st;
+};
+
+/* Resolve path: a real entry wins; otherwise a virtual name beside a
+ * regular file. -ENOENT when neither. */
+int fim_view_lookup(struct fim_view *v, const char *path,
+		    struct fim_entry *e);
+
+/* The attributes of the virtual entry of kind beside the regular file
+ * whose name is base and whose attributes are st. Exact size, no hashing. */
+void fim_view_virtual_stat(struct fim_view *v, const char *base,
+			   const struct fim_stat *st, int kind,
+			   struct fim_stat *out);
+
+/* The name of the virtual entry of kind beside regular file name, written
+ * into out (NAME_MAX + 1 bytes), when the entry is listed: its kind is
+ * enabled, its name fits NAME_MAX and no real entry of that name exists
+ * (exists answers for the directory being listed). */
+bool fim_view_virtual_name(struct fim_view *v, const char *name, int kind,
+			   bool (*exists)(void *arg, const char *name),
+			   void *arg, char *out);
+
+/* The inode number of the virtual entry of kind beside the file numbered
+ * ino: stable, and distinct from every real inode number on the usual
+ * filesystems, whose numbers stay far below 2^56. */
+static inline uint64_t fim_view_virtual_ino(uint64_t ino, int kind)
+{
+	return ino ^ ((uint64_t)(kind + 1) << 56);
+}
+
+/* The content of a virtual entry, delivered once to cb: err 0 and the bytes,
+ * or a negative errno (-EIO for a digest file that could not be computed;
+ * a verdict file reports ERROR in its content instead). The buffer is valid
+ * during the call only. */
+typedef void (*fim_content_cb)(void *arg, int err, const char *buf,
+			       size_t len);
+
+/* path is the regular file's path, kind the virtual kind. Returns 0 (cb
+ * called now or later) or a negative errno (cb not called). */
+int fim_view_content(struct fim_view *v, const char *path, int kind,
+		     fim_content_cb cb, void *arg);
+
+/* The verdict for one regular file, as .verified shows it. */
+typedef void (*fim_verdict_cb)(void *arg, const struct fim_verdict *vd,
+			       const struct fim_hash_result *res);
+int fim_view_verdict(struct fim_view *v, const char *path, fim_verdict_cb cb,
+		     void *arg);
+
+#endif

@@ -1,0 +1,137 @@
+/* Content of virtual entries: digest lines and verdict lines, computed from
+ * the hashing service's answers. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "view.h"
+
+struct content_req {
+	struct fim_view *v;
+	int kind;
+	fim_content_cb cb;
+	void *arg;
+	char name[]; /* the regular file's name, as the digest line shows */
+};
+
+/* Digest lines are only ever the truth: any failure is EIO to the reader,
+ * the reason goes to the log. */
+static void on_digests(void *arg, const struct fim_hash_result *res)
+{
+	struct content_req *r = arg;
+	enum fim_alg alg = (enum fim_alg)r->kind;
+	size_t size = fim_sumline_len(alg, r->name) + 1;
+	char *buf = NULL;
+	size_t len;
+
+	if (res->err) {
+		fim_log(LOG_WARNING, "%s: cannot hash: %s", r->name,
+			fim_errname(-res->err));
+		r->cb(r->arg, -EIO, NULL, 0);
+	} else if (!(buf = malloc(size))) {
+		r->cb(r->arg, -ENOMEM, NULL, 0);
+	} else {
+		len = fim_sumline_format(alg, res->digests.md[alg], r->name,
+					 buf, size);
+		r->cb(r->arg, 0, buf, len);
+	}
+	free(buf);
+	free(r);
+}
+
+static void on_verdict(void *arg, const struct fim_verdict *vd,
+		       const struct fim_hash_result *res)
+{
+	struct content_req *r = arg;
+	char line[1024];
+	size_t len = fim_verdict_format(vd, line, sizeof(line));
+
+	(void)res;
+	r->cb(r->arg, len ? 0 : -EIO, line, len);
+	free(r);
+}
+
+int fim_view_content(struct fim_view *v, const char *path, int kind,
+		     fim_content_cb cb, void *arg)
+{
+	const char *slash = strrchr(path, '/');
+	const char *name = slash ? slash + 1 : path;
+	struct fim_hash_req req = { .path = path,
+				    .bpath = fim_view_bpath(v, path) };
+	struct content_req *r = malloc(sizeof(*r) + strlen(name) + 1);
+	int ret;
+
+	if (!r)
+		return -ENOMEM;
+	r->v = v;
+	r->kind = kind;
+	r->cb = cb;
+	r->arg = arg;
+	strcpy(r->name, name);
+	if (kind == FIM_VK_VERIFIED)
+		ret = fim_view_verdict(v, path, on_verdict, r);
+	else
+		ret = fim_hashsvc_request(fim_view_hashsvc(v), &req, on_digests,
+					  r);
+	if (ret)
+		free(r);
+	return ret;
+}
+
+struct verdict_req {
+	struct fim_view *v;
+	fim_verdict_cb cb;
+	void *arg;
+};
+
+static void judge(struct fim_view *v, const struct fim_hash_result *res,
+		  struct fim_verdict *vd)
+{
+	memset(vd, 0, sizeof(*vd));
+	vd->alg = fim_view_config(v)->primary;
+	vd->rule = FIM_RULE_NONE;
+	if (res->err) {
+		vd->status = FIM_ERROR;
+		vd->err = -res->err;
+		return;
+	}
+	vd->status = FIM_NOBASELINE;
+	vd->have_actual = 1;
+	memcpy(vd->actual, res->digests.md[vd->alg], FIM_MD_MAX);
+}
+
+static void on_verdict_digests(void *arg, const struct fim_hash_result *res)
+{
+	struct verdict_req *r = arg;
+	struct fim_verdict vd;
+
+	judge(r->v, res, &vd);
+	r->cb(r->arg, &vd, res);
+	free(r);
+}
+
+int fim_view_verdict(struct fim_view *v, const char *path, fim_verdict_cb cb,
+		     void *arg)
+{
+	struct fim_hash_req req = { .path = path,
+				    .bpath = fim_view_bpath(v, path) };
+	struct verdict_req *r = malloc(sizeof(*r));
+	struct fim_hash_result res;
+	int ret;
+
+	if (!r)
+		return -ENOMEM;
+	r->v = v;
+	r->cb = cb;
+	r->arg = arg;
+	ret = fim_hashsvc_request(fim_view_hashsvc(v), &req,
+				  on_verdict_digests, r);
+	if (ret) {
+		/* Could not even start: the verdict is the error. */
+		memset(&res, 0, sizeof(res));
+		res.err = ret;
+		on_verdict_digests(r, &res);
+	}
+	return 0;
+}

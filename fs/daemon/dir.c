@@ -1,0 +1,205 @@
+/* Directory listings: the source's entries, each regular file followed by
+ * its virtual entries unless a real entry of that name exists. A listing is
+ * read whole at opendir so offsets stay stable across readdir calls. */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fimfs.h"
+#include "handlers.h"
+#include "inode.h"
+
+struct dirent_rec {
+	char *name;
+	unsigned char type;
+	uint64_t ino;
+	int kind; /* -1 real, else virtual */
+};
+
+struct listing {
+	struct dirent_rec *ents;
+	size_t n, cap;
+	/* open-addressed set of the real names, for collisions */
+	char **set;
+	size_t setsize;
+};
+
+static uint32_t name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static bool name_exists(void *arg, const char *name)
+{
+	struct listing *l = arg;
+
+	for (size_t i = name_hash(name) & (l->setsize - 1); l->set[i];
+	     i = (i + 1) & (l->setsize - 1))
+		if (!strcmp(l->set[i], name))
+			return true;
+	return false;
+}
+
+static int push(struct listing *l, char *name, unsigned char type,
+		uint64_t ino, int kind)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		struct dirent_rec *e = realloc(l->ents, cap * sizeof(*e));
+
+		if (!e)
+			return -ENOMEM;
+		l->ents = e;
+		l->cap = cap;
+	}
+	l->ents[l->n++] = (struct dirent_rec){ name, type, ino, kind };
+	return 0;
+}
+
+static void listing_free(struct listing *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->ents[i].name);
+	free(l->ents);
+	free(l->set);
+	free(l);
+}
+
+static int read_source(struct fim_source *src, const char *path,
+		       struct listing *l)
+{
+	struct fim_src_dir *d;
+	const char *name;
+	unsigned char type;
+	uint64_t ino;
+	char *copy;
+	int ret;
+
+	ret = fim_src_opendir(src, path, &d);
+	if (ret)
+		return ret;
+	while (!(ret = fim_src_readdir(d, &name, &type, &ino)) && name) {
+		if (!(copy = strdup(name)) || push(l, copy, type, ino, -1)) {
+			free(copy);
+			ret = -ENOMEM;
+			break;
+		}
+	}
+	fim_src_closedir(d);
+	return ret;
+}
+
+/* Add the virtual entries after each regular file, in place order. */
+static int add_virtual(struct fimfs *fs, struct listing *l)
+{
+	size_t nreal = l->n, ri;
+	struct dirent_rec *real;
+	char vname[NAME_MAX + 1], *name;
+
+	l->setsize = 16;
+	while (l->setsize < 2 * nreal)
+		l->setsize *= 2;
+	l->set = calloc(l->setsize, sizeof(*l->set));
+	if (!l->set)
+		return -ENOMEM;
+	for (size_t i = 0; i < nreal; i++) {
+		size_t h = name_hash(l->ents[i].name) & (l->setsize - 1);
+
+		while (l->set[h])
+			h = (h + 1) & (l->setsize - 1);
+		l->set[h] = l->ents[i].name;
+	}
+	real = l->ents;
+	l->ents = NULL;
+	l->n = l->cap = 0;
+	for (size_t i = 0; i < nreal; i++) {
+		if (push(l, real[i].name, real[i].type, real[i].ino, -1))
+			goto oom;
+		real[i].name = NULL;
+		if (real[i].type != DT_REG)
+			continue;
+		/* index, not pointer: pushing may move the array */
+		ri = l->n - 1;
+		for (int k = 0; k < FIM_VK_COUNT; k++) {
+			if (!fim_view_virtual_name(fs->view, l->ents[ri].name,
+						   k, name_exists, l, vname))
+				continue;
+			if (!(name = strdup(vname)))
+				goto oom;
+			if (push(l, name, DT_REG,
+				 fim_view_virtual_ino(real[i].ino, k), k)) {
+				free(name);
+				goto oom;
+			}
+		}
+	}
+	free(real);
+	return 0;
+oom:
+	for (size_t i = 0; i < nreal; i++)
+		free(real[i].name);
+	free(real);
+	return -ENOMEM;
+}
+
+void fimfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct fimfs *fs = fimfs_of(req);
+	struct listing *l = calloc(1, sizeof(*l));
+	int ret;
+
+	if (!l)
+		return (void)fuse_reply_err(req, ENOMEM);
+	ret = read_source(fim_view_source(fs->view), node_of(fs, ino)->path,
+			  l);
+	if (!ret)
+		ret = add_virtual(fs, l);
+	if (ret) {
+		listing_free(l);
+		return (void)fuse_reply_err(req, -ret);
+	}
+	fi->fh = (uintptr_t)l;
+	fi->cache_readdir = fs->cfg.keep_cache;
+	fi->keep_cache = fs->cfg.keep_cache;
+	if (fuse_reply_open(req, fi))
+		listing_free(l);
+}
+
+void fimfs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		   struct fuse_file_info *fi)
+{
+	struct listing *l = (struct listing *)(uintptr_t)fi->fh;
+	char *buf = malloc(size);
+	size_t used = 0;
+
+	(void)ino;
+	if (!buf)
+		return (void)fuse_reply_err(req, ENOMEM);
+	for (size_t i = (size_t)off; i < l->n; i++) {
+		struct stat st = { .st_ino = l->ents[i].ino,
+				   .st_mode = (mode_t)DTTOIF(l->ents[i].type) };
+		size_t len = fuse_add_direntry(req, buf + used, size - used,
+					       l->ents[i].name, &st,
+					       (off_t)(i + 1));
+
+		if (len > size - used)
+			break;
+		used += len;
+	}
+	fuse_reply_buf(req, buf, used);
+	free(buf);
+}
+
+void fimfs_releasedir(fuse_req_t req, fuse_ino_t ino,
+		      struct fuse_file_info *fi)
+{
+	(void)ino;
+	listing_free((struct listing *)(uintptr_t)fi->fh);
+	fuse_reply_err(req, 0);
+}

@@ -1,0 +1,89 @@
+/* Opening and reading files: real files are spliced from SOURCE; virtual
+ * entries are produced by the core and may wait for a digest (vread.c). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fimfs.h"
+#include "handlers.h"
+#include "inode.h"
+#include "vread.h"
+
+struct real_file {
+	struct fim_src_file *f;
+	uint64_t bytes; /* read through this handle, for the audit log */
+};
+
+static void open_real(fuse_req_t req, struct fimfs *fs, struct node *n,
+		      struct fuse_file_info *fi)
+{
+	struct real_file *rf = calloc(1, sizeof(*rf));
+	int ret;
+
+	if (!rf)
+		return (void)fuse_reply_err(req, ENOMEM);
+	ret = fim_src_open(fim_view_source(fs->view), n->path, &rf->f);
+	if (ret) {
+		free(rf);
+		return (void)fuse_reply_err(req, -ret);
+	}
+	fi->fh = (uintptr_t)rf;
+	fi->keep_cache = fs->cfg.keep_cache;
+	if (fuse_reply_open(req, fi)) {
+		fim_src_close(rf->f);
+		free(rf);
+	}
+}
+
+void fimfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct fimfs *fs = fimfs_of(req);
+	struct node *n = node_of(fs, ino);
+
+	if ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC))
+		return refuse_open(req, ino, fi->flags);
+	if (n->kind < 0)
+		return open_real(req, fs, n, fi);
+	vread_open(req, fs, n, fi);
+}
+
+void fimfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		struct fuse_file_info *fi)
+{
+	struct fimfs *fs = fimfs_of(req);
+	struct node *n = node_of(fs, ino);
+	struct real_file *rf;
+	struct fuse_bufvec bv = FUSE_BUFVEC_INIT(size);
+	int fd;
+
+	if (n->kind >= 0)
+		return vread_read(req, fs, fi, size, off);
+	rf = (struct real_file *)(uintptr_t)fi->fh;
+	fd = fim_src_fd(rf->f);
+	if (fd >= 0) {
+		bv.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
+		bv.buf[0].fd = fd;
+		bv.buf[0].pos = off;
+		__atomic_fetch_add(&rf->bytes, size, __ATOMIC_RELAXED);
+		fuse_reply_data(req, &bv, FUSE_BUF_SPLICE_MOVE);
+		return;
+	}
+	vread_pread(req, rf->f, &rf->bytes, size, off);
+}
+
+void fimfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct fimfs *fs = fimfs_of(req);
+	struct real_file *rf;
+
+	if (node_of(fs, ino)->kind >= 0) {
+		vread_release(fi);
+	} else {
+		rf = (struct real_file *)(uintptr_t)fi->fh;
+		fim_src_close(rf->f);
+		free(rf);
+	}
+	fuse_reply_err(req, 0);
+}

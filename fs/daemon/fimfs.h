@@ -1,0 +1,45 @@
+/* The FUSE adapter's state. Everything the handlers need hangs off one
+ * struct fimfs, the session userdata: no filesystem state in globals. */
+#ifndef FIMFS_H
+#define FIMFS_H
+
+#define FUSE_USE_VERSION 34
+
+#include <fuse_lowlevel.h>
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "config.h"
+#include "log.h"
+#include "view.h"
+
+struct node;
+struct pending_read;
+
+struct fimfs {
+	struct fim_config cfg;
+	char *source;            /* as given, for messages */
+	char *mountpoint;
+	struct fim_view *view;
+	struct fuse_session *se;
+
+	/* nodes (inode.c) */
+	pthread_mutex_t nodes_mu; /* guards the node table */
+	struct node **by_path;
+	size_t nbuckets, nnodes;
+	struct node *root;
+
+	/* reads of virtual entries waiting for a digest (vread.c) */
+	pthread_mutex_t pending_mu;
+	struct pending_read *pending;
+};
+
+static inline struct fimfs *fimfs_of(fuse_req_t req)
+{
+	return fuse_req_userdata(req);
+}
+
+/* The operations table (ops.c). */
+extern const struct fuse_lowlevel_ops fimfs_ops;
+
+#endif

@@ -1,0 +1,40 @@
+/* Nodes: the FUSE inode numbers handed to the kernel. One node per path
+ * (real or virtual) with a lookup count; the node's address is its inode
+ * number, as in libfuse's passthrough_ll. */
+#ifndef FIMFS_INODE_H
+#define FIMFS_INODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fimfs.h"
+
+struct node {
+	char *path;        /* within SOURCE; "" for the root */
+	int kind;          /* -1 real, else the virtual kind (vname.h) */
+	size_t baselen;    /* virtual: length of the regular file's path */
+	uint64_t nlookup;  /* guarded by nodes_mu */
+	uint32_t hash;
+	struct node *next; /* in its by_path bucket */
+};
+
+int nodes_init(struct fimfs *fs);
+void nodes_destroy(struct fimfs *fs);
+
+/* The node of an inode number from the kernel. */
+struct node *node_of(struct fimfs *fs, fuse_ino_t ino);
+
+static inline fuse_ino_t node_ino(struct fimfs *fs, struct node *n)
+{
+	return n == fs->root ? FUSE_ROOT_ID : (fuse_ino_t)(uintptr_t)n;
+}
+
+/* Find or create the node of path and count one lookup. NULL when out of
+ * memory. */
+struct node *node_get(struct fimfs *fs, const char *path, int kind,
+		      size_t baselen);
+
+/* Drop n lookups; the node is freed when none remain. */
+void node_forget(struct fimfs *fs, struct node *node, uint64_t n);
+
+#endif

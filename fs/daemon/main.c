@@ -1,0 +1,171 @@
+/* fimfs: the daemon. Validates everything before mounting, so that a bad
+ * configuration never leaves a half-started daemon or a mount behind. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "fimfs.h"
+#include "inode.h"
+#include "options.h"
+
+static void syslog_sink(int prio, const char *msg, void *arg)
+{
+	(void)arg;
+	syslog(prio, "%s", msg);
+}
+
+/* A dead FUSE mount answers ENOTCONN: say so instead of failing obscurely
+ * (or hanging) in the mount call. */
+static int check_mountpoint(const char *mnt)
+{
+	struct stat st;
+
+	if (stat(mnt, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return 0;
+		fprintf(stderr, "fimfs: %s: not a directory\n", mnt);
+		return -1;
+	}
+	if (errno == ENOTCONN)
+		fprintf(stderr, "fimfs: %s: a dead FUSE mount is in the way "
+			"(its daemon is gone); unmount it first with "
+			"'fusermount3 -u %s' (or 'umount -l %s')\n", mnt, mnt,
+			mnt);
+	else
+		fprintf(stderr, "fimfs: %s: %s\n", mnt, strerror(errno));
+	return -1;
+}
+
+/* The device number of our own mount, from mountinfo: a stat() of the
+ * mount point would wait for this very daemon, which is not serving yet. */
+static int mount_dev(const char *mnt, unsigned *maj, unsigned *min)
+{
+	char line[8192], point[4096];
+	int found = 0;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	if (!f)
+		return -1;
+	/* id parent MAJ:MIN root point ...; the last match is the newest */
+	while (fgets(line, sizeof(line), f)) {
+		unsigned a, b;
+
+		if (sscanf(line, "%*u %*u %u:%u %*s %4095s", &a, &b, point) == 3 &&
+		    !strcmp(point, mnt)) {
+			*maj = a;
+			*min = b;
+			found = 1;
+		}
+	}
+	fclose(f);
+	return found ? 0 : -1;
+}
+
+/* Large page-cached reads reach us as requests of the mount's read-ahead
+ * size; the default 128 KiB costs a round trip per 128 KiB. Root only;
+ * failure just leaves the default. */
+static void raise_read_ahead(const char *mnt_real)
+{
+	unsigned maj, min;
+	char path[64];
+	int fd;
+
+	if (!mnt_real || mount_dev(mnt_real, &maj, &min))
+		return;
+	snprintf(path, sizeof(path), "/sys/class/bdi/%u:%u/read_ahead_kb",
+		 maj, min);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (write(fd, "1024", 4) != 4)
+		fim_log(LOG_DEBUG, "%s: %s", path, strerror(errno));
+	close(fd);
+}
+
+static int serve(struct fimfs *fs, const struct fimfs_cmdline *cl)
+{
+	struct fuse_loop_config *lc = fuse_loop_cfg_create();
+	char err[1024];
+	int ret;
+
+	if (!lc)
+		return -1;
+	/* Resolved before mounting: afterwards the path leads to us. */
+	char *mnt_real = realpath(cl->mountpoint, NULL);
+
+	if (fuse_session_mount(fs->se, cl->mountpoint)) {
+		free(mnt_real);
+		fuse_loop_cfg_destroy(lc);
+		return -1;
+	}
+	raise_read_ahead(mnt_real);
+	free(mnt_real);
+	if (!cl->foreground)
+		fim_log_set_sink(syslog_sink, NULL);
+	fuse_daemonize(cl->foreground);
+	/* Threads only now: fuse_daemonize() forks. */
+	ret = fim_view_start(fs->view, err, sizeof(err));
+	if (ret) {
+		fim_log(LOG_ERR, "%s", err);
+	} else {
+		fim_log(LOG_INFO, "mounted %s on %s", fs->source,
+			fs->mountpoint);
+		fuse_loop_cfg_set_max_threads(lc, 64);
+		ret = fuse_session_loop_mt(fs->se, lc);
+		fim_log(LOG_INFO, "unmounting %s", fs->mountpoint);
+	}
+	fuse_session_unmount(fs->se);
+	fuse_loop_cfg_destroy(lc);
+	return ret ? -1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
+	struct fimfs_cmdline cl;
+	struct fimfs fs = { 0 };
+	char err[1024];
+	int status = 1;
+
+	options_parse(argc, argv, &cl);
+	openlog("fimfs", LOG_PID, LOG_DAEMON);
+	fim_config_init(&fs.cfg);
+	pthread_mutex_init(&fs.pending_mu, NULL);
+	fs.source = (char *)cl.source;
+	fs.mountpoint = (char *)cl.mountpoint;
+	if (fuse_opt_add_arg(&args, argv[0]) ||
+	    options_configure(&cl, &fs.cfg, &args) ||
+	    check_mountpoint(cl.mountpoint))
+		goto out;
+	if (fim_view_new(&fs.cfg, cl.source, &fs.view, err, sizeof(err))) {
+		fprintf(stderr, "fimfs: %s\n", err);
+		goto out;
+	}
+	if (nodes_init(&fs)) {
+		fprintf(stderr, "fimfs: out of memory\n");
+		goto out;
+	}
+	fs.se = fuse_session_new(&args, &fimfs_ops, sizeof(fimfs_ops), &fs);
+	if (!fs.se)
+		goto out; /* libfuse said why */
+	if (fuse_set_signal_handlers(fs.se))
+		goto out;
+	status = serve(&fs, &cl) ? 1 : 0;
+	fuse_remove_signal_handlers(fs.se);
+out:
+	if (fs.se)
+		fuse_session_destroy(fs.se);
+	fim_view_free(fs.view);
+	nodes_destroy(&fs);
+	fim_config_free(&fs.cfg);
+	fuse_opt_free_args(&args);
+	options_free(&cl);
+	return status;
+}

@@ -1,0 +1,198 @@
+#include "vread.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* An open virtual entry. Its content, once computed, is kept for the life
+ * of the handle so that every read of one open sees one answer. */
+struct vfile {
+	pthread_mutex_t mu; /* guards ready, buf, len */
+	int refs;           /* atomic: the handle and each pending read */
+	int kind;
+	int ready;
+	char *buf;
+	size_t len;
+	uint64_t bytes;     /* atomic */
+	char path[];        /* the regular file's */
+};
+
+struct pending_read {
+	fuse_req_t req;
+	size_t size;
+	off_t off;
+	struct fimfs *fs;
+	struct vfile *vf;
+	int linked; /* in fs->pending; guarded by pending_mu */
+	struct pending_read *prev, *next;
+};
+
+static void vfile_unref(struct vfile *vf)
+{
+	if (__atomic_sub_fetch(&vf->refs, 1, __ATOMIC_ACQ_REL))
+		return;
+	pthread_mutex_destroy(&vf->mu);
+	free(vf->buf);
+	free(vf);
+}
+
+void vread_open(fuse_req_t req, struct fimfs *fs, struct node *n,
+		struct fuse_file_info *fi)
+{
+	struct vfile *vf = calloc(1, sizeof(*vf) + n->baselen + 1);
+
+	if (!vf)
+		return (void)fuse_reply_err(req, ENOMEM);
+	pthread_mutex_init(&vf->mu, NULL);
+	vf->refs = 1;
+	vf->kind = n->kind;
+	memcpy(vf->path, n->path, n->baselen);
+	vf->path[n->baselen] = '\0';
+	fi->fh = (uintptr_t)vf;
+	fi->keep_cache = fs->cfg.keep_cache;
+	if (fuse_reply_open(req, fi))
+		vfile_unref(vf);
+}
+
+/* Reply with the slice [off, off + size) of a ready content. */
+static void reply_slice(fuse_req_t req, struct vfile *vf, size_t size,
+			off_t off)
+{
+	size_t start = (size_t)off < vf->len ? (size_t)off : vf->len;
+	size_t n = vf->len - start < size ? vf->len - start : size;
+
+	__atomic_fetch_add(&vf->bytes, n, __ATOMIC_RELAXED);
+	fuse_reply_buf(req, vf->buf + start, n);
+}
+
+static void unlink_pending(struct fimfs *fs, struct pending_read *p)
+{
+	if (p->prev)
+		p->prev->next = p->next;
+	else
+		fs->pending = p->next;
+	if (p->next)
+		p->next->prev = p->prev;
+	p->linked = 0;
+}
+
+/* The content is there (or failed): answer unless an interrupt did. */
+static void complete(struct pending_read *p, int err)
+{
+	struct fimfs *fs = p->fs;
+	int mine;
+
+	pthread_mutex_lock(&fs->pending_mu);
+	mine = p->linked;
+	if (mine)
+		unlink_pending(fs, p);
+	pthread_mutex_unlock(&fs->pending_mu);
+	if (mine && err)
+		fuse_reply_err(p->req, -err);
+	else if (mine)
+		reply_slice(p->req, p->vf, p->size, p->off);
+	vfile_unref(p->vf);
+	free(p);
+}
+
+static void on_content(void *arg, int err, const char *buf, size_t len)
+{
+	struct pending_read *p = arg;
+	struct vfile *vf = p->vf;
+	char *copy;
+
+	pthread_mutex_lock(&vf->mu);
+	/* Failures are not kept: the next read tries again. */
+	if (!err && !vf->ready) {
+		copy = malloc(len ? len : 1);
+		if (copy) {
+			memcpy(copy, buf, len);
+			vf->buf = copy;
+			vf->len = len;
+			vf->ready = 1;
+		} else {
+			err = -ENOMEM;
+		}
+	}
+	pthread_mutex_unlock(&vf->mu);
+	complete(p, err);
+}
+
+static void on_interrupt(fuse_req_t req, void *data)
+{
+	struct fimfs *fs = data;
+	struct pending_read *p;
+
+	pthread_mutex_lock(&fs->pending_mu);
+	for (p = fs->pending; p && p->req != req; p = p->next)
+		;
+	if (p)
+		unlink_pending(fs, p);
+	pthread_mutex_unlock(&fs->pending_mu);
+	/* The computation goes on and fills the cache; complete() frees p. */
+	if (p)
+		fuse_reply_err(req, EINTR);
+}
+
+void vread_read(fuse_req_t req, struct fimfs *fs, struct fuse_file_info *fi,
+		size_t size, off_t off)
+{
+	struct vfile *vf = (struct vfile *)(uintptr_t)fi->fh;
+	struct pending_read *p;
+	int ret;
+
+	pthread_mutex_lock(&vf->mu);
+	if (vf->ready) {
+		pthread_mutex_unlock(&vf->mu);
+		return reply_slice(req, vf, size, off);
+	}
+	pthread_mutex_unlock(&vf->mu);
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return (void)fuse_reply_err(req, ENOMEM);
+	*p = (struct pending_read){ .req = req, .size = size, .off = off,
+				    .fs = fs, .vf = vf, .linked = 1 };
+	__atomic_add_fetch(&vf->refs, 1, __ATOMIC_ACQ_REL);
+	pthread_mutex_lock(&fs->pending_mu);
+	p->next = fs->pending;
+	if (p->next)
+		p->next->prev = p;
+	fs->pending = p;
+	pthread_mutex_unlock(&fs->pending_mu);
+	/* Registered before the request can be answered: answering frees
+	 * req. */
+	fuse_req_interrupt_func(req, on_interrupt, fs);
+	ret = fim_view_content(fs->view, vf->path, vf->kind, on_content, p);
+	if (ret)
+		complete(p, ret);
+}
+
+void vread_release(struct fuse_file_info *fi)
+{
+	vfile_unref((struct vfile *)(uintptr_t)fi->fh);
+}
+
+uint64_t vread_bytes(struct fuse_file_info *fi)
+{
+	struct vfile *vf = (struct vfile *)(uintptr_t)fi->fh;
+
+	return __atomic_load_n(&vf->bytes, __ATOMIC_RELAXED);
+}
+
+void vread_pread(fuse_req_t req, struct fim_src_file *f, uint64_t *bytes,
+		 size_t size, off_t off)
+{
+	char *buf = malloc(size ? size : 1);
+	long n;
+
+	if (!buf)
+		return (void)fuse_reply_err(req, ENOMEM);
+	n = fim_src_pread(f, buf, size, (uint64_t)off);
+	if (n < 0) {
+		fuse_reply_err(req, (int)-n);
+	} else {
+		__atomic_fetch_add(bytes, (uint64_t)n, __ATOMIC_RELAXED);
+		fuse_reply_buf(req, buf, (size_t)n);
+	}
+	free(buf);
+}

@@ -1,0 +1,24 @@
+/* Reads of virtual entries. A read that must wait for a digest is answered
+ * from a hashing thread; until then it sits in the pending list so that an
+ * interrupt (Ctrl-C) can answer it first with EINTR. Exactly one reply is
+ * sent: whoever unlinks the pending read from the list replies. */
+#ifndef FIMFS_VREAD_H
+#define FIMFS_VREAD_H
+
+#include "fimfs.h"
+#include "inode.h"
+
+void vread_open(fuse_req_t req, struct fimfs *fs, struct node *n,
+		struct fuse_file_info *fi);
+void vread_read(fuse_req_t req, struct fimfs *fs, struct fuse_file_info *fi,
+		size_t size, off_t off);
+void vread_release(struct fuse_file_info *fi);
+
+/* Bytes read through the handle so far. */
+uint64_t vread_bytes(struct fuse_file_info *fi);
+
+/* Read a real file of a backend without a kernel fd into a buffer. */
+void vread_pread(fuse_req_t req, struct fim_src_file *f, uint64_t *bytes,
+		 size_t size, off_t off);
+
+#endif
