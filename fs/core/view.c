@@ -7,15 +7,8 @@
 #include <string.h>
 
 #include "log.h"
+#include "view_int.h"
 
-struct fim_view {
-	const struct fim_config *cfg;
-	enum fim_layout layout;
-	struct fim_source *src;
-	struct fim_digest_engine *eng;
-	struct fim_dcache *dc;
-	struct fim_hashsvc *svc;
-};
 
 int fim_view_new(const struct fim_config *cfg, const char *source_spec,
 		 struct fim_view **out, char *err, size_t errsz)
@@ -34,6 +27,13 @@ int fim_view_new(const struct fim_config *cfg, const char *source_spec,
 		return -ENOMEM;
 	}
 	v->cfg = cfg;
+	pthread_mutex_init(&v->judge_mu, NULL);
+	ret = judge_init(v);
+	if (ret) {
+		snprintf(err, errsz, "out of memory");
+		free(v);
+		return ret;
+	}
 	v->layout = fim_config_layout_for(cfg, source_spec);
 	ret = fim_source_open(source_spec, &v->src, err, errsz);
 	if (ret)
@@ -77,6 +77,8 @@ void fim_view_free(struct fim_view *v)
 		fim_dcache_close(v->dc);
 	fim_digest_engine_free(v->eng);
 	fim_source_close(v->src);
+	judge_put(v->judge);
+	pthread_mutex_destroy(&v->judge_mu);
 	free(v);
 }
 
@@ -161,6 +163,10 @@ void fim_view_virtual_stat(struct fim_view *v, const char *base,
 	s.nlink = 1;
 	s.blocks = (s.size + 511) / 512;
 	s.rdev = 0;
+	/* A verdict is news when the baseline changes, even if the file
+	 * did not: backup and FIM tools go by mtime. */
+	if (kind == FIM_VK_VERIFIED && fim_view_judged_since(v) > s.mtime_ns)
+		s.mtime_ns = fim_view_judged_since(v);
 	s.ino = fim_view_virtual_ino(st->ino, kind);
 	*out = s;
 }

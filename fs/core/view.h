@@ -88,10 +88,31 @@ typedef void (*fim_content_cb)(void *arg, int err, const char *buf,
 int fim_view_content(struct fim_view *v, const char *path, int kind,
 		     fim_content_cb cb, void *arg);
 
-/* The verdict for one regular file, as .verified shows it. */
+/* The verdict for one regular file, as .verified shows it, delivered once
+ * to cb (now or from a hashing thread). res carries the attributes and
+ * digests when they were computed (res->err otherwise). Always returns 0:
+ * a failure is an ERROR verdict. */
 typedef void (*fim_verdict_cb)(void *arg, const struct fim_verdict *vd,
 			       const struct fim_hash_result *res);
 int fim_view_verdict(struct fim_view *v, const char *path, fim_verdict_cb cb,
 		     void *arg);
+
+/* (Re)load what verdicts are judged by from cfg: the baseline (manifests,
+ * signatures, public key), the rules and new_files_ok. It replaces the
+ * current one atomically: verdicts in progress finish with the old. When
+ * the baseline cannot be used (unreadable, malformed, unsigned, forged),
+ * every verdict becomes NOBASELINE, an alert is logged, and the message is
+ * returned in err with a negative errno. Without manifests configured
+ * returns 0 and verdicts are NOBASELINE. */
+int fim_view_load_baseline(struct fim_view *v, const struct fim_config *cfg,
+			   char *err, size_t errsz);
+
+/* The baseline in use, with a reference the caller drops with
+ * fim_baseline_unref(); NULL when there is none. */
+struct fim_baseline *fim_view_baseline(struct fim_view *v);
+
+/* When the current baseline (or its absence) took effect, ns since the
+ * epoch: the mtime floor of .verified entries. */
+int64_t fim_view_judged_since(struct fim_view *v);
 
 #endif

@@ -9,26 +9,35 @@
 #include "fimfs.h"
 #include "handlers.h"
 #include "inode.h"
+#include "record.h"
 #include "vread.h"
 
 struct real_file {
 	struct fim_src_file *f;
-	uint64_t bytes; /* read through this handle, for the audit log */
+	uint64_t size;  /* at open: spliced replies may overshoot the end */
+	uint64_t bytes; /* asked for through this handle (atomic) */
 };
 
 static void open_real(fuse_req_t req, struct fimfs *fs, struct node *n,
 		      struct fuse_file_info *fi)
 {
 	struct real_file *rf = calloc(1, sizeof(*rf));
+	struct fim_stat st;
 	int ret;
 
 	if (!rf)
 		return (void)fuse_reply_err(req, ENOMEM);
 	ret = fim_src_open(fim_view_source(fs->view), n->path, &rf->f);
+	if (!ret)
+		ret = fim_src_fstat(rf->f, &st);
+	record_req(fs, req, FIM_AUDIT_EV_ACCESS, "open", n->path, -ret, false,
+		   0, NULL);
 	if (ret) {
+		fim_src_close(rf->f);
 		free(rf);
 		return (void)fuse_reply_err(req, -ret);
 	}
+	rf->size = st.size;
 	fi->fh = (uintptr_t)rf;
 	fi->keep_cache = fs->cfg.keep_cache;
 	if (fuse_reply_open(req, fi)) {
@@ -44,6 +53,11 @@ void fimfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 
 	if ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC))
 		return refuse_open(req, ino, fi->flags);
+	if (record_denies(fs)) {
+		record_req(fs, req, FIM_AUDIT_EV_ACCESS, "open", n->path,
+			   EACCES, false, 0, NULL);
+		return (void)fuse_reply_err(req, EACCES);
+	}
 	if (n->kind < 0)
 		return open_real(req, fs, n, fi);
 	vread_open(req, fs, n, fi);
@@ -78,10 +92,18 @@ void fimfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	struct fimfs *fs = fimfs_of(req);
 	struct real_file *rf;
 
-	if (node_of(fs, ino)->kind >= 0) {
+	struct node *n = node_of(fs, ino);
+	uint64_t bytes;
+
+	if (n->kind >= 0) {
+		record_req(fs, req, FIM_AUDIT_EV_ACCESS, "release", n->path, 0,
+			   true, vread_bytes(fi), NULL);
 		vread_release(fi);
 	} else {
 		rf = (struct real_file *)(uintptr_t)fi->fh;
+		bytes = __atomic_load_n(&rf->bytes, __ATOMIC_RELAXED);
+		record_req(fs, req, FIM_AUDIT_EV_ACCESS, "release", n->path, 0,
+			   true, bytes < rf->size ? bytes : rf->size, NULL);
 		fim_src_close(rf->f);
 		free(rf);
 	}

@@ -15,6 +15,8 @@
 
 struct node;
 struct pending_read;
+struct fim_audit;
+struct fimfs_cmdline;
 
 struct fimfs {
 	struct fim_config cfg;
@@ -22,6 +24,9 @@ struct fimfs {
 	char *mountpoint;
 	struct fim_view *view;
 	struct fuse_session *se;
+	const struct fimfs_cmdline *cmdline; /* for reloads */
+	struct fim_audit *audit; /* NULL: no audit log */
+	int stopping;            /* atomic: tells the reload thread to end */
 
 	/* nodes (inode.c) */
 	pthread_mutex_t nodes_mu; /* guards the node table */

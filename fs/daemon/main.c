@@ -14,6 +14,8 @@
 #include "fimfs.h"
 #include "inode.h"
 #include "options.h"
+#include "record.h"
+#include "reload.h"
 
 static void syslog_sink(int prio, const char *msg, void *arg)
 {
@@ -89,9 +91,35 @@ static void raise_read_ahead(const char *mnt_real)
 	close(fd);
 }
 
+/* Hashing threads, the audit log (its epoch timer is a thread) and the
+ * SIGHUP thread. */
+static int start_threads(struct fimfs *fs, pthread_t *reloader, char *err,
+			 size_t errsz)
+{
+	struct fim_audit_opts ao;
+	int ret;
+
+	ret = fim_view_start(fs->view, err, errsz);
+	if (ret)
+		return ret;
+	fim_audit_opts_from_config(&ao, &fs->cfg);
+	ret = fim_audit_open(&ao, &fs->audit);
+	if (ret) {
+		snprintf(err, errsz, "audit log %s: %s", ao.path,
+			 strerror(-ret));
+		return ret;
+	}
+	if (reload_start(fs, reloader)) {
+		snprintf(err, errsz, "cannot start the reload thread");
+		return -EAGAIN;
+	}
+	return 0;
+}
+
 static int serve(struct fimfs *fs, const struct fimfs_cmdline *cl)
 {
 	struct fuse_loop_config *lc = fuse_loop_cfg_create();
+	pthread_t reloader;
 	char err[1024];
 	int ret;
 
@@ -111,17 +139,23 @@ static int serve(struct fimfs *fs, const struct fimfs_cmdline *cl)
 		fim_log_set_sink(syslog_sink, NULL);
 	fuse_daemonize(cl->foreground);
 	/* Threads only now: fuse_daemonize() forks. */
-	ret = fim_view_start(fs->view, err, sizeof(err));
+	ret = start_threads(fs, &reloader, err, sizeof(err));
 	if (ret) {
 		fim_log(LOG_ERR, "%s", err);
 	} else {
 		fim_log(LOG_INFO, "mounted %s on %s", fs->source,
 			fs->mountpoint);
+		record_event(fs, FIM_AUDIT_EV_MOUNT, "mount", 0, fs->source);
+		reload_baseline(fs, &fs->cfg);
 		fuse_loop_cfg_set_max_threads(lc, 64);
 		ret = fuse_session_loop_mt(fs->se, lc);
 		fim_log(LOG_INFO, "unmounting %s", fs->mountpoint);
+		record_event(fs, FIM_AUDIT_EV_MOUNT, "unmount", 0, fs->source);
+		reload_stop(fs, reloader);
 	}
 	fuse_session_unmount(fs->se);
+	fim_audit_close(fs->audit);
+	fs->audit = NULL;
 	fuse_loop_cfg_destroy(lc);
 	return ret ? -1 : 0;
 }
@@ -135,11 +169,16 @@ int main(int argc, char **argv)
 	int status = 1;
 
 	options_parse(argc, argv, &cl);
+	if (reload_block_signal()) {
+		fprintf(stderr, "fimfs: cannot block SIGHUP\n");
+		return 1;
+	}
 	openlog("fimfs", LOG_PID, LOG_DAEMON);
 	fim_config_init(&fs.cfg);
 	pthread_mutex_init(&fs.pending_mu, NULL);
 	fs.source = (char *)cl.source;
 	fs.mountpoint = (char *)cl.mountpoint;
+	fs.cmdline = &cl;
 	if (fuse_opt_add_arg(&args, argv[0]) ||
 	    options_configure(&cl, &fs.cfg, &args) ||
 	    check_mountpoint(cl.mountpoint))

@@ -158,7 +158,7 @@ int options_configure(const struct fimfs_cmdline *cl, struct fim_config *cfg,
 
 	ret = fim_config_load_file(cfg, path, err, sizeof(err));
 	if (ret && !(ret == -ENOENT && !cl->config)) {
-		fprintf(stderr, "fimfs: %s\n", err);
+		fim_log(LOG_ERR, "%s", err);
 		return -1;
 	}
 	snprintf(fsname, sizeof(fsname), "fsname=fimfs:%s", cl->source);
@@ -182,7 +182,7 @@ int options_configure(const struct fimfs_cmdline *cl, struct fim_config *cfg,
 		else if (ret == -ENOENT)
 			ret = 0;
 		if (ret) {
-			fprintf(stderr, "fimfs: %s\n", ret == -ENOMEM ?
+			fim_log(LOG_ERR, "%s", ret == -ENOMEM ?
 				"out of memory" : err);
 			return -1;
 		}

@@ -10,6 +10,7 @@
 #include "fimfs.h"
 #include "handlers.h"
 #include "inode.h"
+#include "record.h"
 
 /* One place that says no: log the attempt and reply. */
 static void refuse(fuse_req_t req, const char *op, const char *path)
@@ -18,6 +19,8 @@ static void refuse(fuse_req_t req, const char *op, const char *path)
 
 	fim_log(LOG_NOTICE, "refused %s of '%s' by uid %u pid %d: %s", op,
 		path, (unsigned)ctx->uid, (int)ctx->pid, fim_errname(EROFS));
+	record_req(fimfs_of(req), req, FIM_AUDIT_EV_REFUSAL, op, path, EROFS,
+		   false, 0, NULL);
 	fuse_reply_err(req, EROFS);
 }
 

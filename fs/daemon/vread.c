@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "record.h"
+
 /* An open virtual entry. Its content, once computed, is kept for the life
  * of the handle so that every read of one open sees one answer. */
 struct vfile {
@@ -41,6 +43,8 @@ void vread_open(fuse_req_t req, struct fimfs *fs, struct node *n,
 {
 	struct vfile *vf = calloc(1, sizeof(*vf) + n->baselen + 1);
 
+	record_req(fs, req, FIM_AUDIT_EV_ACCESS, "open", n->path,
+		   vf ? 0 : ENOMEM, false, 0, NULL);
 	if (!vf)
 		return (void)fuse_reply_err(req, ENOMEM);
 	pthread_mutex_init(&vf->mu, NULL);
@@ -76,6 +80,21 @@ static void unlink_pending(struct fimfs *fs, struct pending_read *p)
 	p->linked = 0;
 }
 
+/* Non-OK verdicts are recorded with who asked; the status is the first
+ * token of the verdict line. */
+static void record_verdict(struct pending_read *p)
+{
+	char status[16];
+	size_t n = strcspn(p->vf->buf, " ");
+
+	if (n >= sizeof(status) || !strncmp(p->vf->buf, "OK ", 3))
+		return;
+	memcpy(status, p->vf->buf, n);
+	status[n] = '\0';
+	record_req(p->fs, p->req, FIM_AUDIT_EV_VERDICT, "verdict", p->vf->path,
+		   0, false, 0, status);
+}
+
 /* The content is there (or failed): answer unless an interrupt did. */
 static void complete(struct pending_read *p, int err)
 {
@@ -87,6 +106,8 @@ static void complete(struct pending_read *p, int err)
 	if (mine)
 		unlink_pending(fs, p);
 	pthread_mutex_unlock(&fs->pending_mu);
+	if (mine && !err && p->vf->kind == FIM_VK_VERIFIED)
+		record_verdict(p);
 	if (mine && err)
 		fuse_reply_err(p->req, -err);
 	else if (mine)

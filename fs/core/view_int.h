@@ -1,0 +1,37 @@
+/* The view's internals, shared by view.c, view_content.c, view_judge.c. */
+#ifndef FIM_VIEW_INT_H
+#define FIM_VIEW_INT_H
+
+#include <pthread.h>
+
+#include "baseline.h"
+#include "view.h"
+
+/* What verdicts are judged by; immutable once published, reference
+ * counted so a reload never pulls it from under a verdict in progress. */
+struct judge {
+	int refs; /* atomic */
+	struct fim_baseline *bl;
+	struct fim_rule_conf *rules;
+	size_t n_rules;
+	bool new_files_ok;
+	int64_t since_ns;
+};
+
+struct fim_view {
+	const struct fim_config *cfg;
+	enum fim_layout layout;
+	struct fim_source *src;
+	struct fim_digest_engine *eng;
+	struct fim_dcache *dc;
+	struct fim_hashsvc *svc;
+	pthread_mutex_t judge_mu; /* guards the judge pointer */
+	struct judge *judge;
+};
+
+struct judge *judge_get(struct fim_view *v);
+void judge_put(struct judge *j);
+/* A judge without baseline or rules, for a new view. */
+int judge_init(struct fim_view *v);
+
+#endif

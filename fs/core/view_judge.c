@@ -1,0 +1,207 @@
+/* Verdicts: which rule applies, what must be hashed, and the judgement
+ * against the baseline, which a reload can replace at any time. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "policy.h"
+#include "view_int.h"
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+void judge_put(struct judge *j)
+{
+	if (!j || __atomic_sub_fetch(&j->refs, 1, __ATOMIC_ACQ_REL))
+		return;
+	fim_baseline_unref(j->bl);
+	for (size_t i = 0; i < j->n_rules; i++)
+		free(j->rules[i].match);
+	free(j->rules);
+	free(j);
+}
+
+struct judge *judge_get(struct fim_view *v)
+{
+	struct judge *j;
+
+	pthread_mutex_lock(&v->judge_mu);
+	j = v->judge;
+	__atomic_add_fetch(&j->refs, 1, __ATOMIC_ACQ_REL);
+	pthread_mutex_unlock(&v->judge_mu);
+	return j;
+}
+
+static struct judge *judge_new(const struct fim_config *cfg)
+{
+	struct judge *j = calloc(1, sizeof(*j));
+
+	if (!j)
+		return NULL;
+	j->refs = 1;
+	j->since_ns = now_ns();
+	if (!cfg)
+		return j;
+	j->new_files_ok = cfg->new_files_ok;
+	j->rules = calloc(cfg->n_rules ? cfg->n_rules : 1, sizeof(*j->rules));
+	if (!j->rules) {
+		free(j);
+		return NULL;
+	}
+	for (; j->n_rules < cfg->n_rules; j->n_rules++) {
+		j->rules[j->n_rules].rule = cfg->rules[j->n_rules].rule;
+		j->rules[j->n_rules].match =
+			strdup(cfg->rules[j->n_rules].match);
+		if (!j->rules[j->n_rules].match) {
+			judge_put(j);
+			return NULL;
+		}
+	}
+	return j;
+}
+
+int judge_init(struct fim_view *v)
+{
+	v->judge = judge_new(NULL);
+	return v->judge ? 0 : -ENOMEM;
+}
+
+static void judge_publish(struct fim_view *v, struct judge *j)
+{
+	struct judge *old;
+
+	pthread_mutex_lock(&v->judge_mu);
+	old = v->judge;
+	v->judge = j;
+	pthread_mutex_unlock(&v->judge_mu);
+	judge_put(old);
+}
+
+int fim_view_load_baseline(struct fim_view *v, const struct fim_config *cfg,
+			   char *err, size_t errsz)
+{
+	struct judge *j = judge_new(cfg);
+	int ret = 0;
+
+	if (!j) {
+		snprintf(err, errsz, "out of memory");
+		return -ENOMEM;
+	}
+	if (cfg->n_manifests) {
+		if (!cfg->public_key) {
+			snprintf(err, errsz, "manifests given but no public "
+				 "key (baseline.public_key, -o pubkey=)");
+			ret = -EINVAL;
+		} else {
+			ret = fim_baseline_load(cfg->manifests,
+						cfg->n_manifests,
+						cfg->public_key, &j->bl, err,
+						errsz);
+		}
+		if (ret)
+			fim_log(LOG_ALERT, "baseline rejected, every verdict "
+				"is NOBASELINE: %s", err);
+	}
+	judge_publish(v, j);
+	return ret;
+}
+
+struct fim_baseline *fim_view_baseline(struct fim_view *v)
+{
+	struct judge *j = judge_get(v);
+	struct fim_baseline *bl = j->bl ? fim_baseline_ref(j->bl) : NULL;
+
+	judge_put(j);
+	return bl;
+}
+
+int64_t fim_view_judged_since(struct fim_view *v)
+{
+	struct judge *j = judge_get(v);
+	int64_t t = j->since_ns;
+
+	judge_put(j);
+	return t;
+}
+
+struct verdict_req {
+	struct fim_view *v;
+	struct judge *j;
+	enum fim_rule rule;
+	fim_verdict_cb cb;
+	void *arg;
+	char bpath[];
+};
+
+static void decide(struct verdict_req *r, const struct fim_hash_result *res,
+		   int hashed)
+{
+	struct fim_eval_in in = {
+		.bl = r->j->bl,
+		.bpath = r->bpath,
+		.rule = r->rule,
+		.new_files_ok = r->j->new_files_ok,
+		.alg = fim_view_config(r->v)->primary,
+		.st = res->err ? NULL : &res->st,
+		.digests = hashed && !res->err ? &res->digests : NULL,
+		.prefix = hashed && !res->err ? &res->prefix : NULL,
+		.err = -res->err,
+	};
+	struct fim_verdict vd;
+
+	fim_verdict_eval(&in, &vd);
+	r->cb(r->arg, &vd, res);
+	judge_put(r->j);
+	free(r);
+}
+
+static void on_digests(void *arg, const struct fim_hash_result *res)
+{
+	decide(arg, res, 1);
+}
+
+int fim_view_verdict(struct fim_view *v, const char *path, fim_verdict_cb cb,
+		     void *arg)
+{
+	const char *bpath = fim_view_bpath(v, path);
+	struct fim_hash_req req = { .path = path, .bpath = bpath };
+	struct fim_hash_result res = { 0 };
+	struct verdict_req *r;
+	unsigned need;
+
+	if (!bpath)
+		bpath = path;
+	r = malloc(sizeof(*r) + strlen(bpath) + 1);
+	if (!r)
+		return -ENOMEM;
+	strcpy(r->bpath, bpath);
+	r->v = v;
+	r->cb = cb;
+	r->arg = arg;
+	r->j = judge_get(v);
+	r->rule = fim_policy_match(r->j->rules, r->j->n_rules, bpath, NULL);
+	res.err = fim_src_lstat(fim_view_source(v), path, &res.st);
+	if (res.err)
+		goto now;
+	need = fim_verdict_need(r->j->bl, bpath, r->rule, &res.st,
+				&req.prefix);
+	/* Without a baseline the digest is still worth showing. */
+	if (!r->j->bl)
+		need |= FIM_NEED_DIGEST;
+	if (!need)
+		goto now;
+	req.want_prefix = !!(need & FIM_NEED_PREFIX);
+	res.err = fim_hashsvc_request(fim_view_hashsvc(v), &req, on_digests, r);
+	if (!res.err)
+		return 0;
+now:
+	decide(r, &res, 0);
+	return 0;
+}

@@ -1,0 +1,40 @@
+#include "record.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <unistd.h>
+
+void record_req(struct fimfs *fs, fuse_req_t req, enum fim_audit_kind kind,
+		const char *op, const char *path, int err, bool has_bytes,
+		uint64_t bytes, const char *status)
+{
+	const struct fuse_ctx *ctx = fuse_req_ctx(req);
+	char shown[PATH_MAX + 2];
+	struct fim_audit_event ev = {
+		.kind = kind, .op = op, .path = shown, .uid = ctx->uid,
+		.gid = ctx->gid, .pid = ctx->pid, .err = err,
+		.has_bytes = has_bytes, .bytes = bytes, .status = status,
+	};
+
+	if (!fs->audit)
+		return;
+	snprintf(shown, sizeof(shown), "/%s", path);
+	fim_audit_record(fs->audit, &ev);
+}
+
+void record_event(struct fimfs *fs, enum fim_audit_kind kind, const char *op,
+		  int err, const char *detail)
+{
+	struct fim_audit_event ev = {
+		.kind = kind, .op = op, .path = NULL, .uid = getuid(),
+		.gid = getgid(), .pid = getpid(), .comm = "fimfs",
+		.err = err, .detail = detail,
+	};
+
+	fim_audit_record(fs->audit, &ev);
+}
+
+bool record_denies(struct fimfs *fs)
+{
+	return fim_audit_deny(fs->audit);
+}

@@ -1,0 +1,24 @@
+/* The daemon's audit records: who (from the FUSE request) did what. */
+#ifndef FIMFS_RECORD_H
+#define FIMFS_RECORD_H
+
+#include "audit.h"
+#include "fimfs.h"
+
+/* A record of a request: the requester's uid, gid, pid and process name,
+ * op, path within the mount (path within SOURCE, shown with a leading
+ * '/'), result (0 or positive errno), bytes when has_bytes, verdict status
+ * or NULL. */
+void record_req(struct fimfs *fs, fuse_req_t req, enum fim_audit_kind kind,
+		const char *op, const char *path, int err, bool has_bytes,
+		uint64_t bytes, const char *status);
+
+/* A record of the daemon's own doing (mount, unmount, baseline). */
+void record_event(struct fimfs *fs, enum fim_audit_kind kind, const char *op,
+		  int err, const char *detail);
+
+/* Whether opens must be denied: the log cannot be written and
+ * audit.on_failure is "deny". */
+bool record_denies(struct fimfs *fs);
+
+#endif
