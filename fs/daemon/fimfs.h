@@ -14,7 +14,7 @@
 #include "view.h"
 
 struct node;
-struct pending_read;
+struct pending;
 struct fim_audit;
 struct fimfs_cmdline;
 
@@ -34,9 +34,9 @@ struct fimfs {
 	size_t nbuckets, nnodes;
 	struct node *root;
 
-	/* reads of virtual entries waiting for a digest (vread.c) */
+	/* requests waiting for a digest (pending.c) */
 	pthread_mutex_t pending_mu;
-	struct pending_read *pending;
+	struct pending *pending;
 };
 
 static inline struct fimfs *fimfs_of(fuse_req_t req)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pending.h"
 #include "record.h"
 
 /* An open virtual entry. Its content, once computed, is kept for the life
@@ -20,13 +21,11 @@ struct vfile {
 };
 
 struct pending_read {
-	fuse_req_t req;
+	struct pending pub; /* first: the list links */
 	size_t size;
 	off_t off;
 	struct fimfs *fs;
 	struct vfile *vf;
-	int linked; /* in fs->pending; guarded by pending_mu */
-	struct pending_read *prev, *next;
 };
 
 static void vfile_unref(struct vfile *vf)
@@ -69,17 +68,6 @@ static void reply_slice(fuse_req_t req, struct vfile *vf, size_t size,
 	fuse_reply_buf(req, vf->buf + start, n);
 }
 
-static void unlink_pending(struct fimfs *fs, struct pending_read *p)
-{
-	if (p->prev)
-		p->prev->next = p->next;
-	else
-		fs->pending = p->next;
-	if (p->next)
-		p->next->prev = p->prev;
-	p->linked = 0;
-}
-
 /* Non-OK verdicts are recorded with who asked; the status is the first
  * token of the verdict line. */
 static void record_verdict(struct pending_read *p)
@@ -91,27 +79,21 @@ static void record_verdict(struct pending_read *p)
 		return;
 	memcpy(status, p->vf->buf, n);
 	status[n] = '\0';
-	record_req(p->fs, p->req, FIM_AUDIT_EV_VERDICT, "verdict", p->vf->path,
+	record_req(p->fs, p->pub.req, FIM_AUDIT_EV_VERDICT, "verdict", p->vf->path,
 		   0, false, 0, status);
 }
 
 /* The content is there (or failed): answer unless an interrupt did. */
 static void complete(struct pending_read *p, int err)
 {
-	struct fimfs *fs = p->fs;
-	int mine;
+	bool mine = pending_take(p->fs, &p->pub);
 
-	pthread_mutex_lock(&fs->pending_mu);
-	mine = p->linked;
-	if (mine)
-		unlink_pending(fs, p);
-	pthread_mutex_unlock(&fs->pending_mu);
 	if (mine && !err && p->vf->kind == FIM_VK_VERIFIED)
 		record_verdict(p);
 	if (mine && err)
-		fuse_reply_err(p->req, -err);
+		fuse_reply_err(p->pub.req, -err);
 	else if (mine)
-		reply_slice(p->req, p->vf, p->size, p->off);
+		reply_slice(p->pub.req, p->vf, p->size, p->off);
 	vfile_unref(p->vf);
 	free(p);
 }
@@ -139,22 +121,6 @@ static void on_content(void *arg, int err, const char *buf, size_t len)
 	complete(p, err);
 }
 
-static void on_interrupt(fuse_req_t req, void *data)
-{
-	struct fimfs *fs = data;
-	struct pending_read *p;
-
-	pthread_mutex_lock(&fs->pending_mu);
-	for (p = fs->pending; p && p->req != req; p = p->next)
-		;
-	if (p)
-		unlink_pending(fs, p);
-	pthread_mutex_unlock(&fs->pending_mu);
-	/* The computation goes on and fills the cache; complete() frees p. */
-	if (p)
-		fuse_reply_err(req, EINTR);
-}
-
 void vread_read(fuse_req_t req, struct fimfs *fs, struct fuse_file_info *fi,
 		size_t size, off_t off)
 {
@@ -171,18 +137,11 @@ void vread_read(fuse_req_t req, struct fimfs *fs, struct fuse_file_info *fi,
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return (void)fuse_reply_err(req, ENOMEM);
-	*p = (struct pending_read){ .req = req, .size = size, .off = off,
-				    .fs = fs, .vf = vf, .linked = 1 };
+	*p = (struct pending_read){ .pub.req = req, .size = size, .off = off,
+				    .fs = fs, .vf = vf };
 	__atomic_add_fetch(&vf->refs, 1, __ATOMIC_ACQ_REL);
-	pthread_mutex_lock(&fs->pending_mu);
-	p->next = fs->pending;
-	if (p->next)
-		p->next->prev = p;
-	fs->pending = p;
-	pthread_mutex_unlock(&fs->pending_mu);
-	/* Registered before the request can be answered: answering frees
-	 * req. */
-	fuse_req_interrupt_func(req, on_interrupt, fs);
+	/* Before the request can be answered: answering frees req. */
+	pending_add(fs, &p->pub);
 	ret = fim_view_content(fs->view, vf->path, vf->kind, on_content, p);
 	if (ret)
 		complete(p, ret);

@@ -1,7 +1,5 @@
 /* Reads of virtual entries. A read that must wait for a digest is answered
- * from a hashing thread; until then it sits in the pending list so that an
- * interrupt (Ctrl-C) can answer it first with EINTR. Exactly one reply is
- * sent: whoever unlinks the pending read from the list replies. */
+ * from a hashing thread (see pending.h). */
 #ifndef FIMFS_VREAD_H
 #define FIMFS_VREAD_H
 
