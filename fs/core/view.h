@@ -111,6 +111,10 @@ int fim_view_load_baseline(struct fim_view *v, const struct fim_config *cfg,
  * fim_baseline_unref(); NULL when there is none. */
 struct fim_baseline *fim_view_baseline(struct fim_view *v);
 
+/* Verdicts given so far, by status. */
+void fim_view_verdict_counts(struct fim_view *v,
+			     uint64_t counts[FIM_STATUS_COUNT]);
+
 /* When the current baseline (or its absence) took effect, ns since the
  * epoch: the mtime floor of .verified entries. */
 int64_t fim_view_judged_since(struct fim_view *v);

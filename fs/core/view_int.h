@@ -27,6 +27,7 @@ struct fim_view {
 	struct fim_hashsvc *svc;
 	pthread_mutex_t judge_mu; /* guards the judge pointer */
 	struct judge *judge;
+	uint64_t verdicts[FIM_STATUS_COUNT]; /* atomic counters */
 };
 
 struct judge *judge_get(struct fim_view *v);

@@ -157,6 +157,7 @@ static void decide(struct verdict_req *r, const struct fim_hash_result *res,
 	struct fim_verdict vd;
 
 	fim_verdict_eval(&in, &vd);
+	__atomic_add_fetch(&r->v->verdicts[vd.status], 1, __ATOMIC_RELAXED);
 	r->cb(r->arg, &vd, res);
 	judge_put(r->j);
 	free(r);
@@ -204,4 +205,11 @@ int fim_view_verdict(struct fim_view *v, const char *path, fim_verdict_cb cb,
 now:
 	decide(r, &res, 0);
 	return 0;
+}
+
+void fim_view_verdict_counts(struct fim_view *v,
+			     uint64_t counts[FIM_STATUS_COUNT])
+{
+	for (int s = 0; s < FIM_STATUS_COUNT; s++)
+		counts[s] = __atomic_load_n(&v->verdicts[s], __ATOMIC_RELAXED);
 }

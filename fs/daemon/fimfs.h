@@ -8,6 +8,7 @@
 #include <fuse_lowlevel.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <time.h>
 
 #include "config.h"
 #include "log.h"
@@ -27,6 +28,8 @@ struct fimfs {
 	const struct fimfs_cmdline *cmdline; /* for reloads */
 	struct fim_audit *audit; /* NULL: no audit log */
 	int stopping;            /* atomic: tells the reload thread to end */
+	uint64_t refused;        /* atomic: refused mutating requests */
+	time_t started;
 
 	/* nodes (inode.c) */
 	pthread_mutex_t nodes_mu; /* guards the node table */

@@ -143,6 +143,7 @@ static int serve(struct fimfs *fs, const struct fimfs_cmdline *cl)
 	if (ret) {
 		fim_log(LOG_ERR, "%s", err);
 	} else {
+		fs->started = time(NULL);
 		fim_log(LOG_INFO, "mounted %s on %s", fs->source,
 			fs->mountpoint);
 		record_event(fs, FIM_AUDIT_EV_MOUNT, "mount", 0, fs->source);

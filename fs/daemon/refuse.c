@@ -19,6 +19,7 @@ static void refuse(fuse_req_t req, const char *op, const char *path)
 
 	fim_log(LOG_NOTICE, "refused %s of '%s' by uid %u pid %d: %s", op,
 		path, (unsigned)ctx->uid, (int)ctx->pid, fim_errname(EROFS));
+	__atomic_add_fetch(&fimfs_of(req)->refused, 1, __ATOMIC_RELAXED);
 	record_req(fimfs_of(req), req, FIM_AUDIT_EV_REFUSAL, op, path, EROFS,
 		   false, 0, NULL);
 	fuse_reply_err(req, EROFS);

@@ -10,6 +10,7 @@
 #include "inode.h"
 #include "pending.h"
 #include "record.h"
+#include "status.h"
 
 #define PREFIX "user.fimfs."
 
@@ -104,6 +105,8 @@ void fimfs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 
 	if (n->kind >= 0)
 		return (void)fuse_reply_err(req, ENODATA);
+	if (n == fs->root && status_xattr(req, fs, name, size))
+		return;
 	if (kind >= 0)
 		return virtual_xattr(req, fs, n, kind, size);
 	if (size && !(buf = malloc(size)))

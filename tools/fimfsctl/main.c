@@ -21,6 +21,9 @@ static const struct fimfsctl_cmd commands[] = {
 	{ "audit-verify", cmd_audit_verify,
 	  "check an audit log's chain, sequence and MACs",
 	  "[-k VERIFY] LOG..." },
+	/* running daemons */
+	{ "status", cmd_status, "what a mounted fimfs has done",
+	  "MOUNTPOINT [--json]" },
 	{ NULL, NULL, NULL, NULL },
 };
 
