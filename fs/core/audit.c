@@ -63,7 +63,7 @@ out:
 	return ret;
 }
 
-static char *state_path_of(const char *path)
+char *fim_audit_state_path(const char *path)
 {
 	char *a = strdup(path), *b = strdup(path), *out = NULL;
 
@@ -316,7 +316,7 @@ static int audit_init(struct fim_audit *a, const struct fim_audit_opts *o)
 	a->syslog_fn = o->syslog_fn;
 	a->syslog_arg = o->syslog_arg;
 	a->path = strdup(o->path);
-	a->state_path = state_path_of(o->path);
+	a->state_path = fim_audit_state_path(o->path);
 	if (o->seal_key && *o->seal_key)
 		a->seal_path = strdup(o->seal_key);
 	if (!a->path || !a->state_path ||

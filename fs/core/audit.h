@@ -134,6 +134,10 @@ int fim_audit_failed(const struct fim_audit *a);
 bool fim_audit_deny(const struct fim_audit *a);
 
 /* Flush (fsync) and close; writes no record itself. */
+/* The path of the chain-state file kept beside the log at path (malloc'd,
+ * NULL when out of memory). */
+char *fim_audit_state_path(const char *path);
+
 void fim_audit_close(struct fim_audit *a);
 
 /* The process name of pid from /proc/PID/comm into buf (size >=

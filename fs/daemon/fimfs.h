@@ -3,7 +3,7 @@
 #ifndef FIMFS_H
 #define FIMFS_H
 
-#define FUSE_USE_VERSION 34
+#define FUSE_USE_VERSION 312 /* fuse_loop_cfg_*() */
 
 #include <fuse_lowlevel.h>
 #include <pthread.h>
@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "privs.h"
 #include "view.h"
 
 struct node;
@@ -27,9 +28,11 @@ struct fimfs {
 	struct fuse_session *se;
 	const struct fimfs_cmdline *cmdline; /* for reloads */
 	struct fim_audit *audit; /* NULL: no audit log */
+	bool audit_broken;       /* could not open it, and on_failure deny */
 	int stopping;            /* atomic: tells the reload thread to end */
 	uint64_t refused;        /* atomic: refused mutating requests */
 	time_t started;
+	struct fimfs_user user;  /* run_as, looked up before mounting */
 
 	/* nodes (inode.c) */
 	pthread_mutex_t nodes_mu; /* guards the node table */

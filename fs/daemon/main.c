@@ -14,6 +14,7 @@
 #include "fimfs.h"
 #include "inode.h"
 #include "options.h"
+#include "privs.h"
 #include "record.h"
 #include "reload.h"
 
@@ -91,6 +92,24 @@ static void raise_read_ahead(const char *mnt_real)
 	close(fd);
 }
 
+/* The files root may have created for us earlier stay ours. */
+static int drop_privileges(struct fimfs *fs)
+{
+	char *state = fim_audit_state_path(fs->cfg.audit_path);
+
+	if (strcmp(fs->cfg.cache_path, "none"))
+		privs_hand_over(&fs->user, fs->cfg.cache_path);
+	if (*fs->cfg.audit_path) {
+		privs_hand_over(&fs->user, fs->cfg.audit_path);
+		if (state)
+			privs_hand_over(&fs->user, state);
+	}
+	if (fs->cfg.audit_seal_key && *fs->cfg.audit_seal_key)
+		privs_hand_over(&fs->user, fs->cfg.audit_seal_key);
+	free(state);
+	return privs_drop(&fs->user);
+}
+
 /* Hashing threads, the audit log (its epoch timer is a thread) and the
  * SIGHUP thread. */
 static int start_threads(struct fimfs *fs, pthread_t *reloader, char *err,
@@ -104,10 +123,14 @@ static int start_threads(struct fimfs *fs, pthread_t *reloader, char *err,
 		return ret;
 	fim_audit_opts_from_config(&ao, &fs->cfg);
 	ret = fim_audit_open(&ao, &fs->audit);
+	/* Mounted already: an unusable log is an alert and, with
+	 * audit.on_failure = deny, a refusal of every open. */
 	if (ret) {
-		snprintf(err, errsz, "audit log %s: %s", ao.path,
-			 strerror(-ret));
-		return ret;
+		fim_log(LOG_CRIT, "audit log %s cannot be written: %s%s",
+			ao.path, strerror(-ret),
+			fs->cfg.audit_on_failure == FIM_AUDIT_DENY
+				? "; denying opens" : "");
+		fs->audit_broken = fs->cfg.audit_on_failure == FIM_AUDIT_DENY;
 	}
 	if (reload_start(fs, reloader)) {
 		snprintf(err, errsz, "cannot start the reload thread");
@@ -138,10 +161,13 @@ static int serve(struct fimfs *fs, const struct fimfs_cmdline *cl)
 	if (!cl->foreground)
 		fim_log_set_sink(syslog_sink, NULL);
 	fuse_daemonize(cl->foreground);
-	/* Threads only now: fuse_daemonize() forks. */
-	ret = start_threads(fs, &reloader, err, sizeof(err));
+	/* Threads only now: fuse_daemonize() forks, and capabilities are
+	 * per thread. */
+	ret = fs->cfg.run_as ? drop_privileges(fs) : 0;
+	if (!ret)
+		ret = start_threads(fs, &reloader, err, sizeof(err));
 	if (ret) {
-		fim_log(LOG_ERR, "%s", err);
+		fim_log(LOG_ERR, "%s", ret == -1 ? "cannot drop privileges" : err);
 	} else {
 		fs->started = time(NULL);
 		fim_log(LOG_INFO, "mounted %s on %s", fs->source,
@@ -149,6 +175,8 @@ static int serve(struct fimfs *fs, const struct fimfs_cmdline *cl)
 		record_event(fs, FIM_AUDIT_EV_MOUNT, "mount", 0, fs->source);
 		reload_baseline(fs, &fs->cfg);
 		fuse_loop_cfg_set_max_threads(lc, 64);
+		/* a cloned /dev/fuse fd would need root again after run_as */
+		fuse_loop_cfg_set_clone_fd(lc, 0);
 		ret = fuse_session_loop_mt(fs->se, lc);
 		fim_log(LOG_INFO, "unmounting %s", fs->mountpoint);
 		record_event(fs, FIM_AUDIT_EV_MOUNT, "unmount", 0, fs->source);
@@ -182,7 +210,8 @@ int main(int argc, char **argv)
 	fs.cmdline = &cl;
 	if (fuse_opt_add_arg(&args, argv[0]) ||
 	    options_configure(&cl, &fs.cfg, &args) ||
-	    check_mountpoint(cl.mountpoint))
+	    check_mountpoint(cl.mountpoint) ||
+	    (fs.cfg.run_as && privs_lookup(fs.cfg.run_as, &fs.user)))
 		goto out;
 	if (fim_view_new(&fs.cfg, cl.source, &fs.view, err, sizeof(err))) {
 		fprintf(stderr, "fimfs: %s\n", err);

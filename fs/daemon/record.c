@@ -36,5 +36,5 @@ void record_event(struct fimfs *fs, enum fim_audit_kind kind, const char *op,
 
 bool record_denies(struct fimfs *fs)
 {
-	return fim_audit_deny(fs->audit);
+	return fs->audit_broken || fim_audit_deny(fs->audit);
 }
