@@ -80,7 +80,9 @@ void options_parse(int argc, char **argv, struct fimfs_cmdline *cl)
 	int c;
 
 	memset(cl, 0, sizeof(*cl));
-	while ((c = getopt_long(argc, argv, "+c:fdo:hV", longopts, NULL)) != -1) {
+	/* Options may follow SOURCE and MOUNTPOINT: mount.fuse3 puts -o
+	 * last. */
+	while ((c = getopt_long(argc, argv, "c:fdo:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			cl->config = optarg;
