@@ -115,8 +115,9 @@ struct fim_baseline *fim_view_baseline(struct fim_view *v);
 void fim_view_verdict_counts(struct fim_view *v,
 			     uint64_t counts[FIM_STATUS_COUNT]);
 
-/* When the current baseline (or its absence) took effect, ns since the
- * epoch: the mtime floor of .verified entries. */
+/* The current baseline's time, ns since the epoch: the newest mtime of its
+ * manifests and signatures (0 without a baseline). The mtime floor of
+ * .verified entries. */
 int64_t fim_view_judged_since(struct fim_view *v);
 
 #endif

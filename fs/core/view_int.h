@@ -15,7 +15,7 @@ struct judge {
 	struct fim_rule_conf *rules;
 	size_t n_rules;
 	bool new_files_ok;
-	int64_t since_ns;
+	int64_t since_ns; /* the baseline's time, see fim_view_judged_since */
 };
 
 struct fim_view {

@@ -3,18 +3,41 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <stdio.h>
+#include <sys/stat.h>
 
 #include "log.h"
 #include "policy.h"
 #include "view_int.h"
 
-static int64_t now_ns(void)
+static int64_t mtime_ns(const char *path)
 {
-	struct timespec ts;
+	struct stat st;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+	if (stat(path, &st))
+		return 0;
+	return st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+}
+
+/* The baseline's time: when its newest manifest or signature was written.
+ * Unlike the moment it was loaded, this stays the same across remounts and
+ * reloads of the same baseline, so backup and FIM tools that go by mtime
+ * see .verified change only when the baseline does. */
+static int64_t baseline_time(const struct fim_baseline *bl)
+{
+	char sig[4096];
+	int64_t t = 0, m;
+
+	for (size_t i = 0; bl && i < fim_baseline_manifest_count(bl); i++) {
+		const char *path = fim_baseline_manifest_path(bl, i);
+
+		m = mtime_ns(path);
+		t = m > t ? m : t;
+		snprintf(sig, sizeof(sig), "%s.sig", path);
+		m = mtime_ns(sig);
+		t = m > t ? m : t;
+	}
+	return t;
 }
 
 void judge_put(struct judge *j)
@@ -46,7 +69,6 @@ static struct judge *judge_new(const struct fim_config *cfg)
 	if (!j)
 		return NULL;
 	j->refs = 1;
-	j->since_ns = now_ns();
 	if (!cfg)
 		return j;
 	j->new_files_ok = cfg->new_files_ok;
@@ -109,6 +131,7 @@ int fim_view_load_baseline(struct fim_view *v, const struct fim_config *cfg,
 			fim_log(LOG_ALERT, "baseline rejected, every verdict "
 				"is NOBASELINE: %s", err);
 	}
+	j->since_ns = baseline_time(j->bl);
 	judge_publish(v, j);
 	return ret;
 }
