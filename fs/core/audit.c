@@ -15,6 +15,7 @@
 #include <openssl/crypto.h>
 
 #include "digest.h"
+#include "fileio.h"
 #include "log.h"
 
 #define STATE_MAGIC "fimfs-audit-state 1"
@@ -32,35 +33,6 @@ void fim_audit_opts_from_config(struct fim_audit_opts *o,
 	o->epoch_records = cfg->audit_epoch_records;
 	o->syslog = cfg->audit_syslog;
 	o->on_failure = cfg->audit_on_failure;
-}
-
-/* mkdir -p of the log's directory; directories we create are 0700. */
-static int make_dirs(const char *path)
-{
-	char *dir = strdup(path), *p;
-	int ret = 0;
-
-	if (!dir)
-		return -ENOMEM;
-	p = strrchr(dir, '/');
-	if (!p || p == dir)
-		goto out;
-	*p = '\0';
-	for (p = dir + 1; !ret; p++) {
-		char c = *p;
-
-		if (c != '/' && c != '\0')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0700) && errno != EEXIST)
-			ret = -errno;
-		*p = c;
-		if (!c)
-			break;
-	}
-out:
-	free(dir);
-	return ret;
 }
 
 char *fim_audit_state_path(const char *path)
@@ -145,7 +117,7 @@ static int open_log(struct fim_audit *a, int *fd_out, bool *partial,
 	char c;
 	int fd, ret;
 
-	ret = make_dirs(a->path);
+	ret = fim_mkdir_parents(a->path, NULL, 0);
 	if (ret)
 		return ret;
 	fd = open(a->path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW |

@@ -8,6 +8,7 @@
  * process is never taken for a damaged one.
  */
 #include "dcache_int.h"
+#include "fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -27,38 +28,12 @@ enum { CHECK_OK, CHECK_FRESH, CHECK_DAMAGED };
 /* mkdir -p of the file's missing parents, each 0700 whatever the umask. */
 static int make_parents(const char *path, char *err, size_t errsz)
 {
-	char *dir = strdup(path);
-	char *p;
-	int ret = 0;
+	char failed[4096];
+	int ret = fim_mkdir_parents(path, failed, sizeof(failed));
 
-	if (!dir)
-		return -ENOMEM;
-	p = strrchr(dir, '/');
-	if (!p || p == dir)
-		goto out;
-	*p = '\0';
-	for (p = dir + 1;; p++) {
-		if (*p && *p != '/')
-			continue;
-		char c = *p;
-
-		*p = '\0';
-		if (mkdir(dir, 0700) == 0) {
-			if (chmod(dir, 0700) < 0)
-				ret = -errno;
-		} else if (errno != EEXIST) {
-			ret = -errno;
-		}
-		if (ret < 0) {
-			SETERR("%s: %s", dir, strerror(-ret));
-			goto out;
-		}
-		*p = c;
-		if (!c)
-			break;
-	}
-out:
-	free(dir);
+	if (ret)
+		SETERR("%s: %s", ret == -ENOMEM ? path : failed,
+		       strerror(-ret));
 	return ret;
 }
 

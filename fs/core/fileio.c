@@ -179,3 +179,37 @@ out:
 	free(tmp);
 	return ret;
 }
+
+int fim_mkdir_parents(const char *path, char *failed, size_t failedsz)
+{
+	char *dir = strdup(path), *p;
+	int ret = 0;
+
+	if (!dir)
+		return -ENOMEM;
+	p = strrchr(dir, '/');
+	if (!p || p == dir)
+		goto out;
+	*p = '\0';
+	for (p = dir + 1; !ret; p++) {
+		char c = *p;
+
+		if (c && c != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) == 0) {
+			if (chmod(dir, 0700) < 0)
+				ret = -errno;
+		} else if (errno != EEXIST) {
+			ret = -errno;
+		}
+		if (ret && failed)
+			snprintf(failed, failedsz, "%s", dir);
+		*p = c;
+		if (!c)
+			break;
+	}
+out:
+	free(dir);
+	return ret;
+}

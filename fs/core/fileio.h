@@ -31,4 +31,10 @@ int fim_file_create(const char *path, const void *buf, size_t len,
 int fim_file_replace(const char *path, const void *buf, size_t len,
 		     mode_t mode);
 
+/* mkdir -p of the missing parent directories of path, each created 0700
+ * whatever the umask (caches, logs and keys live there). On failure the
+ * directory that could not be made is copied into failed (when not NULL)
+ * and a negative errno returned. */
+int fim_mkdir_parents(const char *path, char *failed, size_t failedsz);
+
 #endif

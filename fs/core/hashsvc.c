@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "strhash.h"
 
 #define NBUCKETS 4096
 
@@ -47,10 +48,8 @@ struct fim_hashsvc {
 
 static uint32_t job_hash(const char *path, int want_prefix, uint64_t prefix)
 {
-	uint32_t h = 2166136261u;
+	uint32_t h = fim_strhash(path);
 
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
-		h = (h ^ *p) * 16777619u;
 	if (want_prefix)
 		h ^= (uint32_t)(prefix * 2654435761u) ^ (uint32_t)(prefix >> 32);
 	return h;
@@ -73,6 +72,7 @@ static int from_cache(struct fim_hashsvc *svc, const struct fim_hash_req *req,
 		      const struct fim_stat *st, struct fim_hash_result *res)
 {
 	struct fim_digest_set set;
+	struct fim_stat keep;
 	struct fim_dkey key;
 
 	if (req->want_prefix && req->prefix < st->size)
@@ -81,8 +81,9 @@ static int from_cache(struct fim_hashsvc *svc, const struct fim_hash_req *req,
 	if (fim_dcache_get(svc->dc, &key, fim_digest_engine_mask(svc->eng),
 			   &set))
 		return -ENOENT;
+	keep = *st; /* callers pass &res->st: copy it before res is cleared */
 	memset(res, 0, sizeof(*res));
-	res->st = *st;
+	res->st = keep;
 	res->digests = set;
 	res->from_cache = 1;
 	if (req->want_prefix && req->prefix == st->size)

@@ -256,9 +256,10 @@ static long local_readlink(struct fim_source *src, const char *path,
 }
 
 /* xattr calls need a path; /proc/self/fd/N names the O_PATH descriptor's
- * inode itself, which for a symlink is the link, not its target. */
-static long local_getxattr(struct fim_source *src, const char *path,
-			   const char *name, void *buf, size_t size)
+ * inode itself, which for a symlink is the link, not its target. name NULL
+ * lists. */
+static long xattr_call(struct fim_source *src, const char *path,
+		       const char *name, void *buf, size_t size)
 {
 	int fd = open_beneath(src, path, O_PATH);
 	char proc[32];
@@ -267,28 +268,23 @@ static long local_getxattr(struct fim_source *src, const char *path,
 	if (fd < 0)
 		return fd;
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	n = getxattr(proc, name, buf, size);
+	n = name ? getxattr(proc, name, buf, size) : listxattr(proc, buf, size);
 	if (n < 0)
 		n = -errno;
 	close(fd);
 	return (long)n;
 }
 
+static long local_getxattr(struct fim_source *src, const char *path,
+			   const char *name, void *buf, size_t size)
+{
+	return xattr_call(src, path, name, buf, size);
+}
+
 static long local_listxattr(struct fim_source *src, const char *path,
 			    char *buf, size_t size)
 {
-	int fd = open_beneath(src, path, O_PATH);
-	char proc[32];
-	ssize_t n;
-
-	if (fd < 0)
-		return fd;
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	n = listxattr(proc, buf, size);
-	if (n < 0)
-		n = -errno;
-	close(fd);
-	return (long)n;
+	return xattr_call(src, path, NULL, buf, size);
 }
 
 static int local_statvfs(struct fim_source *src, struct statvfs *sv)

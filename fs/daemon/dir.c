@@ -10,6 +10,7 @@
 #include "fimfs.h"
 #include "handlers.h"
 #include "inode.h"
+#include "strhash.h"
 
 struct dirent_rec {
 	char *name;
@@ -26,20 +27,11 @@ struct listing {
 	size_t setsize;
 };
 
-static uint32_t name_hash(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
 static bool name_exists(void *arg, const char *name)
 {
 	struct listing *l = arg;
 
-	for (size_t i = name_hash(name) & (l->setsize - 1); l->set[i];
+	for (size_t i = fim_strhash(name) & (l->setsize - 1); l->set[i];
 	     i = (i + 1) & (l->setsize - 1))
 		if (!strcmp(l->set[i], name))
 			return true;
@@ -109,7 +101,7 @@ static int add_virtual(struct fimfs *fs, struct listing *l)
 	if (!l->set)
 		return -ENOMEM;
 	for (size_t i = 0; i < nreal; i++) {
-		size_t h = name_hash(l->ents[i].name) & (l->setsize - 1);
+		size_t h = fim_strhash(l->ents[i].name) & (l->setsize - 1);
 
 		while (l->set[h])
 			h = (h + 1) & (l->setsize - 1);

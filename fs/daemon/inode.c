@@ -1,17 +1,9 @@
 #include "inode.h"
+#include "strhash.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-static uint32_t path_hash(const char *path)
-{
-	uint32_t h = 2166136261u;
-
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
-		h = (h ^ *p) * 16777619u;
-	return h;
-}
 
 int nodes_init(struct fimfs *fs)
 {
@@ -82,7 +74,7 @@ static void grow(struct fimfs *fs)
 struct node *node_get(struct fimfs *fs, const char *path, int kind,
 		      size_t baselen)
 {
-	uint32_t h = path_hash(path);
+	uint32_t h = fim_strhash(path);
 	struct node *n;
 
 	if (!*path)
