@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "strhash.h"
 #include "view_int.h"
 
 
@@ -121,32 +122,59 @@ static const char *basename_of(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+uint64_t fim_view_ino(struct fim_view *v, const char *path, uint64_t ino)
+{
+	char snap[NAME_MAX + 1];
+	size_t n = strcspn(path, "/");
+
+	if (v->layout != FIM_LAYOUT_SNAPSHOTS || !n || n > NAME_MAX)
+		return ino;
+	memcpy(snap, path, n);
+	snap[n] = '\0';
+	return ino ^ ((uint64_t)(fim_strhash(snap) & 0xffff) << 40);
+}
+
+int fim_view_stat(struct fim_view *v, const char *path, int kind,
+		  size_t baselen, struct fim_stat *st)
+{
+	char base[PATH_MAX];
+	int ret;
+
+	if (kind < 0) {
+		ret = fim_src_lstat(v->src, path, st);
+		if (!ret)
+			st->ino = fim_view_ino(v, path, st->ino);
+		return ret;
+	}
+	if (baselen >= sizeof(base))
+		return -ENAMETOOLONG;
+	memcpy(base, path, baselen);
+	base[baselen] = '\0';
+	ret = fim_src_lstat(v->src, base, st);
+	if (ret)
+		return ret == -ENOTDIR ? -ENOENT : ret;
+	if (!S_ISREG(st->mode))
+		return -ENOENT;
+	st->ino = fim_view_ino(v, base, st->ino);
+	fim_view_virtual_stat(v, basename_of(base), st, kind, st);
+	return 0;
+}
+
 int fim_view_lookup(struct fim_view *v, const char *path, struct fim_entry *e)
 {
 	const char *name = basename_of(path);
-	char base[PATH_MAX];
 	int ret;
 
 	e->kind = -1;
 	e->baselen = 0;
-	ret = fim_src_lstat(v->src, path, &e->st);
+	ret = fim_view_stat(v, path, -1, 0, &e->st);
 	if (ret != -ENOENT)
 		return ret;
 	e->kind = fim_vname_parse(name, v->cfg->digests, &e->baselen);
 	if (e->kind < 0)
 		return -ENOENT;
 	e->baselen += (size_t)(name - path);
-	if (e->baselen >= sizeof(base))
-		return -ENAMETOOLONG;
-	memcpy(base, path, e->baselen);
-	base[e->baselen] = '\0';
-	ret = fim_src_lstat(v->src, base, &e->st);
-	if (ret)
-		return ret == -ENOTDIR ? -ENOENT : ret;
-	if (!S_ISREG(e->st.mode))
-		return -ENOENT;
-	fim_view_virtual_stat(v, basename_of(base), &e->st, e->kind, &e->st);
-	return 0;
+	return fim_view_stat(v, path, e->kind, e->baselen, &e->st);
 }
 
 void fim_view_virtual_stat(struct fim_view *v, const char *base,

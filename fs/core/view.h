@@ -49,6 +49,18 @@ struct fim_entry {
 	struct fim_stat st;
 };
 
+/* The inode number shown for the source entry numbered ino at path. In the
+ * snapshots layout the snapshot's name is mixed into bits 40-55: btrfs and
+ * NetApp keep inode numbers across snapshots, and one FUSE mount has one
+ * device number, so without it tar and rsync -H would take a file and its
+ * older copy for hard links. Only the first component of path counts. */
+uint64_t fim_view_ino(struct fim_view *v, const char *path, uint64_t ino);
+
+/* The current attributes of the entry at path: real (kind -1) or the
+ * virtual entry of kind beside the regular file path[0..baselen). */
+int fim_view_stat(struct fim_view *v, const char *path, int kind,
+		  size_t baselen, struct fim_stat *st);
+
 /* Resolve path: a real entry wins; otherwise a virtual name beside a
  * regular file. -ENOENT when neither. */
 int fim_view_lookup(struct fim_view *v, const char *path,

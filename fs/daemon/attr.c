@@ -27,25 +27,7 @@ void attr_to_stat(const struct fim_stat *st, struct stat *out)
 
 int attr_of_node(struct fimfs *fs, struct node *n, struct fim_stat *st)
 {
-	char base[PATH_MAX];
-	const char *name;
-	int ret;
-
-	if (n->kind < 0)
-		return fim_src_lstat(fim_view_source(fs->view), n->path, st);
-	if (n->baselen >= sizeof(base))
-		return -ENAMETOOLONG;
-	memcpy(base, n->path, n->baselen);
-	base[n->baselen] = '\0';
-	ret = fim_src_lstat(fim_view_source(fs->view), base, st);
-	if (ret)
-		return ret;
-	if (!S_ISREG(st->mode))
-		return -ENOENT;
-	name = strrchr(base, '/');
-	fim_view_virtual_stat(fs->view, name ? name + 1 : base, st, n->kind,
-			      st);
-	return 0;
+	return fim_view_stat(fs->view, n->path, n->kind, n->baselen, st);
 }
 
 int child_path(const char *dir, const char *name, char *buf, size_t size)

@@ -63,9 +63,10 @@ static void listing_free(struct listing *l)
 	free(l);
 }
 
-static int read_source(struct fim_source *src, const char *path,
+static int read_source(struct fim_view *v, const char *path,
 		       struct listing *l)
 {
+	struct fim_source *src = fim_view_source(v);
 	struct fim_src_dir *d;
 	const char *name;
 	unsigned char type;
@@ -77,6 +78,8 @@ static int read_source(struct fim_source *src, const char *path,
 	if (ret)
 		return ret;
 	while (!(ret = fim_src_readdir(d, &name, &type, &ino)) && name) {
+		/* the snapshot is the listed name itself at the root */
+		ino = fim_view_ino(v, *path ? path : name, ino);
 		if (!(copy = strdup(name)) || push(l, copy, type, ino, -1)) {
 			free(copy);
 			ret = -ENOMEM;
@@ -148,8 +151,7 @@ void fimfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 
 	if (!l)
 		return (void)fuse_reply_err(req, ENOMEM);
-	ret = read_source(fim_view_source(fs->view), node_of(fs, ino)->path,
-			  l);
+	ret = read_source(fs->view, node_of(fs, ino)->path, l);
 	if (!ret)
 		ret = add_virtual(fs, l);
 	if (ret) {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -28,9 +29,12 @@ static void syslog_sink(int prio, const char *msg, void *arg)
  * (or hanging) in the mount call. */
 static int check_mountpoint(const char *mnt)
 {
+	struct statvfs sv;
 	struct stat st;
 
-	if (stat(mnt, &st) == 0) {
+	/* statfs always reaches the daemon; stat may be answered from the
+	 * kernel's attribute cache even when the daemon is gone. */
+	if (statvfs(mnt, &sv) == 0 && stat(mnt, &st) == 0) {
 		if (S_ISDIR(st.st_mode))
 			return 0;
 		fprintf(stderr, "fimfs: %s: not a directory\n", mnt);
