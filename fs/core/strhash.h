@@ -15,4 +15,15 @@ static inline uint32_t fim_strhash(const char *s)
 	return h;
 }
 
+/* 64-bit FNV-1a, with the kind of a virtual entry folded in: inode
+ * numbers of virtual entries. */
+static inline uint64_t fim_strhash64(const char *s, uint64_t salt)
+{
+	uint64_t h = 14695981039346656037ull ^ salt;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	return h;
+}
+
 #endif

@@ -21,6 +21,7 @@ int fim_view_new(const struct fim_config *cfg, const char *source_spec,
 		.reuse_across_snapshots = cfg->reuse_across_snapshots,
 	};
 	struct fim_view *v = calloc(1, sizeof(*v));
+	struct fim_source_opts sopts;
 	int ret;
 
 	if (!v) {
@@ -36,7 +37,8 @@ int fim_view_new(const struct fim_config *cfg, const char *source_spec,
 		return ret;
 	}
 	v->layout = fim_config_layout_for(cfg, source_spec);
-	ret = fim_source_open(source_spec, &v->src, err, errsz);
+	fim_config_source_opts(cfg, &sopts);
+	ret = fim_source_open(source_spec, &sopts, &v->src, err, errsz);
 	if (ret)
 		goto fail;
 	ret = fim_digest_engine_new(cfg->digests, &v->eng);
@@ -156,7 +158,7 @@ int fim_view_stat(struct fim_view *v, const char *path, int kind,
 	if (!S_ISREG(st->mode))
 		return -ENOENT;
 	st->ino = fim_view_ino(v, base, st->ino);
-	fim_view_virtual_stat(v, basename_of(base), st, kind, st);
+	fim_view_virtual_stat(v, base, st, kind, st);
 	return 0;
 }
 
@@ -177,7 +179,12 @@ int fim_view_lookup(struct fim_view *v, const char *path, struct fim_entry *e)
 	return fim_view_stat(v, path, e->kind, e->baselen, &e->st);
 }
 
-void fim_view_virtual_stat(struct fim_view *v, const char *base,
+uint64_t fim_view_virtual_ino(const char *path, int kind)
+{
+	return fim_strhash64(path, (uint64_t)(kind + 1)) | 1ull << 63;
+}
+
+void fim_view_virtual_stat(struct fim_view *v, const char *path,
 			   const struct fim_stat *st, int kind,
 			   struct fim_stat *out)
 {
@@ -185,7 +192,8 @@ void fim_view_virtual_stat(struct fim_view *v, const char *base,
 
 	s.size = kind == FIM_VK_VERIFIED
 			 ? fim_verdict_line_len(v->cfg->primary)
-			 : fim_sumline_len((enum fim_alg)kind, base);
+			 : fim_sumline_len((enum fim_alg)kind,
+					   basename_of(path));
 	/* Read permission as the file's; never writable or executable. */
 	s.mode = S_IFREG | (st->mode & 0444);
 	s.nlink = 1;
@@ -195,7 +203,7 @@ void fim_view_virtual_stat(struct fim_view *v, const char *base,
 	 * did not: backup and FIM tools go by mtime. */
 	if (kind == FIM_VK_VERIFIED && fim_view_judged_since(v) > s.mtime_ns)
 		s.mtime_ns = fim_view_judged_since(v);
-	s.ino = fim_view_virtual_ino(st->ino, kind);
+	s.ino = fim_view_virtual_ino(path, kind);
 	*out = s;
 }
 

@@ -66,9 +66,9 @@ int fim_view_stat(struct fim_view *v, const char *path, int kind,
 int fim_view_lookup(struct fim_view *v, const char *path,
 		    struct fim_entry *e);
 
-/* The attributes of the virtual entry of kind beside the regular file
- * whose name is base and whose attributes are st. Exact size, no hashing. */
-void fim_view_virtual_stat(struct fim_view *v, const char *base,
+/* The attributes of the virtual entry of kind beside the regular file at
+ * path whose attributes are st. Exact size, no hashing. */
+void fim_view_virtual_stat(struct fim_view *v, const char *path,
 			   const struct fim_stat *st, int kind,
 			   struct fim_stat *out);
 
@@ -80,14 +80,12 @@ bool fim_view_virtual_name(struct fim_view *v, const char *name, int kind,
 			   bool (*exists)(void *arg, const char *name),
 			   void *arg, char *out);
 
-/* The inode number of the virtual entry of kind beside the file numbered
- * ino: stable, and distinct from every real inode number on the usual
- * filesystems, whose numbers stay far below 2^56. */
-static inline uint64_t fim_view_virtual_ino(uint64_t ino, int kind)
-{
-	return ino ^ ((uint64_t)(kind + 1) << 56);
-}
-
+/* The inode number of the virtual entry of kind beside the regular file at
+ * path (within SOURCE): a hash of both, stable across remounts, with the top
+ * bit set so that it never meets a real inode number of the usual
+ * filesystems. Not derived from the file's inode number: hard links have
+ * one, but each name's .sha256 has its own content. */
+uint64_t fim_view_virtual_ino(const char *path, int kind);
 /* The content of a virtual entry, delivered once to cb: err 0 and the bytes,
  * or a negative errno (-EIO for a digest file that could not be computed;
  * a verdict file reports ERROR in its content instead). The buffer is valid

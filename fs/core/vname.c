@@ -35,10 +35,11 @@ int fim_vname_parse(const char *name, uint32_t digests, size_t *baselen)
 	return -1;
 }
 
-/* coreutils 9.1 (bookworm) escapes exactly these two. */
+/* coreutils 9.1 (bookworm) escapes exactly these three: backslash,
+ * newline and carriage return (as \\, \n, \r). */
 static int needs_escape(const char *name)
 {
-	return strpbrk(name, "\\\n") != NULL;
+	return strpbrk(name, "\\\n\r") != NULL;
 }
 
 size_t fim_sumline_len(enum fim_alg alg, const char *name)
@@ -48,7 +49,7 @@ size_t fim_sumline_len(enum fim_alg alg, const char *name)
 	if (needs_escape(name)) {
 		len++;
 		for (const char *p = name; *p; p++)
-			len += *p == '\\' || *p == '\n';
+			len += *p == '\\' || *p == '\n' || *p == '\r';
 	}
 	return len;
 }
@@ -74,6 +75,9 @@ size_t fim_sumline_format(enum fim_alg alg, const unsigned char *md,
 		} else if (esc && *p == '\n') {
 			buf[n++] = '\\';
 			buf[n++] = 'n';
+		} else if (esc && *p == '\r') {
+			buf[n++] = '\\';
+			buf[n++] = 'r';
 		} else {
 			buf[n++] = *p;
 		}

@@ -21,8 +21,8 @@ const char *fim_vname_suffix(int kind);
 int fim_vname_parse(const char *name, uint32_t digests, size_t *baselen);
 
 /* The line `sha256sum NAME` prints, run in NAME's directory: coreutils
- * escapes a name holding a backslash or a newline and marks the line with a
- * leading backslash. */
+ * (9.1) escapes a name holding a backslash, a newline or a carriage return
+ * and marks the line with a leading backslash. */
 size_t fim_sumline_len(enum fim_alg alg, const char *name);
 
 /* Writes the line (with its newline, NUL-terminated) into buf of at least

@@ -9,6 +9,7 @@
 
 #include "fimfs.h"
 #include "handlers.h"
+#include "attr.h"
 #include "inode.h"
 #include "strhash.h"
 
@@ -91,8 +92,9 @@ static int read_source(struct fim_view *v, const char *path,
 }
 
 /* Add the virtual entries after each regular file, in place order. */
-static int add_virtual(struct fimfs *fs, struct listing *l)
+static int add_virtual(struct fimfs *fs, const char *dir, struct listing *l)
 {
+	char path[PATH_MAX];
 	size_t nreal = l->n, ri;
 	struct dirent_rec *real;
 	char vname[NAME_MAX + 1], *name;
@@ -127,8 +129,14 @@ static int add_virtual(struct fimfs *fs, struct listing *l)
 				continue;
 			if (!(name = strdup(vname)))
 				goto oom;
-			if (push(l, name, DT_REG,
-				 fim_view_virtual_ino(real[i].ino, k), k)) {
+			/* too long a path has no virtual entries to reach */
+			if (child_path(dir, l->ents[ri].name, path,
+				       sizeof(path))) {
+				free(name);
+				break;
+			}
+			if (push(l, name, DT_REG, fim_view_virtual_ino(path, k),
+				 k)) {
 				free(name);
 				goto oom;
 			}
@@ -153,7 +161,7 @@ void fimfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		return (void)fuse_reply_err(req, ENOMEM);
 	ret = read_source(fs->view, node_of(fs, ino)->path, l);
 	if (!ret)
-		ret = add_virtual(fs, l);
+		ret = add_virtual(fs, node_of(fs, ino)->path, l);
 	if (ret) {
 		listing_free(l);
 		return (void)fuse_reply_err(req, -ret);

@@ -16,6 +16,7 @@ struct real_file {
 	struct fim_src_file *f;
 	uint64_t size;  /* at open: spliced replies may overshoot the end */
 	uint64_t bytes; /* asked for through this handle (atomic) */
+	struct record_who who; /* the opener, for the release record */
 };
 
 static void open_real(fuse_req_t req, struct fimfs *fs, struct node *n,
@@ -30,8 +31,12 @@ static void open_real(fuse_req_t req, struct fimfs *fs, struct node *n,
 	ret = fim_src_open(fim_view_source(fs->view), n->path, &rf->f);
 	if (!ret)
 		ret = fim_src_fstat(rf->f, &st);
-	record_req(fs, req, FIM_AUDIT_EV_ACCESS, "open", n->path, -ret, false,
-		   0, NULL);
+	record_who_of(fs, req, &rf->who);
+	record_as(fs, &rf->who, FIM_AUDIT_EV_ACCESS, "open", n->path, -ret,
+		  false, 0, NULL);
+	/* This open's own record may be the one that could not be written. */
+	if (!ret && record_denies(fs))
+		ret = -EACCES;
 	if (ret) {
 		fim_src_close(rf->f);
 		free(rf);
@@ -96,14 +101,12 @@ void fimfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	uint64_t bytes;
 
 	if (n->kind >= 0) {
-		record_req(fs, req, FIM_AUDIT_EV_ACCESS, "release", n->path, 0,
-			   true, vread_bytes(fi), NULL);
-		vread_release(fi);
+		vread_release(fs, n->path, fi);
 	} else {
 		rf = (struct real_file *)(uintptr_t)fi->fh;
 		bytes = __atomic_load_n(&rf->bytes, __ATOMIC_RELAXED);
-		record_req(fs, req, FIM_AUDIT_EV_ACCESS, "release", n->path, 0,
-			   true, bytes < rf->size ? bytes : rf->size, NULL);
+		record_as(fs, &rf->who, FIM_AUDIT_EV_ACCESS, "release", n->path,
+			  0, true, bytes < rf->size ? bytes : rf->size, NULL);
 		fim_src_close(rf->f);
 		free(rf);
 	}

@@ -17,6 +17,7 @@ struct vfile {
 	char *buf;
 	size_t len;
 	uint64_t bytes;     /* atomic */
+	struct record_who who; /* the opener, for the release record */
 	char path[];        /* the regular file's */
 };
 
@@ -41,18 +42,30 @@ void vread_open(fuse_req_t req, struct fimfs *fs, struct node *n,
 		struct fuse_file_info *fi)
 {
 	struct vfile *vf = calloc(1, sizeof(*vf) + n->baselen + 1);
+	struct record_who who;
 
-	record_req(fs, req, FIM_AUDIT_EV_ACCESS, "open", n->path,
-		   vf ? 0 : ENOMEM, false, 0, NULL);
+	record_who_of(fs, req, &who);
+	record_as(fs, &who, FIM_AUDIT_EV_ACCESS, "open", n->path,
+		  vf ? 0 : ENOMEM, false, 0, NULL);
 	if (!vf)
 		return (void)fuse_reply_err(req, ENOMEM);
+	/* This open's own record may be the one that could not be written. */
+	if (record_denies(fs)) {
+		free(vf);
+		return (void)fuse_reply_err(req, EACCES);
+	}
+	vf->who = who;
 	pthread_mutex_init(&vf->mu, NULL);
 	vf->refs = 1;
 	vf->kind = n->kind;
 	memcpy(vf->path, n->path, n->baselen);
 	vf->path[n->baselen] = '\0';
 	fi->fh = (uintptr_t)vf;
-	fi->keep_cache = fs->cfg.keep_cache;
+	/* A verdict can change while the file's attributes (and so the
+	 * kernel's idea of this entry) do not: an ERROR for a read that
+	 * failed once must not be served again from the page cache. A
+	 * verdict is a digest-cache lookup, cheap to ask again. */
+	fi->keep_cache = fs->cfg.keep_cache && vf->kind != FIM_VK_VERIFIED;
 	if (fuse_reply_open(req, fi))
 		vfile_unref(vf);
 }
@@ -147,16 +160,14 @@ void vread_read(fuse_req_t req, struct fimfs *fs, struct fuse_file_info *fi,
 		complete(p, ret);
 }
 
-void vread_release(struct fuse_file_info *fi)
-{
-	vfile_unref((struct vfile *)(uintptr_t)fi->fh);
-}
-
-uint64_t vread_bytes(struct fuse_file_info *fi)
+void vread_release(struct fimfs *fs, const char *path,
+		   struct fuse_file_info *fi)
 {
 	struct vfile *vf = (struct vfile *)(uintptr_t)fi->fh;
 
-	return __atomic_load_n(&vf->bytes, __ATOMIC_RELAXED);
+	record_as(fs, &vf->who, FIM_AUDIT_EV_ACCESS, "release", path, 0, true,
+		  __atomic_load_n(&vf->bytes, __ATOMIC_RELAXED), NULL);
+	vfile_unref(vf);
 }
 
 void vread_pread(fuse_req_t req, struct fim_src_file *f, uint64_t *bytes,

@@ -10,10 +10,10 @@ void vread_open(fuse_req_t req, struct fimfs *fs, struct node *n,
 		struct fuse_file_info *fi);
 void vread_read(fuse_req_t req, struct fimfs *fs, struct fuse_file_info *fi,
 		size_t size, off_t off);
-void vread_release(struct fuse_file_info *fi);
-
-/* Bytes read through the handle so far. */
-uint64_t vread_bytes(struct fuse_file_info *fi);
+/* Records the release (PATH: the entry's, without its leading '/') with
+ * the opener's credentials and the bytes read, and drops the handle. */
+void vread_release(struct fimfs *fs, const char *path,
+		   struct fuse_file_info *fi);
 
 /* Read a real file of a backend without a kernel fd into a buffer. */
 void vread_pread(fuse_req_t req, struct fim_src_file *f, uint64_t *bytes,

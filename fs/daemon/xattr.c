@@ -67,15 +67,13 @@ static void virtual_xattr(fuse_req_t req, struct fimfs *fs, struct node *n,
 {
 	struct pending_xattr *p;
 	struct fim_stat st;
-	const char *base = strrchr(n->path, '/');
 	int ret = fim_src_lstat(fim_view_source(fs->view), n->path, &st);
 
 	if (ret)
 		return (void)fuse_reply_err(req, -ret);
 	if (!S_ISREG(st.mode))
 		return (void)fuse_reply_err(req, ENODATA);
-	fim_view_virtual_stat(fs->view, base ? base + 1 : n->path, &st, kind,
-			      &st);
+	fim_view_virtual_stat(fs->view, n->path, &st, kind, &st);
 	if (!size)
 		return (void)fuse_reply_xattr(req, st.size);
 	if (size < st.size)

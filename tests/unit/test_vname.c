@@ -37,6 +37,9 @@ static void test_sumline(void)
 	       "escaped length matches");
 	is_str(buf, "\\abababababababababababababababababababababababababababababababab"
 		    "  a\\\\b\\nc\n", "backslash and newline escaped");
+	n = fim_sumline_format(FIM_SHA256, md, "cr\rname", buf, sizeof(buf));
+	is_str(buf, "\\abababababababababababababababababababababababababababababababab"
+		    "  cr\\rname\n", "carriage return escaped as coreutils 9.1 does");
 	n = fim_sumline_format(FIM_SHA256, md, "x", buf, 40);
 	is_int(n, 0, "too small a buffer is refused");
 	n = fim_sumline_format(FIM_MD5, md, "-x y", buf, sizeof(buf));
