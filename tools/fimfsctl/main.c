@@ -14,6 +14,12 @@ static const struct fimfsctl_cmd commands[] = {
 	{ "verify", cmd_verify,
 	  "check manifests' signatures and syntax as the daemon would",
 	  "-p PUBLIC.pem MANIFEST..." },
+	{ "baseline", cmd_baseline,
+	  "write a (signed) mtree manifest of a directory",
+	  "[-c CONFIG] [-t] [-k SECRET.pem] -o MANIFEST DIR" },
+	{ "report", cmd_report,
+	  "verdict of every file of a snapshot against the baseline",
+	  "[-c CONFIG] [-o KEY=VAL]... [--json] PATH" },
 	/* audit: audit-keygen, audit-verify */
 	{ "audit-keygen", cmd_audit_keygen,
 	  "make the audit log's sealing and verification keys",

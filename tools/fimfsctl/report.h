@@ -1,0 +1,29 @@
+/* fimfsctl report: the entries of a report, their output (text or JSON),
+ * and the mapping of a path inside a fimfs mount back to its source. */
+#ifndef FIMCTL_REPORT_H
+#define FIMCTL_REPORT_H
+
+#include <stdio.h>
+
+#include "verdict.h"
+
+struct rentry {
+	const char *path; /* baseline path (relative to PATH) */
+	struct fim_verdict vd;
+};
+
+/* Print entries (sorted by the caller) with counts[FIM_STATUS_COUNT].
+ * Text: one line per entry that is not OK, then a summary line. JSON: the
+ * document of fimfsctl(8). */
+void report_text(FILE *f, struct rentry *const *v, size_t n,
+		 const size_t *counts);
+void report_json(FILE *f, struct rentry *const *v, size_t n,
+		 const size_t *counts, enum fim_alg alg);
+
+/* When path (resolved, absolute) lies inside a mounted fimfs, the matching
+ * path in that mount's source, malloc'd, in *out; else *out is NULL.
+ * Returns 0, or -1 with a message in err (a mount whose source cannot be
+ * told from /proc/self/mountinfo). */
+int report_map_mount(const char *path, char **out, char *err, size_t errsz);
+
+#endif
