@@ -11,10 +11,11 @@
 #include <unistd.h>
 
 #include "digest.h"
+#include "source.h"
 
 enum ktype {
 	K_BOOL, K_U64, K_SECONDS, K_STRING, K_LAYOUT, K_DIGESTS, K_STRLIST,
-	K_RULE, K_AUDIT_LEVEL, K_AUDIT_FAILURE,
+	K_RULE, K_AUDIT_LEVEL, K_AUDIT_FAILURE, K_NFS_VERSION,
 };
 
 struct key {
@@ -56,13 +57,22 @@ static const struct key keys[] = {
 	{ "audit.syslog", "audit_syslog", K_BOOL, F(audit_syslog), 0 },
 	{ "audit.on_failure", "audit_on_failure", K_AUDIT_FAILURE,
 	  F(audit_on_failure), 0 },
+	{ "nfs.version", "nfs_version", K_NFS_VERSION, F(nfs_version), 0 },
+	{ "nfs.uid", "nfs_uid", K_U64, F(nfs_uid), 4294967294u },
+	{ "nfs.gid", "nfs_gid", K_U64, F(nfs_gid), 4294967294u },
+	{ "nfs.timeout_ms", "nfs_timeout", K_U64, F(nfs_timeout_ms),
+	  86400000 },
+	{ "nfs.retries", "nfs_retries", K_U64, F(nfs_retries), 100 },
+	{ "nfs.read_size", "nfs_read_size", K_U64, F(nfs_read_size),
+	  1u << 20 },
+	{ "nfs.max_reads", "nfs_max_reads", K_U64, F(nfs_max_reads), 64 },
 };
 #undef F
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
 static const char *const groups[] = { "kernel", "hashing", "cache",
-				      "baseline", "audit" };
+				      "baseline", "audit", "nfs" };
 
 void fim_config_init(struct fim_config *cfg)
 {
@@ -78,6 +88,13 @@ void fim_config_init(struct fim_config *cfg)
 	cfg->audit_path = strdup(FIM_DEFAULT_AUDIT_LOG);
 	cfg->audit_epoch_seconds = 3600;
 	cfg->audit_syslog = true;
+	cfg->nfs_version = 3;
+	cfg->nfs_uid = FIM_NFS_ID_UNSET;
+	cfg->nfs_gid = FIM_NFS_ID_UNSET;
+	cfg->nfs_timeout_ms = 30000;
+	cfg->nfs_retries = 2;
+	cfg->nfs_read_size = 1u << 20;
+	cfg->nfs_max_reads = 4;
 }
 
 static void free_strlist(char ***list, size_t *n)
@@ -289,6 +306,11 @@ static int set_value(struct fim_config *cfg, const struct key *k,
 		else
 			ok = 0;
 		break;
+	case K_NFS_VERSION:
+		ok = !strcmp(v, "3") || !strcmp(v, "4");
+		if (ok)
+			cfg->nfs_version = (uint64_t)(v[0] - '0');
+		break;
 	case K_RULE:
 		break; /* handled by the callers: a rule is two values */
 	}
@@ -312,6 +334,7 @@ static int setting_string(const struct key *k, const config_setting_t *s,
 			 config_setting_get_bool(s) ? "true" : "false");
 		return 0;
 	case K_U64:
+	case K_NFS_VERSION:
 		if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64)
 			goto type;
 		if (config_setting_get_int64(s) < 0) {
@@ -467,7 +490,8 @@ out:
 	return ret;
 }
 
-/* An -o rule is GLOB=RULE and goes before the file's rules: -o overrides. */
+/* An -o rule is GLOB=RULE and goes before the file's rules (-o overrides)
+ * but after earlier -o rules: among themselves they keep their order. */
 static int option_rule(struct fim_config *cfg, const char *v, char *msg,
 		       size_t msz)
 {
@@ -490,9 +514,10 @@ static int option_rule(struct fim_config *cfg, const char *v, char *msg,
 	if (ret)
 		return ret;
 	r = cfg->rules[cfg->n_rules - 1];
-	memmove(cfg->rules + 1, cfg->rules,
-		(cfg->n_rules - 1) * sizeof(*cfg->rules));
-	cfg->rules[0] = r;
+	memmove(cfg->rules + cfg->n_option_rules + 1,
+		cfg->rules + cfg->n_option_rules,
+		(cfg->n_rules - 1 - cfg->n_option_rules) * sizeof(*cfg->rules));
+	cfg->rules[cfg->n_option_rules++] = r;
 	return 0;
 }
 
@@ -571,12 +596,29 @@ enum fim_layout fim_config_layout_for(const struct fim_config *cfg,
 
 	if (cfg->layout != FIM_LAYOUT_AUTO)
 		return cfg->layout;
+	if (fim_source_is_url(source))
+		len = strcspn(source, "?"); /* nfs://filer/vol0/.snapshot?... */
 	while (len > 1 && source[len - 1] == '/')
 		len--;
 	if (ends_with(source, len, ".snapshot") ||
 	    ends_with(source, len, ".zfs/snapshot"))
 		return FIM_LAYOUT_SNAPSHOTS;
 	return FIM_LAYOUT_TREE;
+}
+
+void fim_config_source_opts(const struct fim_config *cfg,
+			    struct fim_source_opts *o)
+{
+	fim_source_opts_init(o);
+	o->nfs_version = (unsigned)cfg->nfs_version;
+	o->nfs_uid = cfg->nfs_uid == FIM_NFS_ID_UNSET ? -1
+						      : (int64_t)cfg->nfs_uid;
+	o->nfs_gid = cfg->nfs_gid == FIM_NFS_ID_UNSET ? -1
+						      : (int64_t)cfg->nfs_gid;
+	o->nfs_timeout_ms = (unsigned)cfg->nfs_timeout_ms;
+	o->nfs_retries = (unsigned)cfg->nfs_retries;
+	o->nfs_read_size = (unsigned)cfg->nfs_read_size;
+	o->nfs_max_reads = (unsigned)cfg->nfs_max_reads;
 }
 
 unsigned fim_config_threads(const struct fim_config *cfg)

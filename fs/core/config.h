@@ -58,6 +58,7 @@ struct fim_config {
 	/* policy, first match wins; default rule exact */
 	struct fim_rule_conf *rules;
 	size_t n_rules;
+	size_t n_option_rules;  /* the first ones, given with -o rule= */
 
 	/* audit */
 	char *audit_path;       /* "" = no audit log */
@@ -67,7 +68,18 @@ struct fim_config {
 	uint64_t audit_epoch_records;
 	bool audit_syslog;
 	enum fim_audit_failure audit_on_failure;
+
+	/* nfs (sources given as nfs:// URLs) */
+	uint64_t nfs_version;    /* 3 or 4 */
+	uint64_t nfs_uid;        /* FIM_NFS_ID_UNSET: the process's own */
+	uint64_t nfs_gid;
+	uint64_t nfs_timeout_ms;
+	uint64_t nfs_retries;
+	uint64_t nfs_read_size;
+	uint64_t nfs_max_reads;
 };
+
+#define FIM_NFS_ID_UNSET UINT64_MAX
 
 /* Fill cfg with the defaults. */
 void fim_config_init(struct fim_config *cfg);
@@ -87,6 +99,11 @@ int fim_config_set_option(struct fim_config *cfg, const char *opt, char *err,
 /* The layout to use for a given source root (resolves FIM_LAYOUT_AUTO). */
 enum fim_layout fim_config_layout_for(const struct fim_config *cfg,
 				      const char *source);
+
+struct fim_source_opts;
+/* The backend options (source.h) that cfg sets. */
+void fim_config_source_opts(const struct fim_config *cfg,
+			    struct fim_source_opts *o);
 
 /* The number of hashing threads to run (resolves 0). */
 unsigned fim_config_threads(const struct fim_config *cfg);

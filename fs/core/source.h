@@ -16,6 +16,7 @@
 #include <dirent.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/types.h>
@@ -84,10 +85,36 @@ struct fim_source {
 int fim_source_open_local(const char *root, struct fim_source **out,
 			  char *err, size_t errsz);
 
-/* Open SOURCE as given on the command line (a directory; later also an
- * nfs:// URL). */
-int fim_source_open(const char *spec, struct fim_source **out, char *err,
-		    size_t errsz);
+/* Options of the NFS backend (config group `nfs`); the URL's own
+ * ?version=&uid=&gid= win over them. */
+struct fim_source_opts {
+	unsigned nfs_version;     /* 3 or 4 */
+	int64_t nfs_uid, nfs_gid; /* AUTH_SYS; -1: the process's own */
+	unsigned nfs_timeout_ms;  /* a request fails with -EIO after this */
+	unsigned nfs_retries;     /* attempts on a fresh connection within it */
+	unsigned nfs_read_size;   /* bytes per READ, at most the server's */
+	unsigned nfs_max_reads;   /* READs in flight per file */
+};
+
+/* The defaults of struct fim_source_opts. */
+void fim_source_opts_init(struct fim_source_opts *o);
+
+/* Open an nfs://HOST[:PORT]/EXPORT/PATH[?version=3|4&uid=N&gid=N] URL as a
+ * source (source_nfs.c). */
+int fim_source_open_nfs(const char *url, const struct fim_source_opts *o,
+			struct fim_source **out, char *err, size_t errsz);
+
+/* Whether spec names a remote source (an nfs:// URL) rather than a local
+ * path: callers must not realpath()/stat() it, just pass it on. */
+static inline int fim_source_is_url(const char *spec)
+{
+	return !strncmp(spec, "nfs://", 6);
+}
+
+/* Open SOURCE as given on the command line: a directory or an nfs:// URL.
+ * opts may be NULL for the defaults. */
+int fim_source_open(const char *spec, const struct fim_source_opts *opts,
+		    struct fim_source **out, char *err, size_t errsz);
 
 static inline void fim_source_close(struct fim_source *src)
 {

@@ -75,23 +75,49 @@ static int mount_dev(const char *mnt, unsigned *maj, unsigned *min)
 	return found ? 0 : -1;
 }
 
+/* The read-ahead (KiB) whose READ replies libfuse can still splice. It
+ * splices a reply through a per-thread pipe that must hold the data plus
+ * the header and three pages; beyond fs.pipe-max-size (1 MiB by default) a
+ * pipe grows only with CAP_SYS_RESOURCE, which containers and run_as lack,
+ * and libfuse then silently allocates and copies a buffer per request
+ * (PERFORMANCE.md). So: 1 MiB when a 1 MiB reply fits, else the largest
+ * read-ahead that does. */
+static unsigned splice_read_ahead_kb(void)
+{
+	const long want = 1024, slack = 16; /* KiB: header + 3 pages, rounded */
+	long max = 0;
+	FILE *f = fopen("/proc/sys/fs/pipe-max-size", "re");
+
+	if (f) {
+		if (fscanf(f, "%ld", &max) != 1)
+			max = 0;
+		fclose(f);
+	}
+	max >>= 10;
+	if (max >= want + slack)
+		return (unsigned)want;
+	/* whole pages; below 128 KiB the default is as good */
+	return max - slack >= 128 ? (unsigned)((max - slack) & ~3L) : 0;
+}
+
 /* Large page-cached reads reach us as requests of the mount's read-ahead
  * size; the default 128 KiB costs a round trip per 128 KiB. Root only;
  * failure just leaves the default. */
 static void raise_read_ahead(const char *mnt_real)
 {
-	unsigned maj, min;
-	char path[64];
-	int fd;
+	unsigned maj, min, kb = splice_read_ahead_kb();
+	char path[64], val[16];
+	int fd, len;
 
-	if (!mnt_real || mount_dev(mnt_real, &maj, &min))
+	if (!kb || !mnt_real || mount_dev(mnt_real, &maj, &min))
 		return;
 	snprintf(path, sizeof(path), "/sys/class/bdi/%u:%u/read_ahead_kb",
 		 maj, min);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	if (write(fd, "1024", 4) != 4)
+	len = snprintf(val, sizeof(val), "%u", kb);
+	if (write(fd, val, (size_t)len) != len)
 		fim_log(LOG_DEBUG, "%s: %s", path, strerror(errno));
 	close(fd);
 }
@@ -198,10 +224,20 @@ int main(int argc, char **argv)
 	struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
 	struct fimfs_cmdline cl;
 	struct fimfs fs = { 0 };
-	char err[1024];
+	char err[1024], *source_real = NULL;
 	int status = 1;
 
 	options_parse(argc, argv, &cl);
+	/* The mount's source name must lead back to SOURCE from anywhere
+	 * (fimfsctl report maps mounted paths back through it). */
+	if (strncmp(cl.source, "nfs://", 6) &&
+	    !(source_real = realpath(cl.source, NULL))) {
+		fprintf(stderr, "fimfs: %s: %s\n", cl.source, strerror(errno));
+		options_free(&cl);
+		return 1;
+	}
+	if (source_real)
+		cl.source = source_real;
 	if (reload_block_signal()) {
 		fprintf(stderr, "fimfs: cannot block SIGHUP\n");
 		return 1;
@@ -240,5 +276,6 @@ out:
 	fim_config_free(&fs.cfg);
 	fuse_opt_free_args(&args);
 	options_free(&cl);
+	free(source_real);
 	return status;
 }

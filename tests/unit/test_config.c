@@ -70,6 +70,10 @@ static void test_good_file(void)
 	is_int(fim_config_set_option(&c, "rule=*.tmp=ignore", err, sizeof(err)),
 	       0, "-o rule");
 	is_str(c.rules[0].match, "*.tmp", "-o rule goes first");
+	is_int(fim_config_set_option(&c, "rule=*.bak=ignore", err, sizeof(err)),
+	       0, "second -o rule");
+	is_str(c.rules[1].match, "*.bak", "-o rules keep their order");
+	is_str(c.rules[2].match, "*.log", "file rules after them");
 	is_int(fim_config_set_option(&c, "keep_cache", err, sizeof(err)), 0,
 	       "bare boolean");
 	ok(c.keep_cache, "bare boolean is true");

@@ -1,0 +1,265 @@
+/* The NFS backend's connections: mounting, the pool, the service loop. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "source_nfs_int.h"
+
+/* libnfs 4.0 keeps the handle of an open file opaque; this is its layout
+ * there (libnfs-private.h), needed once per mount to learn the root's
+ * handle. Checked for sanity where used. */
+struct nfs_fh {
+	int len;
+	char *val;
+};
+
+int64_t fnfs_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int fnfs_conn_wait(struct nfs_conn *c, const int *done, int64_t deadline)
+{
+	while (!*done) {
+		struct pollfd p = { .fd = nfs_get_fd(c->nfs),
+				    .events = (short)nfs_which_events(c->nfs) };
+		int64_t left = deadline - fnfs_now_ms();
+		int n;
+
+		if (left <= 0)
+			return NFS_ETRANSPORT;
+		/* At most 100 ms: libnfs checks its timeouts in service. */
+		n = poll(&p, 1, left < 100 ? (int)left : 100);
+		if (n < 0 && errno != EINTR)
+			return NFS_ETRANSPORT;
+		if (nfs_service(c->nfs, n > 0 ? p.revents : 0) < 0)
+			return NFS_ETRANSPORT;
+	}
+	return 0;
+}
+
+void fnfs_conn_drop(struct nfs_conn *c)
+{
+	if (!c)
+		return;
+	nfs_destroy_context(c->nfs);
+	free(c);
+}
+
+struct mcb {
+	int done, err;
+	struct nfsfh *fh;
+	char msg[256];
+};
+
+static void mount_cb(int err, struct nfs_context *nfs, void *data,
+		     void *priv)
+{
+	struct mcb *m = priv;
+
+	(void)nfs;
+	m->err = err;
+	if (err < 0 && data)
+		snprintf(m->msg, sizeof(m->msg), "%s", (const char *)data);
+	else if (err >= 0)
+		m->fh = data;
+	m->done = 1;
+}
+
+/* Point a new context at the server: ports, version, credentials. */
+static int conn_setup(struct nfs_src *s, struct nfs_conn *c)
+{
+	char url[512], args[64] = "";
+
+	if (s->url.port)
+		snprintf(args, sizeof(args), "nfsport=%u", s->url.port);
+	if (s->url.mountport)
+		snprintf(args + strlen(args), sizeof(args) - strlen(args),
+			 "%smountport=%u", *args ? "&" : "", s->url.mountport);
+	if (*args) {
+		struct nfs_url *u;
+
+		snprintf(url, sizeof(url), "nfs://%s/?%s", s->url.host, args);
+		u = nfs_parse_url_incomplete(c->nfs, url);
+		if (!u)
+			return -EINVAL;
+		nfs_destroy_url(u);
+	}
+	if (nfs_set_version(c->nfs, NFS_V3))
+		return -EINVAL;
+	nfs_set_uid(c->nfs, s->uid);
+	nfs_set_gid(c->nfs, s->gid);
+	/* libnfs takes whole seconds; each attempt gets its share. */
+	nfs_set_timeout(c->nfs, (int)((s->timeout_ms / (s->retries + 1) + 999)
+				      / 1000 * 1000));
+	/* We reconnect ourselves, with a fresh mount, after a failure. */
+	nfs_set_autoreconnect(c->nfs, 0);
+	return 0;
+}
+
+/* Mount export on a new conn; *root receives the export's handle. */
+static int conn_mount(struct nfs_src *s, const char *export,
+		      struct nfs_conn **out, struct nfs_fhb *root,
+		      int64_t deadline, char *err, size_t errsz)
+{
+	struct nfs_conn *c = calloc(1, sizeof(*c));
+	struct mcb m = { 0 };
+	struct nfs_fh *fh;
+	int ret;
+
+	if (!c || !(c->nfs = nfs_init_context())) {
+		free(c);
+		snprintf(err, errsz, "out of memory");
+		return -ENOMEM;
+	}
+	c->rpc = nfs_get_rpc_context(c->nfs);
+	c->born = fnfs_now_ms();
+	ret = conn_setup(s, c);
+	if (ret) {
+		snprintf(err, errsz, "cannot set up libnfs: %s",
+			 nfs_get_error(c->nfs));
+		goto fail;
+	}
+	if (nfs_mount_async(c->nfs, s->url.host, export, mount_cb, &m)) {
+		snprintf(err, errsz, "%s", nfs_get_error(c->nfs));
+		ret = NFS_ETRANSPORT;
+		goto fail;
+	}
+	ret = fnfs_conn_wait(c, &m.done, deadline);
+	if (!ret && m.err < 0)
+		ret = m.err;
+	if (ret) {
+		snprintf(err, errsz, "mount %s:%s: %s", s->url.host, export,
+			 ret == NFS_ETRANSPORT ? "timed out" : m.msg);
+		goto fail;
+	}
+	/* The root's handle: "opening" the root sends only ACCESS. */
+	memset(&m, 0, sizeof(m));
+	if (nfs_open_async(c->nfs, "/", O_RDONLY, mount_cb, &m) ||
+	    (ret = fnfs_conn_wait(c, &m.done, deadline)) || m.err < 0) {
+		snprintf(err, errsz, "%s:%s: cannot look up the root: %s",
+			 s->url.host, export, m.msg);
+		ret = ret ? ret : m.err < 0 ? m.err : -EIO;
+		goto fail;
+	}
+	fh = nfs_get_fh(m.fh);
+	if (fh->len <= 0 || fh->len > NFS3_FHSIZE) {
+		snprintf(err, errsz, "unexpected handle from libnfs");
+		ret = -EPROTO;
+		nfs_close(c->nfs, m.fh);
+		goto fail;
+	}
+	root->len = (uint32_t)fh->len;
+	memcpy(root->val, fh->val, root->len);
+	nfs_close(c->nfs, m.fh); /* read-only v3 handle: nothing is sent */
+	if (!s->read_size || s->read_size > nfs_get_readmax(c->nfs))
+		s->read_size = (unsigned)nfs_get_readmax(c->nfs);
+	*out = c;
+	return 0;
+fail:
+	fnfs_conn_drop(c);
+	return ret;
+}
+
+struct nfs_conn *fnfs_conn_get(struct nfs_src *s, int64_t deadline, int *ret)
+{
+	struct nfs_conn *c;
+	struct nfs_fhb root;
+	char err[512];
+
+	pthread_mutex_lock(&s->mu);
+	c = s->idle;
+	if (c)
+		s->idle = c->next;
+	pthread_mutex_unlock(&s->mu);
+	if (c)
+		return c;
+	*ret = conn_mount(s, s->export, &c, &root, deadline, err, sizeof(err));
+	if (*ret) {
+		fim_log(LOG_WARNING, "%s: %s", s->pub.root, err);
+		if (*ret != -ENOMEM)
+			*ret = NFS_ETRANSPORT;
+		return NULL;
+	}
+	return c;
+}
+
+void fnfs_conn_put(struct nfs_src *s, struct nfs_conn *c)
+{
+	if (!c)
+		return;
+	pthread_mutex_lock(&s->mu);
+	c->next = s->idle;
+	s->idle = c;
+	pthread_mutex_unlock(&s->mu);
+}
+
+int fnfs_should_retry(struct nfs_src *s, int err, unsigned *attempt,
+		     int64_t deadline, int old)
+{
+	int64_t left = deadline - fnfs_now_ms();
+	struct timespec ts = { 0, 200 * 1000000L };
+
+	if (err != NFS_ETRANSPORT || left <= 0)
+		return 0;
+	if (old)
+		return 1;
+	if (++*attempt > s->retries)
+		return 0;
+	if (left < 200)
+		ts.tv_nsec = left * 1000000L;
+	nanosleep(&ts, NULL);
+	return 1;
+}
+
+int fnfs_err(struct nfs_src *s, int nfsstat, const char *what)
+{
+	if (nfsstat == NFS3ERR_STALE) {
+		fim_log(LOG_WARNING, "%s: %s: stale NFS handle (removed on "
+			"the server?), reported as missing", s->pub.root, what);
+		return -ENOENT;
+	}
+	return nfsstat3_to_errno(nfsstat);
+}
+
+/* Find the export: the longest prefix of the URL's path that mounts. */
+int fnfs_find_export(struct nfs_src *s, int64_t deadline, char *err,
+		    size_t errsz)
+{
+	const char *path = s->url.path;
+	char first[512] = "";
+	int ret = -ENOENT;
+
+	for (unsigned i = 0;; i++) {
+		size_t len = fim_nfs_export_len(path, i);
+		struct nfs_conn *c;
+
+		if (!len)
+			break;
+		free(s->export);
+		s->export = strndup(path, len);
+		if (!s->export)
+			return -ENOMEM;
+		ret = conn_mount(s, s->export, &c, &s->root, deadline, err,
+				 errsz);
+		if (!ret) {
+			fnfs_conn_put(s, c);
+			return (int)len;
+		}
+		if (!*first)
+			snprintf(first, sizeof(first), "%s", err);
+		if (ret == NFS_ETRANSPORT || ret == -ENOMEM ||
+		    fnfs_now_ms() >= deadline)
+			break;
+	}
+	snprintf(err, errsz, "%s", first);
+	return ret == NFS_ETRANSPORT ? -EHOSTUNREACH : ret < 0 ? ret : -ENOENT;
+}

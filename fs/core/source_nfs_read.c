@@ -1,0 +1,358 @@
+/* Files of the NFS backend, read with several READs in flight.
+ *
+ * A file being read sequentially keeps a window of up to nfs.max_reads
+ * READs of nfs.read_size bytes in flight on a connection it holds until
+ * the window runs dry (end of file, or close): each pread() takes what has
+ * arrived and tops the window up, so the network keeps working while the
+ * caller hashes. A read elsewhere than where the window stands drains it
+ * and starts a new one there. A failed transport drops the connection and
+ * the read is retried on a fresh one within nfs.timeout_ms, then -EIO. */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "source_nfs_int.h"
+
+struct slot {
+	uint64_t off;
+	uint32_t want, got, used;
+	int done, status, nfsstat, eof;
+	char *buf;
+};
+
+struct nfs_file {
+	struct fim_src_file pub;
+	struct nfs_fhb fh;
+	uint64_t size; /* at open: the window stops there */
+	struct nfs_conn *c;
+	struct slot *slots;
+	char *mem;
+	unsigned n, head, count;
+	uint64_t next_off;
+	/* The contract allows one thread per file, but FUSE hands concurrent
+	 * reads of one open file to several threads. */
+	pthread_mutex_t mu;
+};
+
+static struct nfs_src *src_of(struct nfs_file *f)
+{
+	return (struct nfs_src *)f->pub.src;
+}
+
+int fnfs_file_open(struct fim_source *src, const char *path,
+		  struct fim_src_file **out)
+{
+	struct nfs_file *f = calloc(1, sizeof(*f));
+	struct fattr3 a;
+	int ret;
+
+	if (!f)
+		return -ENOMEM;
+	ret = fnfs_resolve((struct nfs_src *)src, path, &f->fh, &a);
+	if (!ret && a.type != NF3REG)
+		ret = -EINVAL;
+	if (ret) {
+		free(f);
+		return ret;
+	}
+	f->pub.src = src;
+	f->size = a.size;
+	pthread_mutex_init(&f->mu, NULL);
+	*out = &f->pub;
+	return 0;
+}
+
+int fnfs_file_fstat(struct fim_src_file *file, struct fim_stat *st)
+{
+	struct nfs_file *f = (struct nfs_file *)file;
+	struct fattr3 a;
+	int ret = fnfs_getattr(src_of(f), &f->fh, &a);
+
+	if (!ret)
+		fnfs_stat_from(st, &a);
+	return ret;
+}
+
+int fnfs_file_fd(struct fim_src_file *f)
+{
+	(void)f;
+	return -1;
+}
+
+static void read_cb(struct rpc_context *rpc, int status, void *data,
+		    void *priv)
+{
+	struct slot *sl = priv;
+	READ3res *r = data;
+
+	(void)rpc;
+	sl->status = status;
+	if (status == RPC_STATUS_SUCCESS) {
+		READ3resok *ok = &r->READ3res_u.resok;
+
+		sl->nfsstat = r->status;
+		if (r->status == NFS3_OK) {
+			uint32_t n = ok->count;
+
+			if (n > ok->data.data_len)
+				n = ok->data.data_len;
+			if (n > sl->want)
+				n = sl->want;
+			memcpy(sl->buf, ok->data.data_val, n);
+			sl->got = n;
+			sl->eof = ok->eof;
+		}
+	}
+	sl->done = 1;
+}
+
+/* Forget the window; in-flight READs are cancelled with the conn. */
+static void window_drop(struct nfs_file *f)
+{
+	fnfs_conn_drop(f->c);
+	f->c = NULL;
+	f->count = 0;
+}
+
+/* Let the READs in flight finish (their data is discarded). */
+static int window_drain(struct nfs_file *f, int64_t deadline)
+{
+	for (; f->count; f->count--, f->head = (f->head + 1) % f->n) {
+		if (fnfs_conn_wait(f->c, &f->slots[f->head].done, deadline)) {
+			window_drop(f);
+			return NFS_ETRANSPORT;
+		}
+	}
+	return 0;
+}
+
+static int window_fill(struct nfs_file *f)
+{
+	struct nfs_src *s = src_of(f);
+
+	while (f->count < f->n && (f->next_off < f->size || !f->count)) {
+		struct slot *sl = &f->slots[(f->head + f->count) % f->n];
+		READ3args args = { .offset = f->next_off,
+				   .count = s->read_size };
+
+		fnfs_fh_arg(&args.file, &f->fh);
+		memset(sl, 0, offsetof(struct slot, buf));
+		sl->off = f->next_off;
+		sl->want = s->read_size;
+		if (rpc_nfs3_read_async(f->c->rpc, read_cb, &args, sl))
+			return NFS_ETRANSPORT;
+		f->count++;
+		f->next_off += s->read_size;
+	}
+	return 0;
+}
+
+static int slots_alloc(struct nfs_file *f)
+{
+	struct nfs_src *s = src_of(f);
+
+	f->n = s->max_reads;
+	f->slots = calloc(f->n, sizeof(*f->slots));
+	f->mem = malloc((size_t)f->n * s->read_size);
+	if (!f->slots || !f->mem) {
+		free(f->slots);
+		free(f->mem);
+		f->slots = NULL;
+		f->mem = NULL;
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; i < f->n; i++)
+		f->slots[i].buf = f->mem + (size_t)i * s->read_size;
+	return 0;
+}
+
+/* Copy from the head of the window to buf; 1 at the end of the file. */
+static int take(struct nfs_file *f, char *buf, size_t len, size_t *done)
+{
+	struct slot *sl = &f->slots[f->head];
+	size_t n = sl->got - sl->used;
+	int end;
+
+	if (n > len - *done)
+		n = len - *done;
+	memcpy(buf + *done, sl->buf + sl->used, n);
+	sl->used += (uint32_t)n;
+	*done += n;
+	if (sl->used < sl->got)
+		return 0;
+	end = sl->eof || !sl->got;
+	f->head = (f->head + 1) % f->n;
+	f->count--;
+	/* A short READ shifts everything after it: start again there. */
+	if (sl->got < sl->want && !end)
+		f->next_off = sl->off + sl->got;
+	return end;
+}
+
+static int head_wait(struct nfs_file *f, int64_t deadline)
+{
+	struct slot *sl = &f->slots[f->head];
+
+	if (fnfs_conn_wait(f->c, &sl->done, deadline) ||
+	    sl->status != RPC_STATUS_SUCCESS)
+		return NFS_ETRANSPORT;
+	return 0;
+}
+
+/* Move the window to pos: skip what lies before it, or step back within
+ * its first READ (FUSE delivers the kernel's read-ahead slightly out of
+ * order), or drain it when pos is behind it or beyond what is in flight. */
+static int window_seek(struct nfs_file *f, uint64_t pos, int64_t deadline)
+{
+	while (f->count) {
+		struct slot *sl = &f->slots[f->head];
+		int ret;
+
+		if (pos == sl->off + sl->used)
+			return 0;
+		if (pos < sl->off || pos >= f->next_off)
+			return window_drain(f, deadline);
+		ret = head_wait(f, deadline);
+		if (ret)
+			return ret;
+		if (pos < sl->off + sl->got) {
+			sl->used = (uint32_t)(pos - sl->off);
+			return 0;
+		}
+		if (sl->got < sl->want)
+			return window_drain(f, deadline);
+		f->head = (f->head + 1) % f->n;
+		f->count--;
+	}
+	return 0;
+}
+
+static int step(struct nfs_file *f, uint64_t pos, int64_t start,
+		int64_t deadline, int *nfsstat, int *old)
+{
+	struct nfs_src *s = src_of(f);
+	int ret;
+
+	*old = f->c && f->c->born < start;
+	ret = window_seek(f, pos, deadline);
+	if (ret)
+		return ret;
+	if (!f->c && !(f->c = fnfs_conn_get(s, deadline, &ret)))
+		return ret;
+	*old = f->c->born < start;
+	if (!f->count)
+		f->next_off = pos;
+	ret = window_fill(f);
+	if (!ret)
+		ret = head_wait(f, deadline);
+	if (!ret)
+		*nfsstat = f->slots[f->head].nfsstat;
+	return ret;
+}
+
+/* A read behind the window (FUSE hands the kernel's read-ahead to several
+ * threads, so requests arrive slightly out of order): one READ of its own
+ * on the window's conn, leaving the window as it is. */
+static long read_aside(struct nfs_file *f, char *buf, size_t len,
+		       uint64_t off, int64_t deadline)
+{
+	struct nfs_src *s = src_of(f);
+	struct slot sl = { .off = off, .buf = buf };
+	READ3args args = { .offset = off };
+
+	if (len > s->read_size)
+		len = s->read_size;
+	sl.want = (uint32_t)len;
+	args.count = (uint32_t)len;
+	fnfs_fh_arg(&args.file, &f->fh);
+	if (rpc_nfs3_read_async(f->c->rpc, read_cb, &args, &sl) ||
+	    fnfs_conn_wait(f->c, &sl.done, deadline) ||
+	    sl.status != RPC_STATUS_SUCCESS) {
+		window_drop(f); /* before sl goes: its callback is cancelled */
+		return NFS_ETRANSPORT;
+	}
+	return sl.nfsstat ? fnfs_err(s, sl.nfsstat, "READ") : (long)sl.got;
+}
+
+static long file_pread(struct nfs_file *f, void *buf, size_t len,
+		       uint64_t off)
+{
+	struct nfs_src *s = src_of(f);
+	int64_t start = fnfs_now_ms(), deadline = start + s->timeout_ms;
+	unsigned attempt = 0;
+	size_t done = 0;
+	int ret = 0, nfsstat = 0, old = 0;
+
+	if (!f->slots && slots_alloc(f))
+		return -ENOMEM;
+	if (f->count && off < f->slots[f->head].off) {
+		long n = read_aside(f, buf, len, off, deadline);
+
+		if (n != NFS_ETRANSPORT)
+			return n;
+	}
+	while (done < len) {
+		ret = step(f, off + done, start, deadline, &nfsstat, &old);
+		if (ret == NFS_ETRANSPORT) {
+			window_drop(f);
+			if (fnfs_should_retry(s, ret, &attempt, deadline, old))
+				continue;
+			fim_log(LOG_ERR, "%s: READ failed: the server did "
+				"not answer within %u ms", s->pub.root,
+				s->timeout_ms);
+			return -EIO;
+		}
+		if (!ret && nfsstat)
+			ret = fnfs_err(s, nfsstat, "READ");
+		if (ret) {
+			if (window_drain(f, deadline))
+				window_drop(f);
+			return ret;
+		}
+		if (take(f, buf, len, &done)) {
+			if (window_drain(f, deadline))
+				window_drop(f);
+			break;
+		}
+	}
+	/* Keep the pipe full while the caller works on this chunk. */
+	if (f->count && window_fill(f))
+		window_drop(f);
+	if (!f->count && f->c) {
+		fnfs_conn_put(s, f->c);
+		f->c = NULL;
+	}
+	return (long)done;
+}
+
+long fnfs_file_pread(struct fim_src_file *file, void *buf, size_t len,
+		     uint64_t off)
+{
+	struct nfs_file *f = (struct nfs_file *)file;
+	long n;
+
+	pthread_mutex_lock(&f->mu);
+	n = file_pread(f, buf, len, off);
+	pthread_mutex_unlock(&f->mu);
+	return n;
+}
+
+void fnfs_file_close(struct fim_src_file *file)
+{
+	struct nfs_file *f = (struct nfs_file *)file;
+	struct nfs_src *s = src_of(f);
+
+	if (f->c) {
+		/* Give the conn back only once nothing is in flight on it. */
+		if (window_drain(f, fnfs_now_ms() + s->timeout_ms))
+			window_drop(f);
+		else
+			fnfs_conn_put(s, f->c);
+	}
+	pthread_mutex_destroy(&f->mu);
+	free(f->slots);
+	free(f->mem);
+	free(f);
+}

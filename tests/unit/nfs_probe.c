@@ -1,0 +1,148 @@
+/* Drives a source backend directly for tests/tcl/nfs.test, where the kernel
+ * (which follows symlinks itself) cannot show what the backend does:
+ *   nfs_probe [-o KEY=VALUE]... SOURCE lstat|readlink|ls|sha256|xattr|statvfs
+ *             [PATH]
+ * Prints the result, or "ERR ENAME" and exits 1. Not installed. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "config.h"
+#include "source.h"
+
+static int fail(long err)
+{
+	const char *n = strerrorname_np((int)-err);
+
+	printf("ERR %s\n", n ? n : "?");
+	return 1;
+}
+
+static int cmd_sha256(struct fim_source *src, const char *path)
+{
+	static char buf[1 << 20];
+	unsigned char md[32];
+	struct fim_src_file *f;
+	uint64_t off = 0;
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	int ret = fim_src_open(src, path, &f);
+
+	if (ret)
+		return fail(ret);
+	EVP_DigestInit_ex(c, EVP_sha256(), NULL);
+	for (;;) {
+		long n = fim_src_pread(f, buf, sizeof(buf), off);
+
+		if (n < 0) {
+			fim_src_close(f);
+			return fail(n);
+		}
+		if (!n)
+			break;
+		EVP_DigestUpdate(c, buf, (size_t)n);
+		off += (uint64_t)n;
+	}
+	EVP_DigestFinal_ex(c, md, NULL);
+	EVP_MD_CTX_free(c);
+	fim_src_close(f);
+	for (int i = 0; i < 32; i++)
+		printf("%02x", md[i]);
+	printf(" %" PRIu64 "\n", off);
+	return 0;
+}
+
+static int cmd_ls(struct fim_source *src, const char *path)
+{
+	struct fim_src_dir *d;
+	const char *name;
+	unsigned char type;
+	uint64_t ino;
+	int ret = fim_src_opendir(src, path, &d);
+
+	if (ret)
+		return fail(ret);
+	while (!(ret = fim_src_readdir(d, &name, &type, &ino)) && name)
+		printf("%s %u %" PRIu64 "\n", name, type, ino);
+	fim_src_closedir(d);
+	return ret ? fail(ret) : 0;
+}
+
+static int run(struct fim_source *src, const char *cmd, const char *path)
+{
+	struct fim_stat st;
+	struct statvfs sv;
+	char buf[4096];
+	long n;
+
+	if (!strcmp(cmd, "lstat")) {
+		n = fim_src_lstat(src, path, &st);
+		if (n)
+			return fail(n);
+		printf("ino=%" PRIu64 " size=%" PRIu64 " mode=%o nlink=%u "
+		       "mtime_ns=%" PRId64 " ctime_ns=%" PRId64 "\n", st.ino,
+		       st.size, st.mode, st.nlink, st.mtime_ns, st.ctime_ns);
+		return 0;
+	}
+	if (!strcmp(cmd, "readlink")) {
+		n = src->ops->readlink(src, path, buf, sizeof(buf));
+		if (n < 0)
+			return fail(n);
+		printf("%.*s\n", (int)n, buf);
+		return 0;
+	}
+	if (!strcmp(cmd, "xattr")) {
+		n = src->ops->getxattr(src, path, "user.x", buf, sizeof(buf));
+		return n < 0 ? fail(n) : (printf("%ld\n", n), 0);
+	}
+	if (!strcmp(cmd, "statvfs")) {
+		n = src->ops->statvfs(src, &sv);
+		if (n)
+			return fail(n);
+		printf("bsize=%lu blocks=%lu\n", sv.f_bsize,
+		       (unsigned long)sv.f_blocks);
+		return 0;
+	}
+	if (!strcmp(cmd, "ls"))
+		return cmd_ls(src, path);
+	if (!strcmp(cmd, "sha256"))
+		return cmd_sha256(src, path);
+	fprintf(stderr, "nfs_probe: unknown command %s\n", cmd);
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	struct fim_source_opts so;
+	struct fim_source *src;
+	struct fim_config cfg;
+	char err[1024];
+	int i = 1, ret;
+
+	fim_config_init(&cfg);
+	for (; i + 1 < argc && !strcmp(argv[i], "-o"); i += 2) {
+		if (fim_config_set_option(&cfg, argv[i + 1], err,
+					  sizeof(err))) {
+			fprintf(stderr, "nfs_probe: %s\n", err);
+			return 2;
+		}
+	}
+	if (argc - i < 2) {
+		fprintf(stderr, "usage: nfs_probe [-o K=V]... SOURCE CMD "
+			"[PATH]\n");
+		return 2;
+	}
+	fim_config_source_opts(&cfg, &so);
+	ret = fim_source_open(argv[i], &so, &src, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "nfs_probe: %s\n", err);
+		return fail(ret);
+	}
+	ret = run(src, argv[i + 1], argc - i > 2 ? argv[i + 2] : "");
+	fim_source_close(src);
+	fim_config_free(&cfg);
+	return ret;
+}
