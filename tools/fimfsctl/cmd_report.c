@@ -30,6 +30,7 @@
 #include "log.h"
 #include "policy.h"
 #include "report.h"
+#include "source.h"
 #include "view.h"
 #include "walk.h"
 
@@ -230,10 +231,20 @@ static int open_all(struct rjob *j, struct fim_config *cfg, const char *dir)
 static int run(struct fim_config *cfg, const char *path, bool json)
 {
 	struct rjob j = { .cfg = cfg };
-	char *real = realpath(path, NULL), *mapped = NULL, err[1024];
+	char *real = NULL, *mapped = NULL, err[1024];
 	int status = EXIT_USAGE;
 	struct stat st;
 
+	/* An nfs:// URL is read by the core itself: nothing to resolve. */
+	if (fim_source_is_url(path)) {
+		real = strdup(path);
+		if (!real) {
+			fprintf(stderr, "fimfsctl: out of memory\n");
+			goto out;
+		}
+		goto judge;
+	}
+	real = realpath(path, NULL);
 	if (!real || stat(real, &st)) {
 		fprintf(stderr, "fimfsctl: %s: %s\n", path, strerror(errno));
 		goto out;
@@ -246,6 +257,7 @@ static int run(struct fim_config *cfg, const char *path, bool json)
 		fprintf(stderr, "fimfsctl: %s\n", err);
 		goto out;
 	}
+judge:
 	if (open_all(&j, cfg, mapped ? mapped : real) || judge_tree(&j) ||
 	    fim_baseline_foreach(j.bl, add_missing, &j) || print(&j, json)) {
 		if (j.node_res)

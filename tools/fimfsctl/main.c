@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "log.h"
 
 static const struct fimfsctl_cmd commands[] = {
 	/* baselines: keygen, sign, verify, baseline, report */
@@ -54,6 +55,9 @@ int main(int argc, char **argv)
 {
 	const struct fimfsctl_cmd *c;
 
+	/* A command's output is its answer; the core's progress notes
+	 * (LOG_INFO) are for daemons' logs. */
+	fim_log_set_level(LOG_NOTICE);
 	if (argc < 2)
 		return usage(stderr);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
