@@ -47,12 +47,9 @@ static int load_one(const struct fim_pubkey *key, const char *path,
 	size_t len = 0;
 	int ret;
 
-	ret = fim_file_read(path, FIM_MANIFEST_MAX_SIZE, &buf, &len);
-	if (ret) {
-		snprintf(err, errsz, "%s: %s", path,
-			 ret == -EFBIG ? "manifest too large" : strerror(-ret));
+	ret = fim_manifest_read(path, &buf, &len, err, errsz);
+	if (ret)
 		return ret;
-	}
 	ret = fim_sig_read(path, sig, err, errsz);
 	if (ret)
 		goto out;

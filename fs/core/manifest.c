@@ -396,6 +396,17 @@ out:
 	return 0;
 }
 
+int fim_manifest_read(const char *path, char **buf, size_t *len, char *err,
+		      size_t errsz)
+{
+	int ret = fim_file_read(path, FIM_MANIFEST_MAX_SIZE, buf, len);
+
+	if (ret)
+		snprintf(err, errsz, "%s: %s", path,
+			 ret == -EFBIG ? "manifest too large" : strerror(-ret));
+	return ret;
+}
+
 int fim_manifest_load(const char *path, struct fim_manifest **out, char *err,
 		      size_t errsz)
 {
@@ -403,12 +414,9 @@ int fim_manifest_load(const char *path, struct fim_manifest **out, char *err,
 	size_t len;
 	int ret;
 
-	ret = fim_file_read(path, FIM_MANIFEST_MAX_SIZE, &buf, &len);
-	if (ret) {
-		snprintf(err, errsz, "%s: %s", path,
-			 ret == -EFBIG ? "manifest too large" : strerror(-ret));
+	ret = fim_manifest_read(path, &buf, &len, err, errsz);
+	if (ret)
 		return ret;
-	}
 	ret = fim_manifest_parse(path, buf, len, out, err, errsz);
 	free(buf);
 	return ret;

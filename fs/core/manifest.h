@@ -87,6 +87,11 @@ int fim_manifest_parse(const char *name, const char *buf, size_t len,
 
 /* Read path (at most FIM_MANIFEST_MAX_SIZE bytes) and parse it. I/O errors
  * return their negative errno with "PATH: reason" in err. */
+/* Read a manifest file whole (at most FIM_MANIFEST_MAX_SIZE) into a
+ * malloc'd, NUL-terminated *buf, with "PATH: reason" in err on failure. */
+int fim_manifest_read(const char *path, char **buf, size_t *len, char *err,
+		      size_t errsz);
+
 int fim_manifest_load(const char *path, struct fim_manifest **out, char *err,
 		      size_t errsz);
 

@@ -8,16 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "digest.h"
 
 /* Decode %XX in [s, s+n) into out (at least n+1 bytes); -1 on a bad escape
  * or a decoded NUL or '/' (which would change the path's structure). */
@@ -26,7 +17,7 @@ static int pct_decode(const char *s, size_t n, char *out)
 	size_t j = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		int hi, lo;
+		unsigned char c;
 
 		if (s[i] != '%') {
 			out[j++] = s[i];
@@ -34,12 +25,9 @@ static int pct_decode(const char *s, size_t n, char *out)
 		}
 		if (i + 2 >= n)
 			return -1;
-		hi = hexval(s[i + 1]);
-		lo = hexval(s[i + 2]);
-		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0) ||
-		    (hi * 16 + lo) == '/')
+		if (fim_unhex(s + i + 1, 2, &c, 1) || c == '\0' || c == '/')
 			return -1;
-		out[j++] = (char)(hi * 16 + lo);
+		out[j++] = (char)c;
 		i += 2;
 	}
 	out[j] = '\0';
