@@ -61,15 +61,18 @@ static void rdp_cb(struct rpc_context *rpc, int status, void *data,
 
 		r->c.nfsstat = res->status;
 		if (res->status == NFS3_OK) {
-			for (entryplus3 *e = ok->reply.entries; e;
-			     e = e->nextentry) {
-				const char *n = e->name;
-				const post_op_attr *a = &e->name_attributes;
+			/* libnfs's decoder leaves entries misaligned: copy
+			 * each one out before reading its 8-byte fields. */
+			for (entryplus3 *p = ok->reply.entries, e; p;
+			     p = e.nextentry) {
+				const post_op_attr *a = &e.name_attributes;
 
-				r->cookie = e->cookie;
-				if (!strcmp(n, ".") || !strcmp(n, ".."))
+				memcpy(&e, p, sizeof(e));
+				r->cookie = e.cookie;
+				if (!strcmp(e.name, ".") ||
+				    !strcmp(e.name, ".."))
 					continue;
-				if (add(r->d, n, e->fileid,
+				if (add(r->d, e.name, e.fileid,
 					a->attributes_follow
 					? fnfs_dtype_of(a->post_op_attr_u
 						       .attributes.type)
