@@ -135,10 +135,11 @@ static int check_ed25519(EVP_PKEY *pk, const char *path, char *err,
 	return -EINVAL;
 }
 
-int fim_seckey_load(const char *path, struct fim_seckey **out, char *err,
+/* An Ed25519 key from a PEM file, secret or public. The file is read whole
+ * and wiped afterwards: it may hold a secret. */
+static int load_pem(const char *path, int secret, EVP_PKEY **out, char *err,
 		    size_t errsz)
 {
-	struct fim_seckey *k = NULL;
 	EVP_PKEY *pk = NULL;
 	BIO *bio = NULL;
 	char *buf = NULL;
@@ -150,30 +151,45 @@ int fim_seckey_load(const char *path, struct fim_seckey **out, char *err,
 		return io_err(err, errsz, path, ret);
 	bio = BIO_new_mem_buf(buf, (int)len);
 	if (bio)
-		pk = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL);
+		pk = secret ? PEM_read_bio_PrivateKey(bio, NULL, no_passphrase,
+						      NULL)
+			    : PEM_read_bio_PUBKEY(bio, NULL, no_passphrase,
+						  NULL);
 	if (!pk) {
-		ossl_err(err, errsz, "%s: not an unencrypted PEM private key",
-			 path);
+		ossl_err(err, errsz, secret ? "%s: not an unencrypted PEM "
+			 "private key" : "%s: not a PEM public key", path);
 		ret = -EINVAL;
-		goto out;
+	} else {
+		ret = check_ed25519(pk, path, err, errsz);
 	}
-	ret = check_ed25519(pk, path, err, errsz);
-	if (ret)
-		goto out;
-	k = calloc(1, sizeof(*k));
-	if (!k) {
-		ret = io_err(err, errsz, path, -ENOMEM);
-		goto out;
+	if (!ret) {
+		*out = pk;
+		pk = NULL;
 	}
-	k->pk = pk;
-	pk = NULL;
-	*out = k;
-out:
 	EVP_PKEY_free(pk);
 	BIO_free(bio);
 	OPENSSL_cleanse(buf, len);
 	free(buf);
 	return ret;
+}
+
+int fim_seckey_load(const char *path, struct fim_seckey **out, char *err,
+		    size_t errsz)
+{
+	struct fim_seckey *k;
+	EVP_PKEY *pk;
+	int ret = load_pem(path, 1, &pk, err, errsz);
+
+	if (ret)
+		return ret;
+	k = calloc(1, sizeof(*k));
+	if (!k) {
+		EVP_PKEY_free(pk);
+		return io_err(err, errsz, path, -ENOMEM);
+	}
+	k->pk = pk;
+	*out = k;
+	return 0;
 }
 
 void fim_seckey_free(struct fim_seckey *k)
@@ -202,45 +218,26 @@ static int fingerprint(EVP_PKEY *pk, char *fpr, const char *path, char *err,
 int fim_pubkey_load(const char *path, struct fim_pubkey **out, char *err,
 		    size_t errsz)
 {
-	struct fim_pubkey *k = NULL;
-	EVP_PKEY *pk = NULL;
-	BIO *bio = NULL;
-	char *buf = NULL;
-	size_t len = 0;
-	int ret;
+	struct fim_pubkey *k;
+	EVP_PKEY *pk;
+	int ret = load_pem(path, 0, &pk, err, errsz);
 
-	ret = fim_file_read(path, KEY_FILE_MAX, &buf, &len);
 	if (ret)
-		return io_err(err, errsz, path, ret);
-	bio = BIO_new_mem_buf(buf, (int)len);
-	if (bio)
-		pk = PEM_read_bio_PUBKEY(bio, NULL, no_passphrase, NULL);
-	if (!pk) {
-		ossl_err(err, errsz, "%s: not a PEM public key", path);
-		ret = -EINVAL;
-		goto out;
-	}
-	ret = check_ed25519(pk, path, err, errsz);
-	if (ret)
-		goto out;
+		return ret;
 	k = calloc(1, sizeof(*k));
 	if (!k) {
-		ret = io_err(err, errsz, path, -ENOMEM);
-		goto out;
+		EVP_PKEY_free(pk);
+		return io_err(err, errsz, path, -ENOMEM);
 	}
 	ret = fingerprint(pk, k->fpr, path, err, errsz);
-	if (ret)
-		goto out;
+	if (ret) {
+		EVP_PKEY_free(pk);
+		free(k);
+		return ret;
+	}
 	k->pk = pk;
-	pk = NULL;
 	*out = k;
-	k = NULL;
-out:
-	free(k);
-	EVP_PKEY_free(pk);
-	BIO_free(bio);
-	free(buf);
-	return ret;
+	return 0;
 }
 
 void fim_pubkey_free(struct fim_pubkey *k)
