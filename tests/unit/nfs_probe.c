@@ -28,16 +28,22 @@ static int cmd_sha256(struct fim_source *src, const char *path)
 	unsigned char md[32];
 	struct fim_src_file *f;
 	uint64_t off = 0;
-	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	EVP_MD_CTX *c;
 	int ret = fim_src_open(src, path, &f);
 
 	if (ret)
 		return fail(ret);
-	EVP_DigestInit_ex(c, EVP_sha256(), NULL);
+	c = EVP_MD_CTX_new();
+	if (!c || !EVP_DigestInit_ex(c, EVP_sha256(), NULL)) {
+		EVP_MD_CTX_free(c);
+		fim_src_close(f);
+		return fail(-ENOMEM);
+	}
 	for (;;) {
 		long n = fim_src_pread(f, buf, sizeof(buf), off);
 
 		if (n < 0) {
+			EVP_MD_CTX_free(c);
 			fim_src_close(f);
 			return fail(n);
 		}
@@ -120,29 +126,31 @@ int main(int argc, char **argv)
 	struct fim_source *src;
 	struct fim_config cfg;
 	char err[1024];
-	int i = 1, ret;
+	int i = 1, ret = 2;
 
 	fim_config_init(&cfg);
 	for (; i + 1 < argc && !strcmp(argv[i], "-o"); i += 2) {
 		if (fim_config_set_option(&cfg, argv[i + 1], err,
 					  sizeof(err))) {
 			fprintf(stderr, "nfs_probe: %s\n", err);
-			return 2;
+			goto out;
 		}
 	}
 	if (argc - i < 2) {
 		fprintf(stderr, "usage: nfs_probe [-o K=V]... SOURCE CMD "
 			"[PATH]\n");
-		return 2;
+		goto out;
 	}
 	fim_config_source_opts(&cfg, &so);
 	ret = fim_source_open(argv[i], &so, &src, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "nfs_probe: %s\n", err);
-		return fail(ret);
+		ret = fail(ret);
+		goto out;
 	}
 	ret = run(src, argv[i + 1], argc - i > 2 ? argv[i + 2] : "");
 	fim_source_close(src);
+out:
 	fim_config_free(&cfg);
 	return ret;
 }
