@@ -105,11 +105,15 @@ static int local_open(struct fim_source *src, const char *path,
 	pfd = open_beneath(src, path, O_PATH);
 	if (pfd < 0)
 		return pfd;
-	if (fstat(pfd, &s) < 0 || !S_ISREG(s.st_mode)) {
-		int err = S_ISREG(s.st_mode) ? -errno : -EINVAL;
+	if (fstat(pfd, &s) < 0) {
+		int err = -errno;
 
 		close(pfd);
 		return err;
+	}
+	if (!S_ISREG(s.st_mode)) {
+		close(pfd);
+		return -EINVAL;
 	}
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
 	fd = open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY);
