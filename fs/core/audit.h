@@ -142,7 +142,8 @@ void fim_audit_close(struct fim_audit *a);
 
 /* The process name of pid from /proc/PID/comm into buf (size >=
  * FIM_AUDIT_COMM_LEN recommended); "?" when unknown. Returns 0 or a
- * negative errno (buf still set). */
+ * negative errno (buf still set). Thread-safe; keeps the comm files of up
+ * to 32 recent processes open (audit_comm.c). */
 int fim_audit_comm(pid_t pid, char *buf, size_t size);
 
 /* JSON-escape len bytes of s (without quotes) into out (NUL-terminated,

@@ -2,12 +2,10 @@
 #include "audit_int.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "digest.h"
 #include "log.h"
@@ -215,33 +213,4 @@ int audit_fmt_seal(struct audit_crypto *c, struct audit_buf *b, size_t start,
 	b->p[b->len++] = '}';
 	b->p[b->len++] = '\n';
 	return 0;
-}
-
-int fim_audit_comm(pid_t pid, char *buf, size_t size)
-{
-	char path[64];
-	ssize_t n;
-	int fd, ret = 0;
-
-	if (!size)
-		return -EINVAL;
-	snprintf(buf, size, "?");
-	if (pid <= 0)
-		return -ESRCH;
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	if (n <= 0) {
-		ret = n < 0 ? -errno : -ENODATA;
-		snprintf(buf, size, "?");
-		goto out;
-	}
-	buf[n] = '\0';
-	if (buf[n - 1] == '\n')
-		buf[n - 1] = '\0';
-out:
-	close(fd);
-	return ret;
 }

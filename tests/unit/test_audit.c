@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 #include <syslog.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -421,6 +422,45 @@ static void test_keys_and_comm(void)
 	   "unknown pid: ?");
 }
 
+/* The cache of comm descriptors never shows a stale name: a rename shows
+ * at once, a process gone is unknown, a new process with another name
+ * under a pid of the same slot gets its own. */
+static void test_comm_cache(void)
+{
+	char comm[FIM_AUDIT_COMM_LEN], own[17] = "";
+	int fds[2], st;
+	pid_t child;
+
+	prctl(PR_GET_NAME, own);
+	fim_audit_comm(getpid(), comm, sizeof(comm)); /* now cached */
+	prctl(PR_SET_NAME, "renamed-self");
+	is_int(fim_audit_comm(getpid(), comm, sizeof(comm)), 0, "comm again");
+	is_str(comm, "renamed-self", "a rename shows at once");
+	prctl(PR_SET_NAME, own);
+	if (pipe(fds))
+		return (void)ok(0, "pipe");
+	child = fork();
+	if (!child) {
+		char c;
+
+		prctl(PR_SET_NAME, "fim-child");
+		close(fds[1]);
+		_exit(read(fds[0], &c, 1) < 0);
+	}
+	close(fds[0]);
+	is_int(fim_audit_comm(child, comm, sizeof(comm)), 0, "child's comm");
+	/* The child may not have renamed itself yet: wait until it has. */
+	for (int i = 0; i < 1000 && strcmp(comm, "fim-child"); i++) {
+		usleep(1000);
+		fim_audit_comm(child, comm, sizeof(comm));
+	}
+	is_str(comm, "fim-child", "child's own name");
+	close(fds[1]);
+	waitpid(child, &st, 0);
+	ok(fim_audit_comm(child, comm, sizeof(comm)) < 0 && !strcmp(comm, "?"),
+	   "a process gone: ?, not its old name");
+}
+
 static void *writer_thread(void *arg)
 {
 	struct fim_audit *a = arg;
@@ -491,6 +531,7 @@ int main(void)
 	test_failure();
 	test_threads();
 	test_keys_and_comm();
+	test_comm_cache();
 	rm_rf(dir);
 	return tap_done();
 }
