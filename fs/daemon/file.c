@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,12 +18,19 @@ struct real_file {
 	uint64_t size;  /* at open: spliced replies may overshoot the end */
 	uint64_t bytes; /* asked for through this handle (atomic) */
 	struct record_who who; /* the opener, for the release record */
+	/* Held while the open record is still to be written after the
+	 * reply, so that the release record never comes before it. */
+	pthread_mutex_t logging;
 };
 
 static void open_real(fuse_req_t req, struct fimfs *fs, struct node *n,
 		      struct fuse_file_info *fi)
 {
 	struct real_file *rf = calloc(1, sizeof(*rf));
+	/* Under on_failure=deny no open is served before its record is
+	 * written; otherwise the record is written once the reply is on its
+	 * way, off the opener's critical path (a walk opening 100k files). */
+	bool record_first = fs->cfg.audit_on_failure == FIM_AUDIT_DENY;
 	struct fim_stat st;
 	int ret;
 
@@ -32,23 +40,35 @@ static void open_real(fuse_req_t req, struct fimfs *fs, struct node *n,
 	if (!ret)
 		ret = fim_src_fstat(rf->f, &st);
 	record_who_of(fs, req, &rf->who);
-	record_as(fs, &rf->who, FIM_AUDIT_EV_ACCESS, "open", n->path, -ret,
-		  false, 0, NULL);
-	/* This open's own record may be the one that could not be written. */
-	if (!ret && record_denies(fs))
-		ret = -EACCES;
+	if (ret || record_first) {
+		record_as(fs, &rf->who, FIM_AUDIT_EV_ACCESS, "open", n->path,
+			  -ret, false, 0, NULL);
+		/* This open's own record may be the one that could not be
+		 * written. */
+		if (!ret && record_denies(fs))
+			ret = -EACCES;
+	}
 	if (ret) {
 		fim_src_close(rf->f);
 		free(rf);
 		return (void)fuse_reply_err(req, -ret);
 	}
 	rf->size = st.size;
+	pthread_mutex_init(&rf->logging, NULL);
 	fi->fh = (uintptr_t)rf;
 	fi->keep_cache = fs->cfg.keep_cache;
+	pthread_mutex_lock(&rf->logging);
 	if (fuse_reply_open(req, fi)) {
+		pthread_mutex_unlock(&rf->logging);
+		pthread_mutex_destroy(&rf->logging);
 		fim_src_close(rf->f);
 		free(rf);
+		return;
 	}
+	if (!record_first)
+		record_as(fs, &rf->who, FIM_AUDIT_EV_ACCESS, "open", n->path,
+			  0, false, 0, NULL);
+	pthread_mutex_unlock(&rf->logging);
 }
 
 void fimfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -95,20 +115,21 @@ void fimfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 void fimfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct fimfs *fs = fimfs_of(req);
-	struct real_file *rf;
-
 	struct node *n = node_of(fs, ino);
+	struct real_file *rf;
 	uint64_t bytes;
 
-	if (n->kind >= 0) {
-		vread_release(fs, n->path, fi);
-	} else {
-		rf = (struct real_file *)(uintptr_t)fi->fh;
-		bytes = __atomic_load_n(&rf->bytes, __ATOMIC_RELAXED);
-		record_as(fs, &rf->who, FIM_AUDIT_EV_ACCESS, "release", n->path,
-			  0, true, bytes < rf->size ? bytes : rf->size, NULL);
-		fim_src_close(rf->f);
-		free(rf);
-	}
+	/* The kernel does not wait for a release: answer first. */
 	fuse_reply_err(req, 0);
+	if (n->kind >= 0)
+		return vread_release(fs, n->path, fi);
+	rf = (struct real_file *)(uintptr_t)fi->fh;
+	pthread_mutex_lock(&rf->logging);
+	pthread_mutex_unlock(&rf->logging);
+	pthread_mutex_destroy(&rf->logging);
+	bytes = __atomic_load_n(&rf->bytes, __ATOMIC_RELAXED);
+	record_as(fs, &rf->who, FIM_AUDIT_EV_ACCESS, "release", n->path, 0,
+		  true, bytes < rf->size ? bytes : rf->size, NULL);
+	fim_src_close(rf->f);
+	free(rf);
 }
