@@ -22,6 +22,12 @@
 #                                   (libnfs's own tools: nfs-ls, nfs-cat)
 #   fim::nfs::fimfs_url H ?PATH? -> nfs://127.0.0.1:P/DIR/PATH?mountport=M
 #   fim::nfs::log H              -> the server's log
+#   fim::nfs::mount_subvolumes FX
+#                                -> mounts every subvolume of the btrfs
+#                                   fixture FX (fim::btrfs_fixture) on its own
+#                                   path, parents first, so that ganesha can
+#                                   serve them (see the proc); unmounted by the
+#                                   fixture's teardown
 
 namespace eval ::fim::nfs {
 	variable seq 0
@@ -162,4 +168,24 @@ proc fim::nfs::fimfs_url {h {path ""}} {
 
 proc fim::nfs::log {h} {
 	return [fim::ReadLog [dict get $h log]]
+}
+
+# nfs-ganesha 4.3's FSAL VFS knows filesystems from /proc/mounts: a bare
+# btrfs subvolume (another st_dev, no mount of its own) is refused with
+# NFS3ERR_XDEV. Mounted in place, each is a filesystem ganesha claims when
+# the export starts. An administrator exporting btrfs snapshots with
+# ganesha does the same.
+proc fim::nfs::mount_subvolumes {fx} {
+	set root [dict get $fx root]
+	set paths {}
+	foreach line [split [fim::ok -text btrfs subvolume list $root] \n] {
+		if {[regexp { path (.+)$} $line -> p]} {
+			lappend paths $p
+		}
+	}
+	foreach p [lsort -command {apply {{a b} {
+		expr {[string length $a] - [string length $b]}}}} $paths] {
+		fim::ok mount -o subvol=/$p -- [dict get $fx loop] $root/$p
+	}
+	return
 }
