@@ -174,16 +174,25 @@ void vread_pread(fuse_req_t req, struct fim_src_file *f, uint64_t *bytes,
 		 size_t size, off_t off)
 {
 	char *buf = malloc(size ? size : 1);
-	long n;
+	size_t done = 0;
+	long n = 1;
 
 	if (!buf)
 		return (void)fuse_reply_err(req, ENOMEM);
-	n = fim_src_pread(f, buf, size, (uint64_t)off);
+	/* A short reply is the end of the file to the kernel: a backend
+	 * that answers in pieces (NFS READs) must be asked until it is. */
+	while (done < size && n > 0) {
+		n = fim_src_pread(f, buf + done, size - done,
+				  (uint64_t)off + done);
+		if (n > 0)
+			done += (size_t)n;
+	}
 	if (n < 0) {
+		/* Never the part before the error: it would end the file. */
 		fuse_reply_err(req, (int)-n);
 	} else {
-		__atomic_fetch_add(bytes, (uint64_t)n, __ATOMIC_RELAXED);
-		fuse_reply_buf(req, buf, (size_t)n);
+		__atomic_fetch_add(bytes, (uint64_t)done, __ATOMIC_RELAXED);
+		fuse_reply_buf(req, buf, done);
 	}
 	free(buf);
 }
