@@ -94,32 +94,8 @@ proc fim::nfs::start {dir} {
 	set conf $work/ganesha.conf
 	fim::spit $conf [string map [list @PORT@ $port @MPORT@ $mport \
 		@NLM@ [expr {$port + 2}] @RQ@ [expr {$port + 3}] \
-		@RECOV@ $work/recov @DIR@ $dir] {
-NFS_CORE_PARAM {
-	NFS_Port = @PORT@;
-	MNT_Port = @MPORT@;
-	NLM_Port = @NLM@;
-	Rquota_Port = @RQ@;
-	Bind_addr = 127.0.0.1;
-	Protocols = 3, 4;
-	Enable_NLM = false;
-	Enable_RQUOTA = false;
-}
-NFSV4 { Graceless = true; RecoveryRoot = "@RECOV@"; }
-EXPORT {
-	Export_Id = 1;
-	Path = "@DIR@";
-	Pseudo = "@DIR@";
-	Access_Type = RW;
-	Squash = No_Root_Squash;
-	SecType = sys;
-	Protocols = 3, 4;
-	Transports = TCP;
-	# Changes made behind ganesha's back (a snapshot deleted) show at once.
-	Attr_Expiration_Time = 0;
-	FSAL { Name = VFS; }
-}
-}]
+		@RECOV@ $work/recov @DIR@ $dir] \
+		[fim::slurp [file join $fim::src tests ganesha.conf.in]]]
 	set h [dict create port $port mountport $mport conf $conf \
 		log $work/ganesha.log dir $dir pid 0]
 	return [Launch $h]

@@ -1,5 +1,6 @@
 /* fimfsctl baseline [-c CONFIG] [-t] [-k SECRET.pem] -o MANIFEST DIR: write
- * an mtree(5) spec of DIR (and with -k, MANIFEST.sig over its exact bytes).
+ * an mtree(5) spec of DIR, a directory or an nfs:// URL (and with -k,
+ * MANIFEST.sig over its exact bytes).
  *
  * Files are hashed through a view of DIR (layout tree), i.e. with the same
  * digest engine, cache and hashing threads as the daemon; a bounded number of
@@ -21,6 +22,7 @@
 #include "fileio.h"
 #include "manifest.h"
 #include "sign.h"
+#include "source.h"
 #include "view.h"
 #include "walk.h"
 
@@ -255,7 +257,10 @@ static int run(struct fim_config *cfg, const char *dir, const char *out,
 	       const struct fim_seckey *key, bool with_time)
 {
 	struct bjob j = { .dir = dir, .with_time = with_time };
-	char *rdir = realpath(dir, NULL), *buf = NULL;
+	/* An nfs:// URL is read by the core itself: nothing to resolve, and
+	 * a local MANIFEST cannot lie inside it. */
+	bool url = fim_source_is_url(dir);
+	char *rdir = url ? strdup(dir) : realpath(dir, NULL), *buf = NULL;
 	size_t len = 0;
 	int status = EXIT_USAGE, in;
 
@@ -263,7 +268,7 @@ static int run(struct fim_config *cfg, const char *dir, const char *out,
 		fprintf(stderr, "fimfsctl: %s: %s\n", dir, strerror(errno));
 		return EXIT_USAGE;
 	}
-	in = inside(rdir, out);
+	in = url ? 0 : inside(rdir, out);
 	if (in) {
 		fprintf(stderr, in < 0 ? "fimfsctl: %s: %s\n" :
 			"fimfsctl: %s: inside %s; the manifest would list "
