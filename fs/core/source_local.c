@@ -1,19 +1,19 @@
 /* The local backend: a directory (kernel NFS, ZFS, btrfs, anything mounted).
  *
- * Every path is resolved with openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS)
+ * Every path is resolved with openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS),
+ * or a walk that does the same where openat2 is missing (openat_beneath.c),
  * from a descriptor of the root, so no component is ever a followed symlink
  * and ".." can never climb out. Files are first opened O_PATH and checked to
  * be regular before being reopened for reading, so FIFOs and devices are
  * never opened at all (a FIFO would block, a tape device would rewind). */
 #include "source.h"
+#include "openat_beneath.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -41,18 +41,7 @@ static int root_fd(struct fim_source *src)
 /* Open path beneath the root without following any symlink. */
 static int open_beneath(struct fim_source *src, const char *path, int flags)
 {
-	struct open_how how = {
-		.flags = (uint64_t)(flags | O_CLOEXEC | O_NOFOLLOW),
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
-			   RESOLVE_NO_MAGICLINKS,
-	};
-	long fd;
-
-	do {
-		fd = syscall(SYS_openat2, root_fd(src), *path ? path : ".",
-			     &how, sizeof(how));
-	} while (fd < 0 && errno == EAGAIN);
-	return fd < 0 ? -errno : (int)fd;
+	return fim_openat_beneath(root_fd(src), path, flags);
 }
 
 static void stat_from(struct fim_stat *st, const struct stat *s)
