@@ -258,8 +258,22 @@ proc fim::mount {args} {
 		lappend argv -o $opts
 	}
 	lappend argv {*}$extra $source $mnt
-	return [spawn_mount -timeout [dict get $o -timeout] $mnt \
-		[dict get $o -fstype] $argv]
+	set timeout [dict get $o -timeout]
+	if {[Valgrind] && $program eq [fimfs]} {
+		set argv [list valgrind -q --tool=memcheck --leak-check=full \
+			--show-leak-kinds=definite --errors-for-leak-kinds=definite \
+			--error-exitcode=99 \
+			--log-file=$::env(FIMFS_VALGRIND)/fimfs.%p.log {*}$argv]
+		set timeout [expr {$timeout * 20}]
+	}
+	return [spawn_mount -timeout $timeout $mnt [dict get $o -fstype] $argv]
+}
+
+# tests/run --valgrind: daemons run under memcheck, reports go to the
+# directory $FIMFS_VALGRIND; everything takes many times longer.
+proc fim::Valgrind {} {
+	return [expr {[info exists ::env(FIMFS_VALGRIND)] &&
+		$::env(FIMFS_VALGRIND) ne ""}]
 }
 
 proc fim::umount {h} {
@@ -333,7 +347,11 @@ proc fim::with_mount {args} {
 		upvar 1 [dict get $o -handle] hv
 		set hv $h
 	}
-	set wd [StartWatchdog [dict get $h mnt] [dict get $o -watchdog]]
+	set secs [dict get $o -watchdog]
+	if {[Valgrind]} {
+		set secs [expr {$secs * 20}]
+	}
+	set wd [StartWatchdog [dict get $h mnt] $secs]
 	set code [catch {uplevel 1 $body} res ropts]
 	set fired [StopWatchdog $wd]
 	set u [umount $h]
