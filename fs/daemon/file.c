@@ -14,6 +14,7 @@
 #include "vread.h"
 
 struct real_file {
+	struct handle h; /* first: in fs->handles while open */
 	struct fim_src_file *f;
 	uint64_t size;  /* at open: spliced replies may overshoot the end */
 	uint64_t bytes; /* asked for through this handle (atomic) */
@@ -22,6 +23,18 @@ struct real_file {
 	 * reply, so that the release record never comes before it. */
 	pthread_mutex_t logging;
 };
+
+static void real_file_free(struct real_file *rf)
+{
+	pthread_mutex_destroy(&rf->logging);
+	fim_src_close(rf->f);
+	free(rf);
+}
+
+static void real_file_drop(struct handle *h)
+{
+	real_file_free((struct real_file *)h);
+}
 
 static void open_real(fuse_req_t req, struct fimfs *fs, struct node *n,
 		      struct fuse_file_info *fi)
@@ -58,11 +71,11 @@ static void open_real(fuse_req_t req, struct fimfs *fs, struct node *n,
 	fi->fh = (uintptr_t)rf;
 	fi->keep_cache = fs->cfg.keep_cache;
 	pthread_mutex_lock(&rf->logging);
+	handles_add(&fs->handles, &rf->h, real_file_drop);
 	if (fuse_reply_open(req, fi)) {
+		handles_remove(&fs->handles, &rf->h);
 		pthread_mutex_unlock(&rf->logging);
-		pthread_mutex_destroy(&rf->logging);
-		fim_src_close(rf->f);
-		free(rf);
+		real_file_free(rf);
 		return;
 	}
 	if (!record_first)
@@ -124,12 +137,11 @@ void fimfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	if (n->kind >= 0)
 		return vread_release(fs, n->path, fi);
 	rf = (struct real_file *)(uintptr_t)fi->fh;
+	handles_remove(&fs->handles, &rf->h);
 	pthread_mutex_lock(&rf->logging);
 	pthread_mutex_unlock(&rf->logging);
-	pthread_mutex_destroy(&rf->logging);
 	bytes = __atomic_load_n(&rf->bytes, __ATOMIC_RELAXED);
 	record_as(fs, &rf->who, FIM_AUDIT_EV_ACCESS, "release", n->path, 0,
 		  true, bytes < rf->size ? bytes : rf->size, NULL);
-	fim_src_close(rf->f);
-	free(rf);
+	real_file_free(rf);
 }

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "handles.h"
 #include "log.h"
 #include "privs.h"
 #include "view.h"
@@ -43,6 +44,8 @@ struct fimfs {
 	/* requests waiting for a digest (pending.c) */
 	pthread_mutex_t pending_mu;
 	struct pending *pending;
+
+	struct handles handles; /* open files (handles.c) */
 };
 
 static inline struct fimfs *fimfs_of(fuse_req_t req)

@@ -245,6 +245,7 @@ int main(int argc, char **argv)
 	openlog("fimfs", LOG_PID, LOG_DAEMON);
 	fim_config_init(&fs.cfg);
 	pthread_mutex_init(&fs.pending_mu, NULL);
+	handles_init(&fs.handles);
 	fs.source = (char *)cl.source;
 	fs.mountpoint = (char *)cl.mountpoint;
 	fs.cmdline = &cl;
@@ -269,9 +270,12 @@ int main(int argc, char **argv)
 	status = serve(&fs, &cl) ? 1 : 0;
 	fuse_remove_signal_handlers(fs.se);
 out:
+	/* The hashing threads answer what still waits for them (cancelled)
+	 * while the session is still there to take the replies. */
+	fim_view_free(fs.view);
+	handles_drop_all(&fs.handles);
 	if (fs.se)
 		fuse_session_destroy(fs.se);
-	fim_view_free(fs.view);
 	nodes_destroy(&fs);
 	fim_config_free(&fs.cfg);
 	fuse_opt_free_args(&args);

@@ -10,6 +10,7 @@
 /* An open virtual entry. Its content, once computed, is kept for the life
  * of the handle so that every read of one open sees one answer. */
 struct vfile {
+	struct handle h;    /* first: in fs->handles while open */
 	pthread_mutex_t mu; /* guards ready, buf, len */
 	int refs;           /* atomic: the handle and each pending read */
 	int kind;
@@ -36,6 +37,11 @@ static void vfile_unref(struct vfile *vf)
 	pthread_mutex_destroy(&vf->mu);
 	free(vf->buf);
 	free(vf);
+}
+
+static void vfile_drop(struct handle *h)
+{
+	vfile_unref((struct vfile *)h);
 }
 
 void vread_open(fuse_req_t req, struct fimfs *fs, struct node *n,
@@ -66,8 +72,11 @@ void vread_open(fuse_req_t req, struct fimfs *fs, struct node *n,
 	 * failed once must not be served again from the page cache. A
 	 * verdict is a digest-cache lookup, cheap to ask again. */
 	fi->keep_cache = fs->cfg.keep_cache && vf->kind != FIM_VK_VERIFIED;
-	if (fuse_reply_open(req, fi))
+	handles_add(&fs->handles, &vf->h, vfile_drop);
+	if (fuse_reply_open(req, fi)) {
+		handles_remove(&fs->handles, &vf->h);
 		vfile_unref(vf);
+	}
 }
 
 /* Reply with the slice [off, off + size) of a ready content. */
@@ -165,6 +174,7 @@ void vread_release(struct fimfs *fs, const char *path,
 {
 	struct vfile *vf = (struct vfile *)(uintptr_t)fi->fh;
 
+	handles_remove(&fs->handles, &vf->h);
 	record_as(fs, &vf->who, FIM_AUDIT_EV_ACCESS, "release", path, 0, true,
 		  __atomic_load_n(&vf->bytes, __ATOMIC_RELAXED), NULL);
 	vfile_unref(vf);
