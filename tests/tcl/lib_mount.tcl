@@ -260,10 +260,13 @@ proc fim::mount {args} {
 	lappend argv {*}$extra $source $mnt
 	set timeout [dict get $o -timeout]
 	if {[Valgrind] && $program eq [fimfs]} {
+		# The log's name says which test's mount it was.
+		set name [string map {/ _} [string trimleft [string range \
+			[Abs $mnt] [string length [Abs [tmproot]]] end] /]]
 		set argv [list valgrind -q --tool=memcheck --leak-check=full \
 			--show-leak-kinds=definite --errors-for-leak-kinds=definite \
-			--error-exitcode=99 \
-			--log-file=$::env(FIMFS_VALGRIND)/fimfs.%p.log {*}$argv]
+			--error-exitcode=99 --vgdb=no \
+			--log-file=$::env(FIMFS_VALGRIND)/$name.%p.log {*}$argv]
 		set timeout [expr {$timeout * 20}]
 	}
 	return [spawn_mount -timeout $timeout $mnt [dict get $o -fstype] $argv]
