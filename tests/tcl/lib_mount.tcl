@@ -351,7 +351,7 @@ proc fim::with_mount {args} {
 		set hv $h
 	}
 	set secs [dict get $o -watchdog]
-	if {[Valgrind]} {
+	if {[Valgrind] && [lindex [dict get $h argv] 0] eq "valgrind"} {
 		set secs [expr {$secs * 20}]
 	}
 	set wd [StartWatchdog [dict get $h mnt] $secs]
