@@ -1,6 +1,6 @@
-/* The NFS backend's connections: mounting, the pool, the service loop. */
+/* The NFS backend's connections, for both versions: mounting, the pool,
+ * the service loop, retries. */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,14 +9,6 @@
 
 #include "log.h"
 #include "source_nfs_int.h"
-
-/* libnfs 4.0 keeps the handle of an open file opaque; this is its layout
- * there (libnfs-private.h), needed once per mount to learn the root's
- * handle. Checked for sanity where used. */
-struct nfs_fh {
-	int len;
-	char *val;
-};
 
 int64_t fnfs_now_ms(void)
 {
@@ -56,7 +48,6 @@ void fnfs_conn_drop(struct nfs_conn *c)
 
 struct mcb {
 	int done, err;
-	struct nfsfh *fh;
 	char msg[256];
 };
 
@@ -69,19 +60,18 @@ static void mount_cb(int err, struct nfs_context *nfs, void *data,
 	m->err = err;
 	if (err < 0 && data)
 		snprintf(m->msg, sizeof(m->msg), "%s", (const char *)data);
-	else if (err >= 0)
-		m->fh = data;
 	m->done = 1;
 }
 
-/* Point a new context at the server: ports, version, credentials. */
+/* Point a new context at the server: ports, version, credentials. NFSv4
+ * has no MOUNT protocol, so the URL's mountport is then unused. */
 static int conn_setup(struct nfs_src *s, struct nfs_conn *c)
 {
 	char url[512], args[64] = "";
 
 	if (s->url.port)
 		snprintf(args, sizeof(args), "nfsport=%u", s->url.port);
-	if (s->url.mountport)
+	if (s->url.mountport && s->version == 3)
 		snprintf(args + strlen(args), sizeof(args) - strlen(args),
 			 "%smountport=%u", *args ? "&" : "", s->url.mountport);
 	if (*args) {
@@ -93,7 +83,7 @@ static int conn_setup(struct nfs_src *s, struct nfs_conn *c)
 			return -EINVAL;
 		nfs_destroy_url(u);
 	}
-	if (nfs_set_version(c->nfs, NFS_V3))
+	if (nfs_set_version(c->nfs, (int)s->version)) /* NFS_V3 or NFS_V4 */
 		return -EINVAL;
 	nfs_set_uid(c->nfs, s->uid);
 	nfs_set_gid(c->nfs, s->gid);
@@ -105,14 +95,11 @@ static int conn_setup(struct nfs_src *s, struct nfs_conn *c)
 	return 0;
 }
 
-/* Mount export on a new conn; *root receives the export's handle. */
-static int conn_mount(struct nfs_src *s, const char *export,
-		      struct nfs_conn **out, struct nfs_fhb *root,
-		      int64_t deadline, char *err, size_t errsz)
+int fnfs_conn_new(struct nfs_src *s, struct nfs_conn **out, int64_t deadline,
+		  char *err, size_t errsz)
 {
 	struct nfs_conn *c = calloc(1, sizeof(*c));
 	struct mcb m = { 0 };
-	struct nfs_fh *fh;
 	int ret;
 
 	if (!c || !(c->nfs = nfs_init_context())) {
@@ -128,7 +115,7 @@ static int conn_mount(struct nfs_src *s, const char *export,
 			 nfs_get_error(c->nfs));
 		goto fail;
 	}
-	if (nfs_mount_async(c->nfs, s->url.host, export, mount_cb, &m)) {
+	if (nfs_mount_async(c->nfs, s->url.host, s->export, mount_cb, &m)) {
 		snprintf(err, errsz, "%s", nfs_get_error(c->nfs));
 		ret = NFS_ETRANSPORT;
 		goto fail;
@@ -137,31 +124,11 @@ static int conn_mount(struct nfs_src *s, const char *export,
 	if (!ret && m.err < 0)
 		ret = m.err;
 	if (ret) {
-		snprintf(err, errsz, "mount %s:%s: %s", s->url.host, export,
+		snprintf(err, errsz, "mount %s:%s (NFSv%u): %s", s->url.host,
+			 s->export, s->version,
 			 ret == NFS_ETRANSPORT ? "timed out" : m.msg);
 		goto fail;
 	}
-	/* The root's handle: "opening" the root sends only ACCESS. */
-	memset(&m, 0, sizeof(m));
-	if (nfs_open_async(c->nfs, "/", O_RDONLY, mount_cb, &m) ||
-	    (ret = fnfs_conn_wait(c, &m.done, deadline)) || m.err < 0) {
-		snprintf(err, errsz, "%s:%s: cannot look up the root: %s",
-			 s->url.host, export, m.msg);
-		ret = ret ? ret : m.err < 0 ? m.err : -EIO;
-		goto fail;
-	}
-	fh = nfs_get_fh(m.fh);
-	if (fh->len <= 0 || fh->len > NFS3_FHSIZE) {
-		snprintf(err, errsz, "unexpected handle from libnfs");
-		ret = -EPROTO;
-		nfs_close(c->nfs, m.fh);
-		goto fail;
-	}
-	root->len = (uint32_t)fh->len;
-	memcpy(root->val, fh->val, root->len);
-	nfs_close(c->nfs, m.fh); /* read-only v3 handle: nothing is sent */
-	if (!s->read_size || s->read_size > nfs_get_readmax(c->nfs))
-		s->read_size = (unsigned)nfs_get_readmax(c->nfs);
 	*out = c;
 	return 0;
 fail:
@@ -172,7 +139,6 @@ fail:
 struct nfs_conn *fnfs_conn_get(struct nfs_src *s, int64_t deadline, int *ret)
 {
 	struct nfs_conn *c;
-	struct nfs_fhb root;
 	char err[512];
 
 	pthread_mutex_lock(&s->mu);
@@ -182,7 +148,7 @@ struct nfs_conn *fnfs_conn_get(struct nfs_src *s, int64_t deadline, int *ret)
 	pthread_mutex_unlock(&s->mu);
 	if (c)
 		return c;
-	*ret = conn_mount(s, s->export, &c, &root, deadline, err, sizeof(err));
+	*ret = fnfs_conn_new(s, &c, deadline, err, sizeof(err));
 	if (*ret) {
 		fim_log(LOG_WARNING, "%s: %s", s->pub.root, err);
 		if (*ret != -ENOMEM)
@@ -222,44 +188,12 @@ int fnfs_should_retry(struct nfs_src *s, int err, unsigned *attempt,
 
 int fnfs_err(struct nfs_src *s, int nfsstat, const char *what)
 {
-	if (nfsstat == NFS3ERR_STALE) {
+	int ret = s->proto->errno_of(nfsstat);
+
+	if (ret == -ESTALE) {
 		fim_log(LOG_WARNING, "%s: %s: stale NFS handle (removed on "
 			"the server?), reported as missing", s->pub.root, what);
 		return -ENOENT;
 	}
-	return nfsstat3_to_errno(nfsstat);
-}
-
-/* Find the export: the longest prefix of the URL's path that mounts. */
-int fnfs_find_export(struct nfs_src *s, int64_t deadline, char *err,
-		    size_t errsz)
-{
-	const char *path = s->url.path;
-	char first[512] = "";
-	int ret = -ENOENT;
-
-	for (unsigned i = 0;; i++) {
-		size_t len = fim_nfs_export_len(path, i);
-		struct nfs_conn *c;
-
-		if (!len)
-			break;
-		free(s->export);
-		s->export = strndup(path, len);
-		if (!s->export)
-			return -ENOMEM;
-		ret = conn_mount(s, s->export, &c, &s->root, deadline, err,
-				 errsz);
-		if (!ret) {
-			fnfs_conn_put(s, c);
-			return (int)len;
-		}
-		if (!*first)
-			snprintf(first, sizeof(first), "%s", err);
-		if (ret == NFS_ETRANSPORT || ret == -ENOMEM ||
-		    fnfs_now_ms() >= deadline)
-			break;
-	}
-	snprintf(err, errsz, "%s", first);
-	return ret == NFS_ETRANSPORT ? -EHOSTUNREACH : ret < 0 ? ret : -ENOENT;
+	return ret;
 }

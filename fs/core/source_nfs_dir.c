@@ -1,11 +1,14 @@
-/* Directories of the NFS backend: READDIRPLUS, read whole at opendir so
- * that no connection is held while the caller walks the listing. Types
- * come from the attributes READDIRPLUS returns, or a LOOKUP when a server
- * leaves them out, so DT_UNKNOWN is never handed on. */
+/* Directories of the NFS backend, for both versions: read whole at opendir
+ * (the version's list: READDIRPLUS or READDIR) so that no connection is
+ * held while the caller walks the listing. Types come from the attributes
+ * the listing returns, or a LOOKUP when a server leaves them out, so
+ * DT_UNKNOWN is never handed on. */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "source_nfs_int.h"
 
 struct dent {
@@ -20,76 +23,34 @@ struct nfs_dir {
 	size_t n, cap, next;
 };
 
-struct rdp_call {
-	struct call c;
-	struct nfs_dir *d;
-	uint64_t cookie;
-	char verf[NFS3_COOKIEVERFSIZE];
-	int eof, oom;
-};
-
-static int add(struct nfs_dir *d, const char *name, uint64_t ino,
-	       unsigned char type)
+int fnfs_dir_add(struct nfs_src *s, struct nfs_dir *d, const char *name,
+		 size_t len, uint64_t ino, unsigned char type)
 {
+	if ((len == 1 && name[0] == '.') ||
+	    (len == 2 && name[0] == '.' && name[1] == '.'))
+		return 0;
+	if (!len || len > NAME_MAX || memchr(name, '/', len) ||
+	    memchr(name, '\0', len)) {
+		fim_log(LOG_ERR, "%s: the server listed a bad name (%zu "
+			"bytes)", s->pub.root, len);
+		return -EIO;
+	}
 	if (d->n == d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 64;
 		struct dent *e = realloc(d->e, cap * sizeof(*e));
 
 		if (!e)
-			return -1;
+			return -ENOMEM;
 		d->e = e;
 		d->cap = cap;
 	}
-	d->e[d->n].name = strdup(name);
+	d->e[d->n].name = strndup(name, len);
 	if (!d->e[d->n].name)
-		return -1;
+		return -ENOMEM;
 	d->e[d->n].ino = ino;
 	d->e[d->n++].type = type;
 	return 0;
 }
-
-static void rdp_cb(struct rpc_context *rpc, int status, void *data,
-		   void *priv)
-{
-	struct rdp_call *r = priv;
-	READDIRPLUS3res *res = data;
-
-	(void)rpc;
-	r->c.status = status;
-	if (status == RPC_STATUS_SUCCESS) {
-		READDIRPLUS3resok *ok = &res->READDIRPLUS3res_u.resok;
-
-		r->c.nfsstat = res->status;
-		if (res->status == NFS3_OK) {
-			/* libnfs's decoder leaves entries misaligned: copy
-			 * each one out before reading its 8-byte fields. */
-			for (entryplus3 *p = ok->reply.entries, e; p;
-			     p = e.nextentry) {
-				const post_op_attr *a = &e.name_attributes;
-
-				memcpy(&e, p, sizeof(e));
-				r->cookie = e.cookie;
-				if (!strcmp(e.name, ".") ||
-				    !strcmp(e.name, ".."))
-					continue;
-				if (add(r->d, e.name, e.fileid,
-					a->attributes_follow
-					? fnfs_dtype_of(a->post_op_attr_u
-						       .attributes.type)
-					: DT_UNKNOWN))
-					r->oom = 1;
-			}
-			memcpy(r->verf, ok->cookieverf, sizeof(r->verf));
-			r->eof = ok->reply.eof;
-		}
-	}
-	r->c.done = 1;
-}
-
-struct list_arg {
-	const char *path;
-	struct nfs_dir *d;
-};
 
 static void entries_free(struct nfs_dir *d)
 {
@@ -98,54 +59,44 @@ static void entries_free(struct nfs_dir *d)
 	d->n = 0;
 }
 
+struct list_arg {
+	const char *path;
+	struct nfs_dir *d;
+};
+
 static int list_op(struct nfs_src *s, struct nfs_conn **cp, void *arg,
 		   int64_t deadline)
 {
 	struct list_arg *l = arg;
-	struct rdp_call r = { .d = l->d };
-	struct nfs_fhb fh, tmp;
-	struct fattr3 a;
+	struct fim_stat st;
+	struct nfs_fhb fh;
 	int ret;
 
 	entries_free(l->d); /* a retry starts over */
-	ret = fnfs_resolve_on(s, cp, l->path, &fh, &a, deadline);
+	ret = fnfs_resolve_on(s, cp, l->path, &fh, &st, deadline);
 	if (ret)
 		return ret;
-	if (a.type != NF3DIR)
-		return a.type == NF3LNK ? -ELOOP : -ENOTDIR;
-	while (!r.eof) {
-		READDIRPLUS3args args = { .cookie = r.cookie,
-					  .dircount = 32768,
-					  .maxcount = 262144 };
-
-		fnfs_fh_arg(&args.dir, &fh);
-		memcpy(args.cookieverf, r.verf, sizeof(r.verf));
-		memset(&r.c, 0, sizeof(r.c));
-		ret = fnfs_call_wait(cp, &r.c, rpc_nfs3_readdirplus_async(
-					    (*cp)->rpc, rdp_cb, &args, &r),
-				    deadline);
-		if (ret)
-			return ret;
-		if (r.oom)
-			return -ENOMEM;
-		if (r.c.nfsstat)
-			return fnfs_err(s, r.c.nfsstat, l->path);
-	}
+	if (!S_ISDIR(st.mode))
+		return fnfs_not_dir(&st);
+	ret = s->proto->list(s, cp, &fh, l->d, deadline);
+	if (ret)
+		return ret;
 	for (size_t i = 0; i < l->d->n; i++) {
 		struct dent *e = &l->d->e[i];
 
 		if (e->type != DT_UNKNOWN)
 			continue;
-		ret = fnfs_lookup_on(s, cp, &fh, e->name, &tmp, &a, deadline);
+		ret = s->proto->walk(s, cp, &fh, e->name, NULL, &st, deadline);
 		if (ret)
 			return ret == -ENOENT ? -EAGAIN : ret;
-		e->type = fnfs_dtype_of(a.type);
+		e->type = fnfs_dtype(st.mode);
+		e->ino = st.ino;
 	}
 	return 0;
 }
 
 int fnfs_dir_open(struct fim_source *src, const char *path,
-		 struct fim_src_dir **out)
+		  struct fim_src_dir **out)
 {
 	struct nfs_dir *d = calloc(1, sizeof(*d));
 	struct list_arg l = { path, d };
@@ -164,7 +115,7 @@ int fnfs_dir_open(struct fim_source *src, const char *path,
 }
 
 int fnfs_dir_read(struct fim_src_dir *dir, const char **name,
-		 unsigned char *type, uint64_t *ino)
+		  unsigned char *type, uint64_t *ino)
 {
 	struct nfs_dir *d = (struct nfs_dir *)dir;
 	struct dent *e;

@@ -1,4 +1,5 @@
-/* Files of the NFS backend, read with several READs in flight.
+/* Files of the NFS backend, for both versions, read with several READs in
+ * flight (each version's read queues one).
  *
  * A file being read sequentially keeps a window of up to nfs.max_reads
  * READs of nfs.read_size bytes in flight on a connection it holds until
@@ -15,19 +16,12 @@
 #include "log.h"
 #include "source_nfs_int.h"
 
-struct slot {
-	uint64_t off;
-	uint32_t want, got, used;
-	int done, status, nfsstat, eof;
-	char *buf;
-};
-
 struct nfs_file {
 	struct fim_src_file pub;
 	struct nfs_fhb fh;
 	uint64_t size; /* at open: the window stops there */
 	struct nfs_conn *c;
-	struct slot *slots;
+	struct fnfs_slot *slots;
 	char *mem;
 	unsigned n, head, count;
 	uint64_t next_off;
@@ -45,20 +39,20 @@ int fnfs_file_open(struct fim_source *src, const char *path,
 		  struct fim_src_file **out)
 {
 	struct nfs_file *f = calloc(1, sizeof(*f));
-	struct fattr3 a;
+	struct fim_stat st;
 	int ret;
 
 	if (!f)
 		return -ENOMEM;
-	ret = fnfs_resolve((struct nfs_src *)src, path, &f->fh, &a);
-	if (!ret && a.type != NF3REG)
+	ret = fnfs_resolve((struct nfs_src *)src, path, &f->fh, &st);
+	if (!ret && !S_ISREG(st.mode))
 		ret = -EINVAL;
 	if (ret) {
 		free(f);
 		return ret;
 	}
 	f->pub.src = src;
-	f->size = a.size;
+	f->size = st.size;
 	pthread_mutex_init(&f->mu, NULL);
 	*out = &f->pub;
 	return 0;
@@ -67,45 +61,14 @@ int fnfs_file_open(struct fim_source *src, const char *path,
 int fnfs_file_fstat(struct fim_src_file *file, struct fim_stat *st)
 {
 	struct nfs_file *f = (struct nfs_file *)file;
-	struct fattr3 a;
-	int ret = fnfs_getattr(src_of(f), &f->fh, &a);
 
-	if (!ret)
-		fnfs_stat_from(st, &a);
-	return ret;
+	return fnfs_getattr(src_of(f), &f->fh, st);
 }
 
 int fnfs_file_fd(struct fim_src_file *f)
 {
 	(void)f;
 	return -1;
-}
-
-static void read_cb(struct rpc_context *rpc, int status, void *data,
-		    void *priv)
-{
-	struct slot *sl = priv;
-	READ3res *r = data;
-
-	(void)rpc;
-	sl->status = status;
-	if (status == RPC_STATUS_SUCCESS) {
-		READ3resok *ok = &r->READ3res_u.resok;
-
-		sl->nfsstat = r->status;
-		if (r->status == NFS3_OK) {
-			uint32_t n = ok->count;
-
-			if (n > ok->data.data_len)
-				n = ok->data.data_len;
-			if (n > sl->want)
-				n = sl->want;
-			memcpy(sl->buf, ok->data.data_val, n);
-			sl->got = n;
-			sl->eof = ok->eof;
-		}
-	}
-	sl->done = 1;
 }
 
 /* Forget the window; in-flight READs are cancelled with the conn. */
@@ -133,15 +96,12 @@ static int window_fill(struct nfs_file *f)
 	struct nfs_src *s = src_of(f);
 
 	while (f->count < f->n && (f->next_off < f->size || !f->count)) {
-		struct slot *sl = &f->slots[(f->head + f->count) % f->n];
-		READ3args args = { .offset = f->next_off,
-				   .count = s->read_size };
+		struct fnfs_slot *sl = &f->slots[(f->head + f->count) % f->n];
 
-		fnfs_fh_arg(&args.file, &f->fh);
-		memset(sl, 0, offsetof(struct slot, buf));
+		memset(sl, 0, offsetof(struct fnfs_slot, buf));
 		sl->off = f->next_off;
 		sl->want = s->read_size;
-		if (rpc_nfs3_read_async(f->c->rpc, read_cb, &args, sl))
+		if (s->proto->read(f->c, &f->fh, sl))
 			return NFS_ETRANSPORT;
 		f->count++;
 		f->next_off += s->read_size;
@@ -171,7 +131,7 @@ static int slots_alloc(struct nfs_file *f)
 /* Copy from the head of the window to buf; 1 at the end of the file. */
 static int take(struct nfs_file *f, char *buf, size_t len, size_t *done)
 {
-	struct slot *sl = &f->slots[f->head];
+	struct fnfs_slot *sl = &f->slots[f->head];
 	size_t n = sl->got - sl->used;
 	int end;
 
@@ -193,7 +153,7 @@ static int take(struct nfs_file *f, char *buf, size_t len, size_t *done)
 
 static int head_wait(struct nfs_file *f, int64_t deadline)
 {
-	struct slot *sl = &f->slots[f->head];
+	struct fnfs_slot *sl = &f->slots[f->head];
 
 	if (fnfs_conn_wait(f->c, &sl->done, deadline) ||
 	    sl->status != RPC_STATUS_SUCCESS)
@@ -207,7 +167,7 @@ static int head_wait(struct nfs_file *f, int64_t deadline)
 static int window_seek(struct nfs_file *f, uint64_t pos, int64_t deadline)
 {
 	while (f->count) {
-		struct slot *sl = &f->slots[f->head];
+		struct fnfs_slot *sl = &f->slots[f->head];
 		int ret;
 
 		if (pos == sl->off + sl->used)
@@ -259,15 +219,12 @@ static long read_aside(struct nfs_file *f, char *buf, size_t len,
 		       uint64_t off, int64_t deadline)
 {
 	struct nfs_src *s = src_of(f);
-	struct slot sl = { .off = off, .buf = buf };
-	READ3args args = { .offset = off };
+	struct fnfs_slot sl = { .off = off, .buf = buf };
 
 	if (len > s->read_size)
 		len = s->read_size;
 	sl.want = (uint32_t)len;
-	args.count = (uint32_t)len;
-	fnfs_fh_arg(&args.file, &f->fh);
-	if (rpc_nfs3_read_async(f->c->rpc, read_cb, &args, &sl) ||
+	if (s->proto->read(f->c, &f->fh, &sl) ||
 	    fnfs_conn_wait(f->c, &sl.done, deadline) ||
 	    sl.status != RPC_STATUS_SUCCESS) {
 		window_drop(f); /* before sl goes: its callback is cancelled */
