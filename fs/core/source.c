@@ -11,7 +11,7 @@ void fim_source_opts_init(struct fim_source_opts *o)
 	o->nfs_gid = -1;
 	o->nfs_timeout_ms = 30000;
 	o->nfs_retries = 2;
-	o->nfs_read_size = 1u << 20;
+	o->nfs_read_size = 512u << 10;
 	o->nfs_max_reads = 4;
 }
 

@@ -286,7 +286,7 @@ static int configure(struct nfs_src *s, const struct fim_source_opts *o,
 		       : o->nfs_gid >= 0 ? o->nfs_gid : (int64_t)getgid());
 	s->timeout_ms = o->nfs_timeout_ms ? o->nfs_timeout_ms : 30000;
 	s->retries = o->nfs_retries;
-	s->read_size = o->nfs_read_size ? o->nfs_read_size : 1u << 20;
+	s->read_size = o->nfs_read_size ? o->nfs_read_size : 512u << 10;
 	s->max_reads = o->nfs_max_reads ? o->nfs_max_reads : 1;
 	return 0;
 }

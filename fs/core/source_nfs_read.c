@@ -143,11 +143,19 @@ static int take(struct nfs_file *f, char *buf, size_t len, size_t *done)
 	if (sl->used < sl->got)
 		return 0;
 	end = sl->eof || !sl->got;
+	if (sl->got < sl->want && !end) {
+		/* A short READ: the same slot asks for the rest, the READs
+		 * behind it stay in flight. */
+		sl->off += sl->got;
+		sl->want -= sl->got;
+		sl->got = sl->used = 0;
+		sl->done = sl->status = sl->nfsstat = 0;
+		if (src_of(f)->proto->read(f->c, &f->fh, sl))
+			window_drop(f);
+		return 0;
+	}
 	f->head = (f->head + 1) % f->n;
 	f->count--;
-	/* A short READ shifts everything after it: start again there. */
-	if (sl->got < sl->want && !end)
-		f->next_off = sl->off + sl->got;
 	return end;
 }
 
