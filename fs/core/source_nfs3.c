@@ -298,6 +298,7 @@ struct rdp_call {
 	uint64_t cookie;
 	char verf[NFS3_COOKIEVERFSIZE];
 	int eof, err;
+	unsigned entries; /* in the last reply, "." and ".." included */
 };
 
 static void rdp_cb(struct rpc_context *rpc, int status, void *data,
@@ -320,6 +321,7 @@ static void rdp_cb(struct rpc_context *rpc, int status, void *data,
 			const post_op_attr *a = &e.name_attributes;
 
 			memcpy(&e, p, sizeof(e));
+			r->entries++;
 			r->cookie = e.cookie;
 			r->err = fnfs_dir_add(r->s, r->d, e.name, strlen(e.name),
 					      e.fileid, a->attributes_follow
@@ -347,6 +349,7 @@ static int list3(struct nfs_src *s, struct nfs_conn **cp,
 		fh_arg(&args.dir, fh);
 		memcpy(args.cookieverf, r.verf, sizeof(r.verf));
 		memset(&r.c, 0, sizeof(r.c));
+		r.entries = 0;
 		ret = fnfs_call_wait(cp, &r.c, rpc_nfs3_readdirplus_async(
 					     (*cp)->rpc, rdp_cb, &args, &r),
 				     deadline);
@@ -356,6 +359,8 @@ static int list3(struct nfs_src *s, struct nfs_conn **cp,
 			return r.err;
 		if (r.c.nfsstat)
 			return fnfs_err(s, r.c.nfsstat, "READDIRPLUS");
+		if (!r.entries && !r.eof)
+			return fnfs_dir_stalled(s, "READDIRPLUS");
 	}
 	return 0;
 }

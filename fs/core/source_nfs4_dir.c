@@ -88,11 +88,8 @@ int fnfs4_list(struct nfs_src *s, struct nfs_conn **cp,
 			return ret;
 		if (r.k.c.nfsstat)
 			return fnfs_err(s, r.k.c.nfsstat, "READDIR");
-		if (!r.added && !r.eof) {
-			fim_log(LOG_ERR, "%s: the server's READDIR makes no "
-				"progress", s->pub.root);
-			return -EIO;
-		}
+		if (!r.added && !r.eof)
+			return fnfs_dir_stalled(s, "READDIR");
 	}
 	return 0;
 }

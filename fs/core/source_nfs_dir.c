@@ -52,6 +52,13 @@ int fnfs_dir_add(struct nfs_src *s, struct nfs_dir *d, const char *name,
 	return 0;
 }
 
+int fnfs_dir_stalled(struct nfs_src *s, const char *op)
+{
+	fim_log(LOG_ERR, "%s: the server's %s makes no progress", s->pub.root,
+		op);
+	return -EIO;
+}
+
 static void entries_free(struct nfs_dir *d)
 {
 	for (size_t i = 0; i < d->n; i++)

@@ -193,6 +193,9 @@ int fnfs_getattr(struct nfs_src *s, const struct nfs_fhb *fh,
  * the entry up. 0 or a negative errno. */
 int fnfs_dir_add(struct nfs_src *s, struct nfs_dir *d, const char *name,
 		 size_t len, uint64_t ino, unsigned char type);
+/* A listing reply that is not the last yet holds no entry: the server
+ * would have us ask forever. -EIO, with a log line naming op. */
+int fnfs_dir_stalled(struct nfs_src *s, const char *op);
 
 int fnfs_file_open(struct fim_source *src, const char *path,
 		   struct fim_src_file **out);
