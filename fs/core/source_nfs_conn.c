@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "source_nfs_int.h"
@@ -63,6 +64,21 @@ static void mount_cb(int err, struct nfs_context *nfs, void *data,
 	m->done = 1;
 }
 
+/* Each connection an NFSv4 client of its own: connections set up at once
+ * under one name (libnfs's default) race in SETCLIENTID, and the loser's
+ * SETCLIENTID_CONFIRM fails with NFS4ERR_STALE_CLIENTID. Nothing is shared
+ * between them on the server: READs use the anonymous stateid. */
+static void name_client(struct nfs_conn *c)
+{
+	static unsigned seq; /* atomic */
+	char host[64] = "", name[128];
+
+	gethostname(host, sizeof(host) - 1);
+	snprintf(name, sizeof(name), "fimfs/%s/%d/%u", host, (int)getpid(),
+		 __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED));
+	nfs4_set_client_name(c->nfs, name);
+}
+
 /* Point a new context at the server: ports, version, credentials. NFSv4
  * has no MOUNT protocol, so the URL's mountport is then unused. */
 static int conn_setup(struct nfs_src *s, struct nfs_conn *c)
@@ -85,6 +101,8 @@ static int conn_setup(struct nfs_src *s, struct nfs_conn *c)
 	}
 	if (nfs_set_version(c->nfs, (int)s->version)) /* NFS_V3 or NFS_V4 */
 		return -EINVAL;
+	if (s->version == 4)
+		name_client(c);
 	nfs_set_uid(c->nfs, s->uid);
 	nfs_set_gid(c->nfs, s->gid);
 	/* libnfs takes whole seconds; each attempt gets its share. */
