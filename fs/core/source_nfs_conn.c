@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "log.h"
 #include "source_nfs_int.h"
@@ -64,21 +63,6 @@ static void mount_cb(int err, struct nfs_context *nfs, void *data,
 	m->done = 1;
 }
 
-/* Each connection an NFSv4 client of its own: connections set up at once
- * under one name (libnfs's default) race in SETCLIENTID, and the loser's
- * SETCLIENTID_CONFIRM fails with NFS4ERR_STALE_CLIENTID. Nothing is shared
- * between them on the server: READs use the anonymous stateid. */
-static void name_client(struct nfs_conn *c)
-{
-	static unsigned seq; /* atomic */
-	char host[64] = "", name[128];
-
-	gethostname(host, sizeof(host) - 1);
-	snprintf(name, sizeof(name), "fimfs/%s/%d/%u", host, (int)getpid(),
-		 __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED));
-	nfs4_set_client_name(c->nfs, name);
-}
-
 /* Point a new context at the server: ports, version, credentials. NFSv4
  * has no MOUNT protocol, so the URL's mountport is then unused. */
 static int conn_setup(struct nfs_src *s, struct nfs_conn *c)
@@ -101,8 +85,6 @@ static int conn_setup(struct nfs_src *s, struct nfs_conn *c)
 	}
 	if (nfs_set_version(c->nfs, (int)s->version)) /* NFS_V3 or NFS_V4 */
 		return -EINVAL;
-	if (s->version == 4)
-		name_client(c);
 	nfs_set_uid(c->nfs, s->uid);
 	nfs_set_gid(c->nfs, s->gid);
 	/* libnfs takes whole seconds; each attempt gets its share. */
@@ -112,6 +94,8 @@ static int conn_setup(struct nfs_src *s, struct nfs_conn *c)
 	nfs_set_autoreconnect(c->nfs, 0);
 	return 0;
 }
+
+static pthread_mutex_t v4_setup = PTHREAD_MUTEX_INITIALIZER;
 
 int fnfs_conn_new(struct nfs_src *s, struct nfs_conn **out, int64_t deadline,
 		  char *err, size_t errsz)
@@ -133,18 +117,28 @@ int fnfs_conn_new(struct nfs_src *s, struct nfs_conn **out, int64_t deadline,
 			 nfs_get_error(c->nfs));
 		goto fail;
 	}
+	/* libnfs gives every NFSv4 context of a process one client name:
+	 * connections set up at once raced in SETCLIENTID, and the loser's
+	 * SETCLIENTID_CONFIRM failed with NFS4ERR_STALE_CLIENTID. Once
+	 * confirmed, a connection never needs its client id again (READs
+	 * use the anonymous stateid), so setting them up in turn is enough.
+	 * (Naming each one instead leaks in nfs4_set_client_name.) */
+	if (s->version == 4)
+		pthread_mutex_lock(&v4_setup);
 	if (nfs_mount_async(c->nfs, s->url.host, s->export, mount_cb, &m)) {
-		snprintf(err, errsz, "%s", nfs_get_error(c->nfs));
+		snprintf(m.msg, sizeof(m.msg), "%s", nfs_get_error(c->nfs));
 		ret = NFS_ETRANSPORT;
-		goto fail;
+	} else {
+		ret = fnfs_conn_wait(c, &m.done, deadline);
 	}
-	ret = fnfs_conn_wait(c, &m.done, deadline);
+	if (s->version == 4)
+		pthread_mutex_unlock(&v4_setup);
 	if (!ret && m.err < 0)
 		ret = m.err;
 	if (ret) {
 		snprintf(err, errsz, "mount %s:%s (NFSv%u): %s", s->url.host,
-			 s->export, s->version,
-			 ret == NFS_ETRANSPORT ? "timed out" : m.msg);
+			 s->export, s->version, *m.msg ? m.msg :
+			 ret == NFS_ETRANSPORT ? "timed out" : strerror(-ret));
 		goto fail;
 	}
 	*out = c;
