@@ -76,6 +76,8 @@ static const char *const groups[] = { "kernel", "hashing", "cache",
 
 void fim_config_init(struct fim_config *cfg)
 {
+	struct fim_source_opts so;
+
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->layout = FIM_LAYOUT_AUTO;
 	cfg->digests = 1u << FIM_SHA256;
@@ -88,13 +90,15 @@ void fim_config_init(struct fim_config *cfg)
 	cfg->audit_path = strdup(FIM_DEFAULT_AUDIT_LOG);
 	cfg->audit_epoch_seconds = 3600;
 	cfg->audit_syslog = true;
-	cfg->nfs_version = 3;
+	/* The NFS backend's own defaults, stated once in source.c. */
+	fim_source_opts_init(&so);
+	cfg->nfs_version = so.nfs_version;
 	cfg->nfs_uid = FIM_NFS_ID_UNSET;
 	cfg->nfs_gid = FIM_NFS_ID_UNSET;
-	cfg->nfs_timeout_ms = 30000;
-	cfg->nfs_retries = 2;
-	cfg->nfs_read_size = 1u << 20;
-	cfg->nfs_max_reads = 4;
+	cfg->nfs_timeout_ms = so.nfs_timeout_ms;
+	cfg->nfs_retries = so.nfs_retries;
+	cfg->nfs_read_size = so.nfs_read_size;
+	cfg->nfs_max_reads = so.nfs_max_reads;
 }
 
 static void free_strlist(char ***list, size_t *n)

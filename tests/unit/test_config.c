@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "source.h"
 #include "tap.h"
 
 static int load_text(struct fim_config *cfg, const char *text, char *err,
@@ -109,12 +110,34 @@ static void bad_option(const char *opt, const char *want)
 	fim_config_free(&c);
 }
 
+/* The NFS defaults come from the backend's: 512 KiB READs, four in
+ * flight, NFSv3. */
+static void test_nfs_defaults(void)
+{
+	struct fim_source_opts want, got;
+	struct fim_config c;
+
+	fim_config_init(&c);
+	fim_source_opts_init(&want);
+	fim_config_source_opts(&c, &got);
+	is_int(got.nfs_read_size, 512 * 1024, "default READ size 512 KiB");
+	ok(got.nfs_version == want.nfs_version &&
+	   got.nfs_uid == want.nfs_uid && got.nfs_gid == want.nfs_gid &&
+	   got.nfs_timeout_ms == want.nfs_timeout_ms &&
+	   got.nfs_retries == want.nfs_retries &&
+	   got.nfs_read_size == want.nfs_read_size &&
+	   got.nfs_max_reads == want.nfs_max_reads,
+	   "config defaults are the backend's");
+	fim_config_free(&c);
+}
+
 int main(void)
 {
 	struct fim_config c;
 	char err[512];
 
 	test_good_file();
+	test_nfs_defaults();
 	bad("layout = \"tree\"\nx = ;\n", "FILE:2: syntax error",
 	    "syntax error with its line");
 	bad("\n\nfoo = 1;\n", "FILE:3: unknown key 'foo'", "unknown key");
