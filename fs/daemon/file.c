@@ -132,16 +132,20 @@ void fimfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	struct real_file *rf;
 	uint64_t bytes;
 
-	/* The kernel does not wait for a release: answer first. */
+	/* Answered last: once it is, the kernel may forget the node whose
+	 * path the record names (it does not wait for a release anyway). */
+	if (n->kind >= 0) {
+		vread_release(fs, n->path, fi);
+	} else {
+		rf = (struct real_file *)(uintptr_t)fi->fh;
+		handles_remove(&fs->handles, &rf->h);
+		pthread_mutex_lock(&rf->logging);
+		pthread_mutex_unlock(&rf->logging);
+		bytes = __atomic_load_n(&rf->bytes, __ATOMIC_RELAXED);
+		record_as(fs, &rf->who, FIM_AUDIT_EV_ACCESS, "release",
+			  n->path, 0, true,
+			  bytes < rf->size ? bytes : rf->size, NULL);
+		real_file_free(rf);
+	}
 	fuse_reply_err(req, 0);
-	if (n->kind >= 0)
-		return vread_release(fs, n->path, fi);
-	rf = (struct real_file *)(uintptr_t)fi->fh;
-	handles_remove(&fs->handles, &rf->h);
-	pthread_mutex_lock(&rf->logging);
-	pthread_mutex_unlock(&rf->logging);
-	bytes = __atomic_load_n(&rf->bytes, __ATOMIC_RELAXED);
-	record_as(fs, &rf->who, FIM_AUDIT_EV_ACCESS, "release", n->path, 0,
-		  true, bytes < rf->size ? bytes : rf->size, NULL);
-	real_file_free(rf);
 }
