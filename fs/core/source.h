@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 struct fim_source;
 struct fim_src_file;
@@ -50,6 +51,16 @@ struct fim_source_ops {
 	int (*fstat)(struct fim_src_file *f, struct fim_stat *st);
 	long (*pread)(struct fim_src_file *f, void *buf, size_t len,
 		      uint64_t off);
+	/* Optional (NULL): the bytes [off, off + len) where the backend
+	 * already holds them, for a caller that only passes them on. Fills
+	 * at most *niov pieces, sets *niov and returns the bytes lent: fewer
+	 * than len when they are not all at hand (pread has the rest), 0 at
+	 * the end of the file or when nothing is, or a negative errno. Until
+	 * give_back(f), which follows every lend, the pieces stay valid and
+	 * every other call on f waits. */
+	long (*lend)(struct fim_src_file *f, size_t len, uint64_t off,
+		     struct iovec *iov, int *niov);
+	void (*give_back)(struct fim_src_file *f);
 	/* A kernel fd for splice and read-ahead hints, or -1. */
 	int (*fd)(struct fim_src_file *f);
 	void (*close)(struct fim_src_file *f);
@@ -149,6 +160,24 @@ static inline long fim_src_pread(struct fim_src_file *f, void *b, size_t n,
 {
 	return f->src->ops->pread(f, b, n, off);
 }
+
+/* The bytes [off, off + len) of f for a caller that passes them on (a
+ * FUSE reply): all of them unless the file ends first, since a short reply
+ * is the end of the file to the kernel. They are in span->iov, lent by the
+ * backend where it can (no copy) or read into a buffer of the span's own.
+ * Returns the count or a negative errno; fim_src_span_put() follows every
+ * call, whatever it returned. */
+#define FIM_SPAN_IOV 32
+struct fim_src_span {
+	struct iovec iov[FIM_SPAN_IOV];
+	int niov;
+	int lent; /* give_back owed */
+	char *buf;
+};
+
+long fim_src_span_get(struct fim_src_file *f, size_t len, uint64_t off,
+		      struct fim_src_span *span);
+void fim_src_span_put(struct fim_src_file *f, struct fim_src_span *span);
 
 static inline int fim_src_fstat(struct fim_src_file *f, struct fim_stat *st)
 {

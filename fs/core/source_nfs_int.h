@@ -202,6 +202,9 @@ int fnfs_file_open(struct fim_source *src, const char *path,
 int fnfs_file_fstat(struct fim_src_file *f, struct fim_stat *st);
 long fnfs_file_pread(struct fim_src_file *f, void *buf, size_t len,
 		     uint64_t off);
+long fnfs_file_lend(struct fim_src_file *f, size_t len, uint64_t off,
+		    struct iovec *iov, int *niov);
+void fnfs_file_give_back(struct fim_src_file *f);
 void fnfs_file_close(struct fim_src_file *f);
 int fnfs_file_fd(struct fim_src_file *f);
 

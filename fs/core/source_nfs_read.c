@@ -7,11 +7,16 @@
  * arrived and tops the window up, so the network keeps working while the
  * caller hashes. A read elsewhere than where the window stands drains it
  * and starts a new one there. A failed transport drops the connection and
- * the read is retried on a fresh one within nfs.timeout_ms, then -EIO. */
+ * the read is retried on a fresh one within nfs.timeout_ms, then -EIO.
+ *
+ * A caller that only passes the bytes on (a FUSE reply) borrows them where
+ * they landed instead of having them copied: the slots it was lent stay
+ * out of the window until it gives them back. */
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 #include "source_nfs_int.h"
@@ -24,15 +29,35 @@ struct nfs_file {
 	struct fnfs_slot *slots;
 	char *mem;
 	unsigned n, head, count;
+	unsigned lent; /* slots just behind head, lent out */
+	uint64_t eof_off; /* where the last READ said the file ends, or ~0 */
 	uint64_t next_off;
 	/* The contract allows one thread per file, but FUSE hands concurrent
 	 * reads of one open file to several threads. */
 	pthread_mutex_t mu;
+	pthread_cond_t moved; /* a read is done: the window may have moved */
 };
+
+/* How long a read from further on waits for the one before it. */
+#define TURN_WAIT_NS (5 * 1000000L)
 
 static struct nfs_src *src_of(struct nfs_file *f)
 {
 	return (struct nfs_src *)f->pub.src;
+}
+
+static int cond_init_monotonic(pthread_cond_t *cv)
+{
+	pthread_condattr_t a;
+	int ret = pthread_condattr_init(&a);
+
+	if (ret)
+		return ret;
+	ret = pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+	if (!ret)
+		ret = pthread_cond_init(cv, &a);
+	pthread_condattr_destroy(&a);
+	return ret;
 }
 
 int fnfs_file_open(struct fim_source *src, const char *path,
@@ -53,6 +78,11 @@ int fnfs_file_open(struct fim_source *src, const char *path,
 	}
 	f->pub.src = src;
 	f->size = st.size;
+	f->eof_off = UINT64_MAX;
+	if (cond_init_monotonic(&f->moved)) {
+		free(f);
+		return -ENOMEM;
+	}
 	pthread_mutex_init(&f->mu, NULL);
 	*out = &f->pub;
 	return 0;
@@ -95,7 +125,8 @@ static int window_fill(struct nfs_file *f)
 {
 	struct nfs_src *s = src_of(f);
 
-	while (f->count < f->n && (f->next_off < f->size || !f->count)) {
+	while (f->count + f->lent < f->n &&
+	       (f->next_off < f->size || !f->count)) {
 		struct fnfs_slot *sl = &f->slots[(f->head + f->count) % f->n];
 
 		memset(sl, 0, offsetof(struct fnfs_slot, buf));
@@ -128,8 +159,19 @@ static int slots_alloc(struct nfs_file *f)
 	return 0;
 }
 
-/* Copy from the head of the window to buf; 1 at the end of the file. */
-static int take(struct nfs_file *f, char *buf, size_t len, size_t *done)
+/* Where take() puts the bytes: copied to buf, or lent in place as iov. */
+struct sink {
+	char *buf;
+	struct iovec *iov;
+	int niov, max;
+};
+
+enum { TAKE_MORE, TAKE_END, TAKE_STOP };
+
+/* Move bytes from the head of the window to the sink: TAKE_END at the end
+ * of the file, TAKE_STOP when no more can be lent. */
+static int take(struct nfs_file *f, struct sink *to, size_t len,
+		size_t *done)
 {
 	struct fnfs_slot *sl = &f->slots[f->head];
 	size_t n = sl->got - sl->used;
@@ -137,13 +179,22 @@ static int take(struct nfs_file *f, char *buf, size_t len, size_t *done)
 
 	if (n > len - *done)
 		n = len - *done;
-	memcpy(buf + *done, sl->buf + sl->used, n);
+	if (to->buf)
+		memcpy(to->buf + *done, sl->buf + sl->used, n);
+	else if (n && to->niov == to->max)
+		return TAKE_STOP;
+	else if (n)
+		to->iov[to->niov++] = (struct iovec){ sl->buf + sl->used, n };
 	sl->used += (uint32_t)n;
 	*done += n;
 	if (sl->used < sl->got)
-		return 0;
+		return TAKE_MORE;
 	end = sl->eof || !sl->got;
 	if (sl->got < sl->want && !end) {
+		/* Asking again would land over what is lent: the next pread
+		 * does, once it is given back. */
+		if (!to->buf)
+			return TAKE_STOP;
 		/* A short READ: the same slot asks for the rest, the READs
 		 * behind it stay in flight. */
 		sl->off += sl->got;
@@ -152,11 +203,16 @@ static int take(struct nfs_file *f, char *buf, size_t len, size_t *done)
 		sl->done = sl->status = sl->nfsstat = 0;
 		if (src_of(f)->proto->read(f->c, &f->fh, sl))
 			window_drop(f);
-		return 0;
+		return TAKE_MORE;
 	}
 	f->head = (f->head + 1) % f->n;
 	f->count--;
-	return end;
+	if (!to->buf)
+		f->lent++;
+	if (!end)
+		return TAKE_MORE;
+	f->eof_off = sl->off + sl->got;
+	return TAKE_END;
 }
 
 static int head_wait(struct nfs_file *f, int64_t deadline)
@@ -241,8 +297,29 @@ static long read_aside(struct nfs_file *f, char *buf, size_t len,
 	return sl.nfsstat ? fnfs_err(s, sl.nfsstat, "READ") : (long)sl.got;
 }
 
-static long file_pread(struct nfs_file *f, void *buf, size_t len,
-		       uint64_t off)
+/* FUSE hands the kernel's read-ahead to several threads, so the request
+ * for the next stretch often comes in just before the one for this: it
+ * waits (briefly) for that one rather than skip what it is about to ask
+ * for, which would then be read again on its own. */
+static void wait_turn(struct nfs_file *f, uint64_t off)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_nsec += TURN_WAIT_NS;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	while (f->count && off < f->next_off &&
+	       off > f->slots[f->head].off + f->slots[f->head].used) {
+		if (pthread_cond_timedwait(&f->moved, &f->mu, &until))
+			break;
+	}
+}
+
+static long file_read(struct nfs_file *f, struct sink *to, size_t len,
+		      uint64_t off)
 {
 	struct nfs_src *s = src_of(f);
 	int64_t start = fnfs_now_ms(), deadline = start + s->timeout_ms;
@@ -250,15 +327,27 @@ static long file_pread(struct nfs_file *f, void *buf, size_t len,
 	size_t done = 0;
 	int ret = 0, nfsstat = 0, old = 0;
 
+	/* Asked to go on where a READ just said the file ends (to fill a
+	 * request, or to see the end): that READ's word stands. */
+	if (off == f->eof_off) {
+		f->eof_off = UINT64_MAX;
+		return 0;
+	}
+	f->eof_off = UINT64_MAX;
 	if (!f->slots && slots_alloc(f))
 		return -ENOMEM;
+	wait_turn(f, off);
 	if (f->count && off < f->slots[f->head].off) {
-		long n = read_aside(f, buf, len, off, deadline);
+		long n = to->buf ? read_aside(f, to->buf, len, off, deadline)
+				 : 0; /* lent: not the window's */
 
 		if (n != NFS_ETRANSPORT)
 			return n;
 	}
 	while (done < len) {
+		/* Every slot lent: none left to read into. */
+		if (!f->count && f->lent == f->n)
+			break;
 		ret = step(f, off + done, start, deadline, &nfsstat, &old);
 		if (ret == NFS_ETRANSPORT) {
 			window_drop(f);
@@ -276,7 +365,10 @@ static long file_pread(struct nfs_file *f, void *buf, size_t len,
 				window_drop(f);
 			return ret;
 		}
-		if (take(f, buf, len, &done)) {
+		ret = take(f, to, len, &done);
+		if (ret == TAKE_STOP)
+			break;
+		if (ret == TAKE_END) {
 			if (window_drain(f, deadline))
 				window_drop(f);
 			break;
@@ -296,12 +388,38 @@ long fnfs_file_pread(struct fim_src_file *file, void *buf, size_t len,
 		     uint64_t off)
 {
 	struct nfs_file *f = (struct nfs_file *)file;
+	struct sink to = { .buf = buf };
 	long n;
 
 	pthread_mutex_lock(&f->mu);
-	n = file_pread(f, buf, len, off);
+	n = file_read(f, &to, len, off);
+	pthread_cond_broadcast(&f->moved);
 	pthread_mutex_unlock(&f->mu);
 	return n;
+}
+
+long fnfs_file_lend(struct fim_src_file *file, size_t len, uint64_t off,
+		    struct iovec *iov, int *niov)
+{
+	struct nfs_file *f = (struct nfs_file *)file;
+	struct sink to = { .iov = iov, .max = *niov };
+	long n;
+
+	pthread_mutex_lock(&f->mu); /* until give_back */
+	n = file_read(f, &to, len, off);
+	*niov = to.niov;
+	return n;
+}
+
+void fnfs_file_give_back(struct fim_src_file *file)
+{
+	struct nfs_file *f = (struct nfs_file *)file;
+
+	f->lent = 0;
+	if (f->count && window_fill(f))
+		window_drop(f);
+	pthread_cond_broadcast(&f->moved);
+	pthread_mutex_unlock(&f->mu);
 }
 
 void fnfs_file_close(struct fim_src_file *file)
@@ -316,6 +434,7 @@ void fnfs_file_close(struct fim_src_file *file)
 		else
 			fnfs_conn_put(s, f->c);
 	}
+	pthread_cond_destroy(&f->moved);
 	pthread_mutex_destroy(&f->mu);
 	free(f->slots);
 	free(f->mem);

@@ -183,26 +183,14 @@ void vread_release(struct fimfs *fs, const char *path,
 void vread_pread(fuse_req_t req, struct fim_src_file *f, uint64_t *bytes,
 		 size_t size, off_t off)
 {
-	char *buf = malloc(size ? size : 1);
-	size_t done = 0;
-	long n = 1;
+	struct fim_src_span span;
+	long n = fim_src_span_get(f, size, (uint64_t)off, &span);
 
-	if (!buf)
-		return (void)fuse_reply_err(req, ENOMEM);
-	/* A short reply is the end of the file to the kernel: a backend
-	 * that answers in pieces (NFS READs) must be asked until it is. */
-	while (done < size && n > 0) {
-		n = fim_src_pread(f, buf + done, size - done,
-				  (uint64_t)off + done);
-		if (n > 0)
-			done += (size_t)n;
-	}
 	if (n < 0) {
-		/* Never the part before the error: it would end the file. */
 		fuse_reply_err(req, (int)-n);
 	} else {
-		__atomic_fetch_add(bytes, (uint64_t)done, __ATOMIC_RELAXED);
-		fuse_reply_buf(req, buf, done);
+		__atomic_fetch_add(bytes, (uint64_t)n, __ATOMIC_RELAXED);
+		fuse_reply_iov(req, span.iov, span.niov);
 	}
-	free(buf);
+	fim_src_span_put(f, &span);
 }

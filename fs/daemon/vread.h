@@ -15,7 +15,8 @@ void vread_read(fuse_req_t req, struct fimfs *fs, struct fuse_file_info *fi,
 void vread_release(struct fimfs *fs, const char *path,
 		   struct fuse_file_info *fi);
 
-/* Read a real file of a backend without a kernel fd into a buffer. */
+/* Read a real file of a backend without a kernel fd: the reply is the
+ * backend's own memory where it lends it, else a buffer. */
 void vread_pread(fuse_req_t req, struct fim_src_file *f, uint64_t *bytes,
 		 size_t size, off_t off);
 

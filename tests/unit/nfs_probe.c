@@ -2,9 +2,11 @@
  * (which follows symlinks itself) cannot show what the backend does:
  *   nfs_probe [-o KEY=VALUE]... SOURCE lstat|readlink|ls|sha256|xattr|statvfs
  *             [PATH]
+ *   nfs_probe [-o KEY=VALUE]... SOURCE spans PATH THREADS
  * Prints the result, or "ERR ENAME" and exits 1. Not installed. */
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +63,129 @@ static int cmd_sha256(struct fim_source *src, const char *path)
 	return 0;
 }
 
+/* spans: PATH read the way FUSE asks for it, through fim_src_span_get, in
+ * 1 MiB requests: the first alone, then in swapped pairs. With 2 threads
+ * the first of each pair comes in just after the second, as from FUSE's
+ * threads; with 1 it comes after the second is answered. Prints the sha256 of what came back,
+ * the size, and how many requests were lent in place. */
+#define SPAN (1u << 20)
+
+struct spans {
+	struct fim_src_file *f;
+	uint64_t size;
+	unsigned char *out;
+	pthread_mutex_t mu;
+	pthread_barrier_t bar;
+	uint64_t pairs;
+	long err;
+	unsigned lent, asked;
+};
+
+static void span_one(struct spans *s, uint64_t idx)
+{
+	uint64_t off = idx * SPAN;
+	size_t want = s->size - off < SPAN ? (size_t)(s->size - off) : SPAN;
+	struct fim_src_span sp;
+	size_t at = 0;
+	long n;
+
+	if (off >= s->size)
+		return;
+	n = fim_src_span_get(s->f, SPAN, off, &sp);
+	for (int i = 0; n >= 0 && i < sp.niov; i++) {
+		memcpy(s->out + off + at, sp.iov[i].iov_base, sp.iov[i].iov_len);
+		at += sp.iov[i].iov_len;
+	}
+	if (n >= 0 && (at != (size_t)n || (size_t)n != want))
+		n = -EIO; /* short: FUSE would take it for the end */
+	pthread_mutex_lock(&s->mu);
+	s->asked++;
+	s->lent += n > 0 && !sp.buf;
+	if (n < 0)
+		s->err = n;
+	pthread_mutex_unlock(&s->mu);
+	fim_src_span_put(s->f, &sp);
+}
+
+static void *spans_second(void *arg)
+{
+	struct spans *s = arg;
+
+	for (uint64_t p = 0; p < s->pairs; p++) {
+		pthread_barrier_wait(&s->bar);
+		span_one(s, 2 * p + 2);
+		pthread_barrier_wait(&s->bar);
+	}
+	return NULL;
+}
+
+static int spans_run(struct spans *s, int threads)
+{
+	const struct timespec lag = { 0, 200000 };
+	pthread_t t;
+
+	span_one(s, 0);
+	if (threads == 1) {
+		for (uint64_t p = 0; p < s->pairs; p++) {
+			span_one(s, 2 * p + 2);
+			span_one(s, 2 * p + 1);
+		}
+		return 0;
+	}
+	if (pthread_barrier_init(&s->bar, NULL, 2))
+		return -ENOMEM;
+	if (pthread_create(&t, NULL, spans_second, s)) {
+		pthread_barrier_destroy(&s->bar);
+		return -EAGAIN;
+	}
+	for (uint64_t p = 0; p < s->pairs; p++) {
+		pthread_barrier_wait(&s->bar);
+		nanosleep(&lag, NULL);
+		span_one(s, 2 * p + 1);
+		pthread_barrier_wait(&s->bar);
+	}
+	pthread_join(t, NULL);
+	pthread_barrier_destroy(&s->bar);
+	return 0;
+}
+
+static int cmd_spans(struct fim_source *src, const char *path,
+		     const char *threads)
+{
+	struct spans s = { .mu = PTHREAD_MUTEX_INITIALIZER };
+	unsigned char md[32];
+	struct fim_stat st;
+	int nt = atoi(threads);
+	int ret;
+
+	if (nt != 1 && nt != 2) {
+		fprintf(stderr, "nfs_probe: spans: THREADS is 1 or 2\n");
+		return 2;
+	}
+	ret = fim_src_open(src, path, &s.f);
+	if (!ret)
+		ret = fim_src_fstat(s.f, &st);
+	if (!ret && !(s.out = malloc(st.size ? st.size : 1)))
+		ret = -ENOMEM;
+	if (!ret) {
+		s.size = st.size;
+		s.pairs = (s.size + SPAN - 1) / SPAN / 2;
+		ret = spans_run(&s, nt);
+	}
+	if (!ret)
+		ret = (int)s.err;
+	if (!ret && !EVP_Digest(s.out, s.size, md, NULL, EVP_sha256(), NULL))
+		ret = -ENOMEM;
+	free(s.out);
+	fim_src_close(s.f);
+	if (ret)
+		return fail(ret);
+	for (int i = 0; i < 32; i++)
+		printf("%02x", md[i]);
+	printf(" %" PRIu64 " lent=%u/%u\n", s.size, s.lent, s.asked);
+	return 0;
+}
+
 static int cmd_ls(struct fim_source *src, const char *path)
 {
 	struct fim_src_dir *d;
@@ -77,7 +202,8 @@ static int cmd_ls(struct fim_source *src, const char *path)
 	return ret ? fail(ret) : 0;
 }
 
-static int run(struct fim_source *src, const char *cmd, const char *path)
+static int run(struct fim_source *src, const char *cmd, const char *path,
+	       const char *arg)
 {
 	struct fim_stat st;
 	struct statvfs sv;
@@ -116,6 +242,8 @@ static int run(struct fim_source *src, const char *cmd, const char *path)
 		return cmd_ls(src, path);
 	if (!strcmp(cmd, "sha256"))
 		return cmd_sha256(src, path);
+	if (!strcmp(cmd, "spans"))
+		return cmd_spans(src, path, arg);
 	fprintf(stderr, "nfs_probe: unknown command %s\n", cmd);
 	return 2;
 }
@@ -138,7 +266,7 @@ int main(int argc, char **argv)
 	}
 	if (argc - i < 2) {
 		fprintf(stderr, "usage: nfs_probe [-o K=V]... SOURCE CMD "
-			"[PATH]\n");
+			"[PATH [ARG]]\n");
 		goto out;
 	}
 	fim_config_source_opts(&cfg, &so);
@@ -148,7 +276,8 @@ int main(int argc, char **argv)
 		ret = fail(ret);
 		goto out;
 	}
-	ret = run(src, argv[i + 1], argc - i > 2 ? argv[i + 2] : "");
+	ret = run(src, argv[i + 1], argc - i > 2 ? argv[i + 2] : "",
+		  argc - i > 3 ? argv[i + 3] : "");
 	fim_source_close(src);
 out:
 	fim_config_free(&cfg);
