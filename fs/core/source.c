@@ -60,8 +60,11 @@ long fim_src_span_get(struct fim_src_file *f, size_t len, uint64_t off,
 	if (span->lent)
 		ops->give_back(f);
 	span->lent = 0;
-	for (n = 1; done < len && n > 0; done += n > 0 ? (size_t)n : 0)
+	for (n = 1; done < len && n > 0;) {
 		n = fim_src_pread(f, span->buf + done, len - done, off + done);
+		if (n > 0)
+			done += (size_t)n;
+	}
 	/* Never the part before an error: it would end the file. */
 	if (n < 0)
 		return n;
