@@ -193,7 +193,7 @@ static int store(struct fnfs4_attr *a, unsigned n, uint64_t v, uint64_t v2,
 static int decode_one(struct xdr *x, unsigned n, struct fnfs4_attr *a)
 {
 	uint64_t v = 0, v2 = 0;
-	uint32_t w, w2;
+	uint32_t w = 0, w2 = 0;
 	const char *s = NULL;
 	size_t len = 0;
 	int64_t ns = 0;
