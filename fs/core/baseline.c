@@ -188,6 +188,12 @@ const char *fim_baseline_manifest_path(const struct fim_baseline *bl,
 	return i < bl->n ? bl->paths[i] : NULL;
 }
 
+const struct fim_manifest *fim_baseline_manifest(const struct fim_baseline *bl,
+						 size_t i)
+{
+	return i < bl->n ? bl->m[i] : NULL;
+}
+
 const char *fim_baseline_key_fingerprint(const struct fim_baseline *bl)
 {
 	return bl->fpr;

@@ -60,6 +60,8 @@ size_t fim_baseline_entry_count(const struct fim_baseline *bl);
 size_t fim_baseline_manifest_count(const struct fim_baseline *bl);
 const char *fim_baseline_manifest_path(const struct fim_baseline *bl,
 				       size_t i);
+const struct fim_manifest *fim_baseline_manifest(const struct fim_baseline *bl,
+						 size_t i);
 const char *fim_baseline_key_fingerprint(const struct fim_baseline *bl);
 int64_t fim_baseline_load_time_ns(const struct fim_baseline *bl); /* UTC */
 
@@ -88,9 +90,14 @@ void fim_baseline_slot_set(struct fim_baseline_slot *s,
  *    (content); an equal one is compared whole. Without a listed size it is
  *    compared like content;
  *  - exact and append-only also: mode, uid, gid, link target, when listed.
- * A listing with digests none of which was computed is ERROR (ENOTSUP).
- * The verdict shows alg: actual = the whole file's digest (as NAME.sha256
- * shows it), expected = the listed one.
+ * A regular file whose entry lists no digest in checkable (none, only cksum,
+ * or only algorithms OpenSSL lacks here) is never OK under exact, content
+ * or append-only: size and attributes prove nothing of the content. It is
+ * MISMATCH when something listed differs, else ERROR with err
+ * FIM_ERR_NODIGEST. A listing with digests none of which was computed is
+ * ERROR (ENOTSUP). The verdict shows alg: actual = the whole file's digest
+ * (as NAME.sha256 shows it), expected = the listed one ('-' when the entry
+ * lists none of alg and was judged by another of its digests).
  */
 enum {
 	FIM_NEED_DIGEST = 1 << 0, /* whole-file digests */
@@ -105,12 +112,23 @@ unsigned fim_verdict_need(const struct fim_baseline *bl, const char *bpath,
 			  enum fim_rule rule, const struct fim_stat *st,
 			  uint64_t *prefix_len);
 
+/* The algorithms to compute besides configured (those of every run) so that
+ * the entry of bpath is judged by a digest it lists: the strongest one it
+ * lists of avail (what the engine can compute), unless that is configured
+ * already; 0 when there is nothing to add. Strongest first: sha256 (also the
+ * cheapest with SHA-NI), sha512, sha384, sha3-256, blake2b512, then the
+ * broken ones sha1, rmd160, md5. */
+uint32_t fim_verdict_extra(const struct fim_baseline *bl, const char *bpath,
+			   enum fim_rule rule, uint32_t configured,
+			   uint32_t avail);
+
 struct fim_eval_in {
 	const struct fim_baseline *bl;        /* NULL: no usable baseline */
 	const char *bpath;                    /* baseline path */
 	enum fim_rule rule;                   /* from fim_policy_match */
 	bool new_files_ok;
 	enum fim_alg alg;                     /* shown (config primary) */
+	uint32_t checkable;                   /* algorithms computable here */
 	const struct fim_stat *st;            /* NULL only with err */
 	const char *link;                     /* target when st is a symlink */
 	const struct fim_digest_set *digests; /* whole file, or NULL */

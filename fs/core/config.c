@@ -177,8 +177,8 @@ static int add_digest(struct fim_config *cfg, const char *name, int first,
 	int a = fim_alg_from_name(name);
 
 	if (a < 0 || strcmp(name, fim_alg_name(a))) {
-		snprintf(msg, msz, "unknown digest '%s' (sha256, sha512, sha1, "
-			 "md5, blake2b512, sha3-256)", name);
+		snprintf(msg, msz, "unknown digest '%s' (sha256, sha512, sha384, "
+			 "sha1, md5, rmd160, blake2b512, sha3-256)", name);
 		return -1;
 	}
 	if (first) {

@@ -18,20 +18,22 @@
 #define NBUF 3
 
 static const struct {
-	const char *name;    /* ours: config, suffix */
-	const char *ossl;    /* OpenSSL's */
-	const char *mtree;   /* mtree keyword */
-	const char *mtree2;  /* NetBSD mtree's short keyword */
+	const char *name;     /* ours: config, suffix */
+	const char *ossl;     /* OpenSSL's */
+	const char *mtree[3]; /* mtree keywords (bsdtar, NetBSD, FreeBSD) */
 	size_t size;
 } algs[FIM_ALG_COUNT] = {
-	[FIM_SHA256] = { "sha256", "SHA256", "sha256digest", "sha256", 32 },
-	[FIM_SHA512] = { "sha512", "SHA512", "sha512digest", "sha512", 64 },
-	[FIM_SHA1] = { "sha1", "SHA1", "sha1digest", "sha1", 20 },
-	[FIM_MD5] = { "md5", "MD5", "md5digest", "md5", 16 },
-	[FIM_BLAKE2B512] = { "blake2b512", "BLAKE2B-512", "blake2b512digest",
-			     "blake2b512", 64 },
-	[FIM_SHA3_256] = { "sha3-256", "SHA3-256", "sha3-256digest",
-			   "sha3-256", 32 },
+	[FIM_SHA256] = { "sha256", "SHA256", { "sha256digest", "sha256" }, 32 },
+	[FIM_SHA512] = { "sha512", "SHA512", { "sha512digest", "sha512" }, 64 },
+	[FIM_SHA1] = { "sha1", "SHA1", { "sha1digest", "sha1" }, 20 },
+	[FIM_MD5] = { "md5", "MD5", { "md5digest", "md5" }, 16 },
+	[FIM_BLAKE2B512] = { "blake2b512", "BLAKE2B-512",
+			     { "blake2b512digest", "blake2b512" }, 64 },
+	[FIM_SHA3_256] = { "sha3-256", "SHA3-256",
+			   { "sha3-256digest", "sha3-256" }, 32 },
+	[FIM_SHA384] = { "sha384", "SHA384", { "sha384digest", "sha384" }, 48 },
+	[FIM_RMD160] = { "rmd160", "RIPEMD160",
+			 { "rmd160digest", "rmd160", "ripemd160digest" }, 20 },
 };
 
 const char *fim_alg_name(enum fim_alg alg)
@@ -46,10 +48,13 @@ size_t fim_alg_size(enum fim_alg alg)
 
 int fim_alg_from_name(const char *name)
 {
-	for (int a = 0; a < FIM_ALG_COUNT; a++)
-		if (!strcmp(name, algs[a].name) || !strcmp(name, algs[a].mtree) ||
-		    !strcmp(name, algs[a].mtree2))
+	for (int a = 0; a < FIM_ALG_COUNT; a++) {
+		if (!strcmp(name, algs[a].name))
 			return a;
+		for (int k = 0; k < 3 && algs[a].mtree[k]; k++)
+			if (!strcmp(name, algs[a].mtree[k]))
+				return a;
+	}
 	return -1;
 }
 
@@ -90,7 +95,8 @@ int fim_unhex(const char *hex, size_t len, unsigned char *md, size_t size)
 }
 
 struct fim_digest_engine {
-	uint32_t mask;
+	uint32_t mask;  /* computed by every run */
+	uint32_t avail; /* fetched: mask and the others OpenSSL has */
 	EVP_MD *md[FIM_ALG_COUNT];
 };
 
@@ -105,6 +111,31 @@ static void log_openssl(const char *what)
 	}
 }
 
+/* Fetch an algorithm that may be missing, leaving no error queued. */
+static EVP_MD *fetch_quietly(enum fim_alg a)
+{
+	EVP_MD *md;
+
+	ERR_set_mark();
+	md = EVP_MD_fetch(NULL, algs[a].ossl, NULL);
+	ERR_pop_to_mark();
+	return md;
+}
+
+uint32_t fim_digest_available(void)
+{
+	uint32_t mask = 0;
+
+	for (int a = 0; a < FIM_ALG_COUNT; a++) {
+		EVP_MD *md = fetch_quietly(a);
+
+		if (md)
+			mask |= 1u << a;
+		EVP_MD_free(md);
+	}
+	return mask;
+}
+
 int fim_digest_engine_new(uint32_t mask, struct fim_digest_engine **out)
 {
 	struct fim_digest_engine *eng;
@@ -116,14 +147,16 @@ int fim_digest_engine_new(uint32_t mask, struct fim_digest_engine **out)
 		return -ENOMEM;
 	eng->mask = mask;
 	for (int a = 0; a < FIM_ALG_COUNT; a++) {
-		if (!(mask & (1u << a)))
-			continue;
-		eng->md[a] = EVP_MD_fetch(NULL, algs[a].ossl, NULL);
-		if (!eng->md[a]) {
+		if (!(mask & (1u << a))) {
+			eng->md[a] = fetch_quietly(a);
+		} else if (!(eng->md[a] = EVP_MD_fetch(NULL, algs[a].ossl,
+						       NULL))) {
 			log_openssl(algs[a].ossl);
 			fim_digest_engine_free(eng);
 			return -ENOSYS;
 		}
+		if (eng->md[a])
+			eng->avail |= 1u << a;
 	}
 	*out = eng;
 	return 0;
@@ -143,6 +176,11 @@ uint32_t fim_digest_engine_mask(const struct fim_digest_engine *eng)
 	return eng->mask;
 }
 
+uint32_t fim_digest_engine_avail(const struct fim_digest_engine *eng)
+{
+	return eng->avail;
+}
+
 /* The contexts of one run. */
 struct hashing {
 	const struct fim_digest_engine *eng;
@@ -155,12 +193,18 @@ static void hashing_free(struct hashing *h)
 		EVP_MD_CTX_free(h->ctx[a]);
 }
 
-static int hashing_init(struct hashing *h, const struct fim_digest_engine *eng)
+/* Contexts for the engine's algorithms and extra ones. */
+static int hashing_init(struct hashing *h, const struct fim_digest_engine *eng,
+			uint32_t extra)
 {
+	uint32_t mask = eng->mask | extra;
+
 	memset(h, 0, sizeof(*h));
 	h->eng = eng;
+	if (mask & ~eng->avail)
+		return -ENOSYS;
 	for (int a = 0; a < FIM_ALG_COUNT; a++) {
-		if (!eng->md[a])
+		if (!(mask & (1u << a)))
 			continue;
 		h->ctx[a] = EVP_MD_CTX_new();
 		if (!h->ctx[a] || !EVP_DigestInit_ex2(h->ctx[a], eng->md[a],
@@ -220,7 +264,7 @@ int fim_digest_buf(const struct fim_digest_engine *eng, const void *buf,
 		   size_t len, struct fim_digest_set *out)
 {
 	struct hashing h;
-	int ret = hashing_init(&h, eng);
+	int ret = hashing_init(&h, eng, 0);
 
 	if (ret)
 		return ret;
@@ -400,7 +444,7 @@ int fim_digest_run(const struct fim_digest_engine *eng, fim_pread_fn rd,
 		return -ENOMEM;
 	if (opts && opts->prefix_out)
 		memset(opts->prefix_out, 0, sizeof(*opts->prefix_out));
-	ret = hashing_init(&f.h, eng);
+	ret = hashing_init(&f.h, eng, opts ? opts->extra : 0);
 	if (ret)
 		return ret;
 	/* Small files are read in this thread; a full first chunk means a

@@ -19,8 +19,12 @@ enum fim_alg {
 	FIM_MD5,
 	FIM_BLAKE2B512,
 	FIM_SHA3_256,
+	FIM_SHA384,
+	FIM_RMD160, /* RIPEMD-160; not in every OpenSSL's default provider */
 	FIM_ALG_COUNT
 };
+
+#define FIM_ALG_ALL ((1u << FIM_ALG_COUNT) - 1)
 
 #define FIM_MD_MAX 64 /* bytes of the longest digest */
 
@@ -38,8 +42,9 @@ const char *fim_alg_name(enum fim_alg alg);
 size_t fim_alg_size(enum fim_alg alg);
 
 /* Look an algorithm up by configuration name; -1 when unknown. Also accepts
- * the mtree spellings ("sha256digest", "sha512digest", "md5digest",
- * "sha1digest", "rmd160digest" is not supported). */
+ * the mtree(5) keywords of bsdtar and NetBSD mtree ("sha256digest",
+ * "sha256", "sha384digest", "rmd160digest", "ripemd160digest", "rmd160",
+ * "md5digest", ...). */
 int fim_alg_from_name(const char *name);
 
 /* Lower-case hex of a digest into out (2 * size + 1 bytes). */
@@ -48,13 +53,23 @@ void fim_hex(const unsigned char *md, size_t size, char *out);
 /* Parse lower- or upper-case hex of exactly 2 * size digits; 0 or -EINVAL. */
 int fim_unhex(const char *hex, size_t len, unsigned char *md, size_t size);
 
+/* The algorithms OpenSSL can compute in this process. A build or a
+ * configuration may lack some (RIPEMD-160 is in the default provider only
+ * from OpenSSL 3.0.7 on): a digest of a missing one cannot be checked. */
+uint32_t fim_digest_available(void);
+
 struct fim_digest_engine;
 
-/* Create an engine for the algorithms in mask (at least one bit).
- * Returns 0, -EINVAL for an empty mask, -ENOSYS when OpenSSL lacks one. */
+/* Create an engine for the algorithms in mask (at least one bit), computed
+ * by every run. Every other algorithm OpenSSL has is fetched too, for runs
+ * that ask for it (fim_digest_opts.extra). Returns 0, -EINVAL for an empty
+ * mask, -ENOSYS when OpenSSL lacks one of mask. */
 int fim_digest_engine_new(uint32_t mask, struct fim_digest_engine **out);
 void fim_digest_engine_free(struct fim_digest_engine *eng);
+/* The algorithms of every run (mask above). */
 uint32_t fim_digest_engine_mask(const struct fim_digest_engine *eng);
+/* The algorithms a run can compute: mask plus those fetched besides. */
+uint32_t fim_digest_engine_avail(const struct fim_digest_engine *eng);
 
 /* The read callback of fim_digest_run: read up to len bytes at off into buf;
  * return the count (0 at end of file) or a negative errno. */
@@ -69,11 +84,15 @@ struct fim_digest_opts {
 	struct fim_digest_set *prefix_out;
 	/* Polled between chunks: non-zero stops the run with -ECANCELED. */
 	const volatile int *cancel;
+	/* Algorithms of fim_digest_engine_avail to compute as well in this
+	 * run (a baseline entry listing no configured one); one outside it
+	 * fails the run with -ENOSYS. */
+	uint32_t extra;
 };
 
-/* Hash a whole stream in one pass with every algorithm of the engine.
- * Reads in large chunks from a reader thread so that reading and hashing
- * overlap. On success fills out and returns 0 with *bytes set to the length
+/* Hash a whole stream in one pass with every algorithm of the engine's mask
+ * and of opts->extra. Reads in large chunks from a reader thread so that
+ * reading and hashing overlap. On success fills out and returns 0 with *bytes set to the length
  * hashed; otherwise a negative errno. opts may be NULL. */
 int fim_digest_run(const struct fim_digest_engine *eng, fim_pread_fn rd,
 		   void *src, const struct fim_digest_opts *opts,

@@ -19,12 +19,14 @@ struct waiter {
 };
 
 /* A computation in progress; guarded by the service's mutex while it is in
- * the table. */
+ * the table. A request joins it when it asks for no algorithm the job
+ * lacks. */
 struct job {
 	char *path;
 	char *bpath;
 	int want_prefix;
 	uint64_t prefix;
+	uint32_t extra;
 	uint32_t hash;
 	struct waiter *waiters;
 	struct job *next_queued;
@@ -78,8 +80,8 @@ static int from_cache(struct fim_hashsvc *svc, const struct fim_hash_req *req,
 	if (req->want_prefix && req->prefix < st->size)
 		return -ENOENT;
 	make_key(&key, req->path, req->bpath, st);
-	if (fim_dcache_get(svc->dc, &key, fim_digest_engine_mask(svc->eng),
-			   &set))
+	if (fim_dcache_get(svc->dc, &key,
+			   fim_digest_engine_mask(svc->eng) | req->extra, &set))
 		return -ENOENT;
 	keep = *st; /* callers pass &res->st: copy it before res is cleared */
 	memset(res, 0, sizeof(*res));
@@ -99,9 +101,12 @@ static long src_pread(void *f, void *buf, size_t len, uint64_t off)
 static void compute(struct fim_hashsvc *svc, const struct job *job,
 		    struct fim_hash_result *res)
 {
-	struct fim_digest_opts opts = { .cancel = &svc->cancel };
-	struct fim_hash_req req = { job->path, job->bpath, job->want_prefix,
-				    job->prefix };
+	struct fim_digest_opts opts = { .cancel = &svc->cancel,
+					.extra = job->extra };
+	struct fim_hash_req req = { .path = job->path, .bpath = job->bpath,
+				    .want_prefix = job->want_prefix,
+				    .prefix = job->prefix,
+				    .extra = job->extra };
 	struct fim_src_file *f = NULL;
 	struct fim_stat after;
 	struct fim_dkey key;
@@ -218,7 +223,7 @@ static struct job *find_job(struct fim_hashsvc *svc, uint32_t hash,
 	     j = j->next_in_bucket)
 		if (j->hash == hash && j->want_prefix == req->want_prefix &&
 		    (!req->want_prefix || j->prefix == req->prefix) &&
-		    !strcmp(j->path, req->path))
+		    !(req->extra & ~j->extra) && !strcmp(j->path, req->path))
 			return j;
 	return NULL;
 }
@@ -237,6 +242,7 @@ static struct job *job_new(const struct fim_hash_req *req, uint32_t hash)
 	}
 	job->want_prefix = req->want_prefix;
 	job->prefix = req->prefix;
+	job->extra = req->extra;
 	job->hash = hash;
 	return job;
 }

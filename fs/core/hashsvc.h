@@ -1,7 +1,9 @@
 /* Hashing service: a pool of worker threads computing file digests, with
  * one computation per file at a time however many callers wait for it
  * (single-flight), answers from the digest cache when the file is unchanged,
- * and "changed while hashed" detection.
+ * and "changed while hashed" detection. Every answer carries the digests of
+ * the engine's algorithms and of the request's extra ones: a cache entry
+ * lacking one of them is not an answer (the file is hashed again).
  *
  * Callers never block: a request is answered through its callback, exactly
  * once, either before fim_hashsvc_request() returns (cache hit, early error)
@@ -34,6 +36,8 @@ struct fim_hash_req {
 	const char *bpath;  /* baseline path, for reuse across snapshots */
 	int want_prefix;    /* also the digests of the first prefix bytes */
 	uint64_t prefix;
+	uint32_t extra;     /* algorithms beyond the engine's mask, of
+			       fim_digest_engine_avail (fim_verdict_extra) */
 };
 
 struct fim_hashsvc_stats {

@@ -470,6 +470,38 @@ const struct fim_mentry *fim_manifest_lookup(const struct fim_manifest *m,
 	return m->tab[s] ? m->v[m->tab[s] - 1] : NULL;
 }
 
+size_t fim_manifest_unchecked(const struct fim_manifest *m, uint32_t checkable,
+			      unsigned *first_line)
+{
+	size_t n = 0;
+
+	*first_line = 0;
+	for (size_t i = 0; i < m->n; i++) {
+		const struct fim_mentry *e = m->v[i];
+
+		if (((e->keys & FIM_MK_TYPE) && e->type != FIM_FT_FILE) ||
+		    (e->dmask & checkable))
+			continue;
+		if (!n++ || e->line < *first_line)
+			*first_line = e->line;
+	}
+	return n;
+}
+
+size_t fim_manifest_unchecked_msg(const struct fim_manifest *m,
+				  uint32_t checkable, char *msg, size_t size)
+{
+	unsigned line;
+	size_t n = fim_manifest_unchecked(m, checkable, &line);
+
+	if (n)
+		fim_mperr(msg, size, m->name, line,
+			  "%zu file entr%s with no digest that can be checked "
+			  "here, the first on this line: such files are never "
+			  "OK (ERROR nodigest)", n, n == 1 ? "y" : "ies");
+	return n;
+}
+
 static const char *const ftype_names[] = {
 	[FIM_FT_FILE] = "file",   [FIM_FT_DIR] = "dir",
 	[FIM_FT_LINK] = "link",   [FIM_FT_BLOCK] = "block",

@@ -6,8 +6,13 @@
  *    as "./dir/f", /set, \ooo escapes, sha256digest=);
  *  - mtree as NetBSD `mtree -c` writes it (/set, /unset, relative names with
  *    ".." to go up, backslash line continuations, vis(3) escapes, sha256=);
- *  - checksum lists of sha256sum, sha512sum, sha1sum or md5sum (algorithm by
- *    digest length), including coreutils' escaped form ("\HEX  a\\b\nc").
+ *  - checksum lists of sha256sum, sha512sum, sha384sum, sha1sum or md5sum
+ *    (algorithm by digest length), including coreutils' escaped form
+ *    ("\HEX  a\\b\nc").
+ *
+ * Digests are kept in every algorithm of enum fim_alg, whatever the
+ * configuration; cksum (a CRC) is not one. Whether an entry's digests can
+ * be checked here is a question for fim_manifest_unchecked().
  *
  * Every entry is keyed by its baseline path: relative to the manifest's root,
  * without a leading "./", components separated by single '/', never "." or
@@ -118,6 +123,18 @@ const unsigned char *fim_mentry_digest(const struct fim_mentry *e,
 void fim_mentry_digests(const struct fim_mentry *e,
 			struct fim_digest_set *out);
 
+/* Entries that may stand for a regular file (type file, or no type) and
+ * list no digest in checkable (the algorithms that can be computed here,
+ * fim_digest_available()): a content rule can never find such a file OK.
+ * Returns their count and sets *first_line to the lowest line of one (0
+ * when there is none). */
+size_t fim_manifest_unchecked(const struct fim_manifest *m, uint32_t checkable,
+			      unsigned *first_line);
+/* The same count, and when it is not 0 the warning every front end gives
+ * ("NAME:LINE: N file entries ...") in msg. */
+size_t fim_manifest_unchecked_msg(const struct fim_manifest *m,
+				  uint32_t checkable, char *msg, size_t size);
+
 /* mtree keyword of a type ("file", "dir", ...); NULL for FIM_FT_NONE. */
 const char *fim_ftype_name(enum fim_ftype t);
 /* The type of a st_mode (S_IFMT bits). */
@@ -139,7 +156,8 @@ enum fim_ftype fim_ftype_from_mode(mode_t mode);
  * `mtree -f` ("unknown keyword"), so callers may warn or leave them out.
  */
 #define FIM_MTREE_NETBSD_DIGESTS                                               \
-	(1u << FIM_SHA256 | 1u << FIM_SHA512 | 1u << FIM_SHA1 | 1u << FIM_MD5)
+	(1u << FIM_SHA256 | 1u << FIM_SHA512 | 1u << FIM_SHA384 |              \
+	 1u << FIM_SHA1 | 1u << FIM_RMD160 | 1u << FIM_MD5)
 
 struct fim_mtree_rec {
 	const char *path;    /* baseline path; "." or "" for the root */

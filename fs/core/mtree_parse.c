@@ -2,9 +2,11 @@
  *
  * The directory semantics follow NetBSD's spec.c: a relative name is added
  * to the current directory; an entry of type dir (relative or full path)
- * becomes the current directory; ".." leaves it. Keywords we do not use
- * (uname, nlink, flags, ...) are accepted and ignored; a keyword nobody
- * defines is an error, so a typo cannot silently drop a digest. */
+ * becomes the current directory; ".." leaves it. Every digest keyword of
+ * mtree(5) is kept (digest.c maps the spellings). Keywords we do not use
+ * (uname, nlink, flags, ...) are accepted and ignored, cksum too: a CRC
+ * anyone can forge is no content digest. A keyword nobody defines is an
+ * error, so a typo cannot silently drop a digest. */
 #include "manifest_int.h"
 
 #include <errno.h>
@@ -30,9 +32,6 @@ static const struct {
 	{ "cksum", KW_SKIP },      { "device", KW_SKIP },
 	{ "resdevice", KW_SKIP },  { "inode", KW_SKIP },
 	{ "tags", KW_SKIP },       { "contents", KW_SKIP },
-	{ "rmd160", KW_SKIP },     { "rmd160digest", KW_SKIP },
-	{ "ripemd160digest", KW_SKIP }, { "sha384", KW_SKIP },
-	{ "sha384digest", KW_SKIP },
 };
 
 struct pstate {

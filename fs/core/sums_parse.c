@@ -1,9 +1,10 @@
 /* Checksum lists as GNU coreutils' sha256sum (and sha512sum, sha1sum,
- * md5sum) write them: "HEX  NAME" or "HEX *NAME"; with --tag
+ * sha384sum, md5sum) write them: "HEX  NAME" or "HEX *NAME"; with --tag
  * "SHA256 (NAME) = HEX"; a line starting with '\' has "\\" and "\n" (and
  * "\r") escapes in NAME. The algorithm follows from the digest length
- * (32 md5, 40 sha1, 64 sha256, 128 sha512). Every non-blank line must be a
- * checksum line: a list is a security artefact, so nothing is skipped. */
+ * (32 md5, 40 sha1, 64 sha256, 96 sha384, 128 sha512). Every non-blank
+ * line must be a checksum line: a list is a security artefact, so nothing
+ * is skipped. */
 #include "manifest_int.h"
 
 #include <errno.h>
@@ -25,6 +26,7 @@ static const struct {
 	{ "MD5", FIM_MD5 },
 	{ "SHA1", FIM_SHA1 },
 	{ "SHA256", FIM_SHA256 },
+	{ "SHA384", FIM_SHA384 },
 	{ "SHA512", FIM_SHA512 },
 };
 
@@ -34,6 +36,7 @@ static int alg_of_len(size_t n)
 	case 32: return FIM_MD5;
 	case 40: return FIM_SHA1;
 	case 64: return FIM_SHA256;
+	case 96: return FIM_SHA384;
 	case 128: return FIM_SHA512;
 	}
 	return -1;

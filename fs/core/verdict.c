@@ -57,6 +57,11 @@ const char *fim_diff_name(unsigned bit)
 	return "?";
 }
 
+const char *fim_verdict_errname(int err)
+{
+	return err == FIM_ERR_NODIGEST ? "nodigest" : fim_errname(err);
+}
+
 size_t fim_verdict_line_len(enum fim_alg alg)
 {
 	size_t hex = 2 * fim_alg_size(alg);
@@ -103,6 +108,6 @@ size_t fim_verdict_format(const struct fim_verdict *v, char *buf,
 		     STATUS_W, status_names[v->status], RULE_W,
 		     rule_names[v->rule], fim_alg_name(v->alg), hex, actual,
 		     hex, expected, DIFFS_W, differs, ERR_W,
-		     v->status == FIM_ERROR ? fim_errname(v->err) : "-");
+		     v->status == FIM_ERROR ? fim_verdict_errname(v->err) : "-");
 	return n == (int)len ? len : 0;
 }

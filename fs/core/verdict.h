@@ -9,7 +9,7 @@
  * STATUS is padded to 10, RULE to 11, ACTUAL and EXPECTED are hex digests of
  * the first configured algorithm or '-' padded to its width, LIST is a comma
  * list of attribute names padded to the longest possible list, ERRNO an errno
- * name or '-' padded to 12.
+ * name, "nodigest" (FIM_ERR_NODIGEST) or '-', padded to 12.
  */
 #ifndef FIM_VERDICT_H
 #define FIM_VERDICT_H
@@ -60,8 +60,17 @@ struct fim_verdict {
 	unsigned char actual[FIM_MD_MAX];
 	unsigned char expected[FIM_MD_MAX];
 	unsigned differs;       /* FIM_DIFF_* bits */
-	int err;                /* positive errno for FIM_ERROR */
+	int err;                /* FIM_ERROR: positive errno or FIM_ERR_* */
 };
+
+/* The err of an ERROR for a regular file whose baseline entry lists no
+ * digest that can be computed here (none at all, only cksum, or only an
+ * algorithm OpenSSL lacks): nothing proves its content, which is not proof
+ * of tampering either. Above every errno. */
+#define FIM_ERR_NODIGEST 4096
+
+/* The name of an ERROR's err: "nodigest" or the errno's name ("EIO"). */
+const char *fim_verdict_errname(int err);
 
 const char *fim_status_name(enum fim_status s);
 int fim_status_from_name(const char *name); /* -1 when unknown */

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 unsigned fim_verdict_need(const struct fim_baseline *bl, const char *bpath,
 			  enum fim_rule rule, const struct fim_stat *st,
@@ -24,6 +25,29 @@ unsigned fim_verdict_need(const struct fim_baseline *bl, const char *bpath,
 	return FIM_NEED_DIGEST;
 }
 
+static const enum fim_alg by_strength[] = {
+	FIM_SHA256, FIM_SHA512, FIM_SHA384, FIM_SHA3_256, FIM_BLAKE2B512,
+	FIM_SHA1, FIM_RMD160, FIM_MD5,
+};
+
+uint32_t fim_verdict_extra(const struct fim_baseline *bl, const char *bpath,
+			   enum fim_rule rule, uint32_t configured,
+			   uint32_t avail)
+{
+	const struct fim_mentry *e;
+
+	if (!bl || rule == FIM_RULE_IGNORE ||
+	    !(e = fim_baseline_lookup(bl, bpath)))
+		return 0;
+	for (size_t i = 0; i < sizeof(by_strength) / sizeof(*by_strength); i++) {
+		uint32_t bit = 1u << by_strength[i];
+
+		if (e->dmask & avail & bit)
+			return bit & ~configured;
+	}
+	return 0;
+}
+
 /* Compare every algorithm both sides have: 1 equal, 0 different, -ENOTSUP
  * when they share none. */
 static int digests_equal(const struct fim_mentry *e,
@@ -41,12 +65,14 @@ static int digests_equal(const struct fim_mentry *e,
 	return any ? 1 : -ENOTSUP;
 }
 
-/* Content and size; returns 0 or a positive errno that makes an ERROR. */
+/* Content and size; returns 0 or a positive errno (or FIM_ERR_*) that
+ * makes an ERROR. */
 static int compare_content(const struct fim_eval_in *in,
 			   const struct fim_mentry *e, unsigned *differs)
 {
 	const struct fim_digest_set *ds = in->digests;
 	bool sized = e->keys & FIM_MK_SIZE;
+	bool listed = e->dmask & in->checkable; /* a digest we can check */
 	int eq;
 
 	if (in->rule == FIM_RULE_APPEND_ONLY && sized) {
@@ -54,7 +80,7 @@ static int compare_content(const struct fim_eval_in *in,
 			*differs |= FIM_DIFF_SIZE; /* shrunk */
 			return 0;
 		}
-		if (in->st->size > e->size && e->dmask) {
+		if (in->st->size > e->size && listed) {
 			/* An empty prefix set: the stream was shorter than
 			 * stat said, i.e. the file changed while read. */
 			if (!in->prefix || !in->prefix->mask)
@@ -64,8 +90,10 @@ static int compare_content(const struct fim_eval_in *in,
 	} else if (sized && in->st->size != e->size) {
 		*differs |= FIM_DIFF_SIZE;
 	}
-	if (!e->dmask)
-		return 0; /* no digest listed: size and attributes only */
+	/* Same size, mode and owner prove nothing of a regular file's
+	 * content: a zeroed disk image has them all. */
+	if (!listed)
+		return S_ISREG(in->st->mode) ? FIM_ERR_NODIGEST : 0;
 	if (!ds)
 		return EINVAL;
 	eq = digests_equal(e, ds);

@@ -106,6 +106,19 @@ static void judge_publish(struct fim_view *v, struct judge *j)
 	judge_put(old);
 }
 
+/* Files whose entry lists no digest we can compute are never OK: say so
+ * once per load, not only in each verdict. */
+static void warn_unchecked(struct fim_view *v, const struct fim_baseline *bl)
+{
+	uint32_t avail = fim_digest_engine_avail(v->eng);
+	char msg[1024];
+
+	for (size_t i = 0; bl && i < fim_baseline_manifest_count(bl); i++)
+		if (fim_manifest_unchecked_msg(fim_baseline_manifest(bl, i),
+					       avail, msg, sizeof(msg)))
+			fim_log(LOG_WARNING, "baseline %s", msg);
+}
+
 int fim_view_load_baseline(struct fim_view *v, const struct fim_config *cfg,
 			   char *err, size_t errsz)
 {
@@ -132,6 +145,7 @@ int fim_view_load_baseline(struct fim_view *v, const struct fim_config *cfg,
 				"is NOBASELINE: %s", err);
 	}
 	j->since_ns = baseline_time(j->bl);
+	warn_unchecked(v, j->bl);
 	judge_publish(v, j);
 	return ret;
 }
@@ -172,6 +186,7 @@ static void decide(struct verdict_req *r, const struct fim_hash_result *res,
 		.rule = r->rule,
 		.new_files_ok = r->j->new_files_ok,
 		.alg = fim_view_config(r->v)->primary,
+		.checkable = fim_digest_engine_avail(r->v->eng),
 		.st = res->err ? NULL : &res->st,
 		.digests = hashed && !res->err ? &res->digests : NULL,
 		.prefix = hashed && !res->err ? &res->prefix : NULL,
@@ -222,6 +237,9 @@ int fim_view_verdict(struct fim_view *v, const char *path, fim_verdict_cb cb,
 	if (!need)
 		goto now;
 	req.want_prefix = !!(need & FIM_NEED_PREFIX);
+	req.extra = fim_verdict_extra(r->j->bl, bpath, r->rule,
+				      fim_digest_engine_mask(v->eng),
+				      fim_digest_engine_avail(v->eng));
 	res.err = fim_hashsvc_request(fim_view_hashsvc(v), &req, on_digests, r);
 	if (!res.err)
 		return 0;

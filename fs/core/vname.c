@@ -10,6 +10,8 @@ static const char *const suffixes[FIM_VK_COUNT] = {
 	[FIM_MD5] = ".md5",
 	[FIM_BLAKE2B512] = ".blake2b512",
 	[FIM_SHA3_256] = ".sha3-256",
+	[FIM_SHA384] = ".sha384",
+	[FIM_RMD160] = ".rmd160",
 	[FIM_VK_VERIFIED] = ".verified",
 };
 

@@ -149,8 +149,9 @@ int main(void)
 	bad("kernel = { keep_cache = 1; };\n",
 	    "FILE:1: wrong type of value for 'kernel.keep_cache'", "type");
 	bad("digests = [\"sha256\",\n \"crc32\"];\n",
-	    "FILE:2: unknown digest 'crc32' (sha256, sha512, sha1, md5, "
-	    "blake2b512, sha3-256)", "unknown digest on its own line");
+	    "FILE:2: unknown digest 'crc32' (sha256, sha512, sha384, sha1, "
+	    "md5, rmd160, blake2b512, sha3-256)",
+	    "unknown digest on its own line");
 	bad("digests = [];\n", "FILE:1: 'digests' must not be empty",
 	    "empty digests");
 	bad("rules = ( { match = \"*\"; rule = \"strict\"; } );\n",

@@ -15,6 +15,13 @@
 	"d78abb0542736865f94704521609c230dac03a2f369d043ac212d6933b91410e"   \
 	"06399e37f9c5cc88436a31737330c1c8eccb2c2f9f374d62f716432a32d50fac"
 
+/* Of "hi\n" (the file of H_A), as bsdtar --options=all writes them. */
+#define SHA1 "55ca6286e3e4f4fba5d0448333fa99fc5a404a73"
+#define RMD160 "1ac2e29fd645edfe32f3442cadf5a46c5a0df960"
+#define SHA384                                                                 \
+	"4284b5694ca6c0d2cf4789a0b95ac8025c818de5"                           \
+	"2304364be7cd2981b2d2edc685b322277ec25819962413d8c9b2c1f5"
+
 static char err[512];
 
 static struct fim_manifest *parse(const char *text)
@@ -356,11 +363,86 @@ static void test_many(void)
 	free(buf);
 }
 
+/* Every digest keyword of bsdtar and NetBSD mtree is kept, cksum is not a
+ * digest, and entries without one that can be checked are counted. */
+static void test_digest_keywords(void)
+{
+	static const char text[] =
+		"#mtree\n"
+		"./all type=file size=3 cksum=1479881546 md5digest=" MD5
+		" rmd160digest=" RMD160 " sha1digest=" SHA1
+		" sha256digest=" H_A " sha384digest=" SHA384
+		" sha512digest=" SHA512 " inode=1 resdevice=native,254,0\n"
+		"./short type=file md5=" MD5 " rmd160=" RMD160 " sha1=" SHA1
+		" sha384=" SHA384 " sha512=" SHA512 "\n"
+		"./freebsd type=file ripemd160digest=" RMD160 "\n"
+		"./crc type=file size=3 cksum=1479881546\n"
+		"./bare type=file size=3\n"
+		"./dir type=dir\n"
+		"./untyped size=3\n";
+	const uint32_t six = 1u << FIM_MD5 | 1u << FIM_RMD160 | 1u << FIM_SHA1 |
+			     1u << FIM_SHA256 | 1u << FIM_SHA384 |
+			     1u << FIM_SHA512;
+	struct fim_manifest *m = parse(text);
+	const struct fim_mentry *e;
+	unsigned line;
+	char msg[256];
+
+	ok(m, "digest keywords: parses");
+	if (!m)
+		return;
+	e = fim_manifest_lookup(m, "all");
+	ok(e && e->dmask == six, "bsdtar --options=all: six digests kept");
+	ok(digest_is(e, FIM_MD5, MD5) && digest_is(e, FIM_RMD160, RMD160) &&
+		   digest_is(e, FIM_SHA1, SHA1) && digest_is(e, FIM_SHA256, H_A) &&
+		   digest_is(e, FIM_SHA384, SHA384) &&
+		   digest_is(e, FIM_SHA512, SHA512),
+	   "bsdtar --options=all: every digest's value");
+	e = fim_manifest_lookup(m, "short");
+	ok(e && e->dmask == (six & ~(1u << FIM_SHA256)) &&
+		   digest_is(e, FIM_RMD160, RMD160) &&
+		   digest_is(e, FIM_SHA384, SHA384),
+	   "NetBSD short keywords md5 rmd160 sha1 sha384 sha512");
+	e = fim_manifest_lookup(m, "freebsd");
+	ok(e && e->dmask == 1u << FIM_RMD160, "ripemd160digest is rmd160");
+	e = fim_manifest_lookup(m, "crc");
+	ok(e && !e->dmask, "cksum is no digest");
+	is_int(fim_manifest_unchecked(m, FIM_ALG_ALL, &line), 3,
+	       "unchecked: cksum, bare and untyped entries (not the dir)");
+	is_int(line, 5, "unchecked: the first is on line 5");
+	is_int(fim_manifest_unchecked(m, FIM_ALG_ALL & ~(1u << FIM_RMD160),
+				      &line), 4,
+	       "unchecked: without RIPEMD-160 the rmd160-only entry too");
+	is_int(line, 4, "unchecked: now from line 4");
+	ok(fim_manifest_unchecked_msg(m, FIM_ALG_ALL, msg, sizeof(msg)) == 3 &&
+		   !strncmp(msg, "M:5: 3 file entries with no digest", 34),
+	   "unchecked message: NAME:LINE: count");
+	fim_manifest_free(m);
+
+	m = parse("#mtree\n./a type=file sha256digest=" H_A "\n");
+	ok(m && fim_manifest_unchecked(m, FIM_ALG_ALL, &line) == 0 && !line,
+	   "unchecked: none in a digested manifest");
+	fim_manifest_free(m);
+
+	is_int(parse_err("#mtree\n./a sha384digest=" H_A "\n"), -EINVAL,
+	       "a sha256-long sha384digest is refused");
+	is_str(err, "M:2: invalid sha384digest '" H_A "'", "  with its name");
+	is_int(parse_err("#mtree\n./a ripemd160digest=" MD5 "\n"), -EINVAL,
+	       "a short rmd160 digest is refused");
+
+	m = parse(SHA384 "  a\nSHA384 (b) = " SHA384 "\n");
+	ok(m && digest_is(fim_manifest_lookup(m, "a"), FIM_SHA384, SHA384) &&
+		   digest_is(fim_manifest_lookup(m, "b"), FIM_SHA384, SHA384),
+	   "sha384sum lists, plain and --tag");
+	fim_manifest_free(m);
+}
+
 int main(void)
 {
 	test_bsdtar();
 	test_netbsd();
 	test_sums();
+	test_digest_keywords();
 	test_errors();
 	test_limits();
 	test_mutations();

@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <string.h>
 
 #include "tap.h"
@@ -37,6 +38,16 @@ int main(void)
 	v.differs = 0;
 	is_int(fim_verdict_format(&v, b, sizeof(b)), len, "ERROR same length");
 	ok(strstr(b, "error=EIO ") != NULL, "errno named");
+	v.err = FIM_ERR_NODIGEST;
+	v.have_expected = 0;
+	is_int(fim_verdict_format(&v, b, sizeof(b)), len,
+	       "ERROR nodigest same length");
+	ok(strstr(b, "expected=- ") && strstr(b, "error=nodigest    \n"),
+	   "no digest to expect: error=nodigest");
+	is_str(fim_verdict_errname(FIM_ERR_NODIGEST), "nodigest",
+	       "nodigest named");
+	is_str(fim_verdict_errname(ENOTSUP), "ENOTSUP", "errnos named as ever");
+	v.err = 5;
 	is_int(fim_verdict_format(&v, b, len), 0, "short buffer refused");
 	ok(fim_verdict_line_len(FIM_SHA512) > len, "sha512 lines are longer");
 	is_int(fim_status_from_name("UNLISTED"), FIM_UNLISTED, "status names");

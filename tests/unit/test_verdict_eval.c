@@ -74,9 +74,12 @@ static void make_manifests(void)
 		 "./log type=file mode=0640 uid=0 gid=4 size=5 sha256digest=%s\n"
 		 "./nodigest type=file size=3\n"
 		 "./only512 type=file size=5 sha512digest=%s\n"
-		 "./link type=link link=target\n",
+		 "./link type=link link=target\n"
+		 "./cksum type=file size=5 cksum=1479881546\n"
+		 "./untyped size=5 mode=0644\n"
+		 "./only384 type=file size=5 sha384digest=%s\n",
 		 hex_of("hello", FIM_SHA256), hex_of("hello", FIM_SHA256),
-		 hex_of("hello", FIM_SHA512));
+		 hex_of("hello", FIM_SHA512), hex_of("hello", FIM_SHA384));
 	write_file(p("m1"), text);
 	snprintf(text, sizeof(text), "%s  f\n%s  other\n",
 		 hex_of("world", FIM_SHA256), hex_of("x", FIM_SHA256));
@@ -126,8 +129,8 @@ static void test_load(void)
 	ok(e && e->size == 5, "first manifest wins for a path in both");
 	ok(fim_baseline_lookup(bl, "./other"), "second manifest's own entry");
 	fim_baseline_foreach(bl, count_cb, &n);
-	is_int(n, 7, "foreach skips the shadowed entry");
-	is_int(fim_baseline_entry_count(bl), 7, "entry count");
+	is_int(n, 10, "foreach skips the shadowed entry");
+	is_int(fim_baseline_entry_count(bl), 10, "entry count");
 	is_int(fim_baseline_manifest_count(bl), 2, "manifest count");
 	is_str(fim_baseline_manifest_path(bl, 1), p("m2"), "manifest path");
 	fim_pubkey_load(p("p.pem"), &pk, err, sizeof(err));
@@ -192,6 +195,7 @@ struct ev {
 	const char *link;
 	int err;
 	bool new_ok;
+	uint32_t checkable; /* 0: every algorithm */
 };
 
 static struct fim_verdict eval(const struct fim_baseline *bl,
@@ -204,6 +208,7 @@ static struct fim_verdict eval(const struct fim_baseline *bl,
 		.bl = bl, .bpath = x->path, .rule = x->rule,
 		.new_files_ok = x->new_ok, .alg = FIM_SHA256, .st = &st,
 		.link = x->link, .err = x->err,
+		.checkable = x->checkable ? x->checkable : FIM_ALG_ALL,
 	};
 	struct fim_verdict v;
 
@@ -331,8 +336,6 @@ static void test_verdicts(void)
 		       0, "need: nothing without a baseline");
 	}
 
-	VERDICT(bl, FIM_OK, 0, "no digest listed, same size: OK",
-		F("nodigest"), .content = "abc");
 	VERDICT(bl, FIM_MISMATCH, FIM_DIFF_SIZE, "no digest listed: size",
 		F("nodigest"), .content = "abcd");
 	v = eval(bl, &(struct ev){ F("only512"), .content = "hello" });
@@ -347,6 +350,108 @@ static void test_verdicts(void)
 	fim_baseline_unref(bl);
 }
 
+/* A regular file whose entry lists no digest that can be checked here is
+ * never OK under a content rule: size and attributes alike prove nothing. */
+static void test_nodigest(void)
+{
+	struct fim_baseline *bl = load2();
+	const mode_t r644 = S_IFREG | 0644;
+	struct fim_verdict v;
+
+	if (!bl)
+		return;
+	v = eval(bl, &(struct ev){ F("nodigest"), .content = "abc" });
+	ok(v.status == FIM_ERROR && v.err == FIM_ERR_NODIGEST &&
+		   !v.have_expected && v.have_actual,
+	   "no digest listed, same size: ERROR nodigest, actual shown");
+	v = eval(bl, &(struct ev){ F("nodigest"), .content = "xyz" });
+	ok(v.status == FIM_ERROR && v.err == FIM_ERR_NODIGEST,
+	   "other bytes, same size: ERROR nodigest");
+	v = eval(bl, &(struct ev){ F("nodigest"), .rule = FIM_RULE_CONTENT,
+				   .content = "abc" });
+	ok(v.status == FIM_ERROR && v.err == FIM_ERR_NODIGEST,
+	   "content rule: ERROR nodigest");
+	v = eval(bl, &(struct ev){ F("nodigest"),
+				   .rule = FIM_RULE_APPEND_ONLY,
+				   .content = "abcdef" });
+	ok(v.status == FIM_ERROR && v.err == FIM_ERR_NODIGEST,
+	   "append-only grown: ERROR nodigest");
+	VERDICT(bl, FIM_MISMATCH, FIM_DIFF_SIZE,
+		"append-only shrunk, no digest: size", F("nodigest"),
+		.rule = FIM_RULE_APPEND_ONLY, .content = "ab");
+	v = eval(bl, &(struct ev){ F("cksum"), .content = "hello" });
+	ok(v.status == FIM_ERROR && v.err == FIM_ERR_NODIGEST,
+	   "cksum only: ERROR nodigest");
+	v = eval(bl, &(struct ev){ F("untyped"), .mode = r644,
+				   .content = "hello" });
+	ok(v.status == FIM_ERROR && v.err == FIM_ERR_NODIGEST,
+	   "no type, no digest, a regular file: ERROR nodigest");
+	VERDICT(bl, FIM_MISMATCH, FIM_DIFF_MODE,
+		"no digest but the mode differs: MISMATCH mode", F("untyped"),
+		.mode = S_IFREG | 0600, .content = "hello");
+	v = eval(bl, &(struct ev){ F("only384"), .content = "hello",
+				   .checkable = FIM_ALG_ALL &
+						~(1u << FIM_SHA384) });
+	ok(v.status == FIM_ERROR && v.err == FIM_ERR_NODIGEST,
+	   "only an algorithm this host lacks: ERROR nodigest");
+	VERDICT(bl, FIM_OK, 0, "symlink, no digest: OK as before", F("link"),
+		.mode = S_IFLNK | 0777, .link = "target");
+	VERDICT(bl, FIM_IGNORED, 0, "ignore rule: IGNORED", F("nodigest"),
+		.rule = FIM_RULE_IGNORE, .content = "abc");
+
+	is_int(fim_verdict_extra(bl, "only512", FIM_RULE_EXACT,
+				 1u << FIM_SHA256, FIM_ALG_ALL),
+	       1u << FIM_SHA512, "extra: the entry's sha512");
+	is_int(fim_verdict_extra(bl, "only384", FIM_RULE_CONTENT,
+				 1u << FIM_SHA256, FIM_ALG_ALL),
+	       1u << FIM_SHA384, "extra: the entry's sha384");
+	is_int(fim_verdict_extra(bl, "f", FIM_RULE_EXACT, 1u << FIM_SHA256,
+				 FIM_ALG_ALL),
+	       0, "extra: none when sha256 is listed and configured");
+	is_int(fim_verdict_extra(bl, "f", FIM_RULE_EXACT, 1u << FIM_MD5,
+				 FIM_ALG_ALL),
+	       1u << FIM_SHA256, "extra: sha256 when only md5 is configured");
+	is_int(fim_verdict_extra(bl, "only384", FIM_RULE_EXACT,
+				 1u << FIM_SHA256,
+				 FIM_ALG_ALL & ~(1u << FIM_SHA384)),
+	       0, "extra: none that cannot be computed");
+	is_int(fim_verdict_extra(bl, "nodigest", FIM_RULE_EXACT,
+				 1u << FIM_SHA256, FIM_ALG_ALL),
+	       0, "extra: none without digests");
+	is_int(fim_verdict_extra(bl, "only512", FIM_RULE_IGNORE,
+				 1u << FIM_SHA256, FIM_ALG_ALL),
+	       0, "extra: none under ignore");
+	fim_baseline_unref(bl);
+}
+
+/* The entry's own algorithm computed besides the configured one: the
+ * verdict is judged by it. */
+static void test_extra_alg(void)
+{
+	struct fim_baseline *bl = load2();
+	struct fim_stat st = { .mode = S_IFREG | 0644, .size = 5 };
+	struct fim_digest_engine *e = NULL;
+	struct fim_digest_set ds;
+	struct fim_verdict v;
+	struct fim_eval_in in = { .bl = bl, .bpath = "only384",
+				  .rule = FIM_RULE_EXACT, .alg = FIM_SHA256,
+				  .st = &st, .digests = &ds,
+				  .checkable = FIM_ALG_ALL };
+
+	if (!bl || fim_digest_engine_new(1u << FIM_SHA256 | 1u << FIM_SHA384,
+					 &e))
+		return;
+	fim_digest_buf(e, "hello", 5, &ds);
+	fim_verdict_eval(&in, &v);
+	ok(v.status == FIM_OK, "only sha384 listed, computed: OK");
+	fim_digest_buf(e, "hellO", 5, &ds);
+	fim_verdict_eval(&in, &v);
+	ok(v.status == FIM_MISMATCH && v.differs == FIM_DIFF_CONTENT,
+	   "only sha384 listed, tampered: MISMATCH content");
+	fim_digest_engine_free(e);
+	fim_baseline_unref(bl);
+}
+
 static void test_unsupported_alg(void)
 {
 	struct fim_digest_engine *e256 = NULL;
@@ -356,7 +461,8 @@ static void test_unsupported_alg(void)
 	struct fim_verdict v;
 	struct fim_eval_in in = { .bl = bl, .bpath = "only512",
 				  .rule = FIM_RULE_EXACT, .alg = FIM_SHA256,
-				  .st = &st, .digests = &ds };
+				  .st = &st, .digests = &ds,
+				  .checkable = FIM_ALG_ALL };
 
 	if (!bl || fim_digest_engine_new(1u << FIM_SHA256, &e256))
 		return;
@@ -374,7 +480,8 @@ int main(void)
 		perror("mkdtemp");
 		return 1;
 	}
-	if (fim_digest_engine_new(1u << FIM_SHA256 | 1u << FIM_SHA512, &eng) ||
+	if (fim_digest_engine_new(1u << FIM_SHA256 | 1u << FIM_SHA512 |
+				  1u << FIM_SHA384, &eng) ||
 	    fim_keygen(p("s.pem"), p("p.pem"), err, sizeof(err)) ||
 	    fim_seckey_load(p("s.pem"), &sk, err, sizeof(err))) {
 		printf("# setup: %s\n", err);
@@ -384,6 +491,8 @@ int main(void)
 	test_load();
 	test_slot();
 	test_verdicts();
+	test_nodigest();
+	test_extra_alg();
 	test_unsupported_alg();
 	fim_seckey_free(sk);
 	fim_digest_engine_free(eng);

@@ -1,7 +1,9 @@
 /* fimfsctl verify -p PUBLIC.pem MANIFEST...: would the daemon accept each
  * manifest? The same steps as a baseline load: read once, check MANIFEST.sig
  * over those bytes, parse them. Exit 1 when a manifest is unsigned, badly
- * signed or malformed; 2 when it or the key cannot be read. */
+ * signed or malformed; 2 when it or the key cannot be read. File entries
+ * with no digest that can be checked here are a warning (the daemon loads
+ * such a manifest, and judges those files ERROR nodigest, never OK). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -9,6 +11,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "digest.h"
 #include "fileio.h"
 #include "manifest.h"
 #include "sign.h"
@@ -17,7 +20,7 @@ static int verify_one(const struct fim_pubkey *key, const char *path)
 {
 	struct fim_manifest *m = NULL;
 	unsigned char sig[FIM_SIG_LEN];
-	char *buf = NULL, err[512], msg[256];
+	char *buf = NULL, err[1024], msg[256];
 	size_t len = 0;
 	int ret, status = EXIT_BAD;
 
@@ -49,6 +52,9 @@ static int verify_one(const struct fim_pubkey *key, const char *path)
 		fprintf(stderr, "fimfsctl: %s\n", err);
 		goto out;
 	}
+	if (fim_manifest_unchecked_msg(m, fim_digest_available(), err,
+				       sizeof(err)))
+		fprintf(stderr, "fimfsctl: warning: %s\n", err);
 	printf("%s: OK (%zu entries, %s, key %s)\n", path,
 	       fim_manifest_count(m),
 	       fim_manifest_format(m) == FIM_MF_SUMS ? "checksum list" : "mtree",

@@ -54,7 +54,7 @@ void report_text(FILE *f, struct rentry *const *v, size_t n,
 			put_differs(f, vd->differs, ",", "");
 		}
 		if (vd->status == FIM_ERROR)
-			fprintf(f, " error=%s", fim_errname(vd->err));
+			fprintf(f, " error=%s", fim_verdict_errname(vd->err));
 		fputc('\n', f);
 	}
 	fputs("summary:", f);
@@ -156,7 +156,8 @@ void report_json(FILE *f, struct rentry *const *v, size_t n,
 		put_differs(f, vd->differs, ", ", "\"");
 		fputc(']', f);
 		if (vd->status == FIM_ERROR)
-			fprintf(f, ", \"error\": \"%s\"", fim_errname(vd->err));
+			fprintf(f, ", \"error\": \"%s\"",
+				fim_verdict_errname(vd->err));
 		fputc('}', f);
 	}
 	fputs(n ? "\n]}\n" : "]}\n", f);
