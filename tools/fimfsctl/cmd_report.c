@@ -3,7 +3,8 @@
  * for every baseline entry absent from PATH.
  *
  * PATH is a directory of the source tree or inside a mounted fimfs, which is
- * mapped back to its source (report_map_mount) and read directly. The
+ * mapped back to its source as the daemon tells it (report_map_mount) and
+ * read directly. The
  * baseline path of a file is its path relative to PATH. Verdicts come from
  * fim_view_verdict, the same code that answers NAME.verified, over a view of
  * PATH (layout tree) with the configuration's baseline, rules, digests and
