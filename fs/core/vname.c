@@ -45,7 +45,8 @@ int fim_vname_kind_in_dir(const char *name, uint32_t digests,
 	int kind, first = -1;
 	unsigned regular = 0;
 
-	if (len > NAME_MAX)
+	/* Most names end in no suffix: no copy for them. */
+	if (len > NAME_MAX || fim_vname_parse(name, digests, &bl) < 0)
 		return -1;
 	memcpy(base, name, len + 1);
 	/* x.sha256 is virtual when x is a regular file shown as itself, that
