@@ -126,7 +126,7 @@ void fimfs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 }
 
 /* The source's own names of the entry at path without any of ours, into
- * *out (malloc'd, NULL when there are none): returns their length or a
+ * *out (malloc'd or NULL; the caller frees it): returns their length or a
  * negative errno. */
 static long source_names(struct fim_source *src, const char *path,
 			 char **out)
