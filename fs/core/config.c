@@ -30,6 +30,7 @@ struct key {
 static const struct key keys[] = {
 	{ "layout", "layout", K_LAYOUT, F(layout), 0 },
 	{ "digests", "digests", K_DIGESTS, F(digests), 0 },
+	{ "virtual", "virtual", K_BOOL, F(virtual_entries), 0 },
 	{ "reuse_across_snapshots", "reuse_across_snapshots", K_BOOL,
 	  F(reuse_across_snapshots), 0 },
 	{ "run_as", "run_as", K_STRING, F(run_as), 0 },
@@ -82,6 +83,7 @@ void fim_config_init(struct fim_config *cfg)
 	cfg->layout = FIM_LAYOUT_AUTO;
 	cfg->digests = 1u << FIM_SHA256;
 	cfg->primary = FIM_SHA256;
+	cfg->virtual_entries = true;
 	cfg->entry_timeout = 86400;
 	cfg->attr_timeout = 86400;
 	cfg->keep_cache = true;
@@ -134,9 +136,11 @@ static const struct key *find_key(const char *name, int flat)
 
 static int parse_bool(const char *v, bool *out)
 {
-	if (!strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "1"))
+	if (!strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "on") ||
+	    !strcmp(v, "1"))
 		*out = true;
-	else if (!strcmp(v, "false") || !strcmp(v, "no") || !strcmp(v, "0"))
+	else if (!strcmp(v, "false") || !strcmp(v, "no") ||
+		 !strcmp(v, "off") || !strcmp(v, "0"))
 		*out = false;
 	else
 		return -1;

@@ -34,6 +34,7 @@ struct fim_config {
 	enum fim_layout layout;
 	uint32_t digests;       /* FIM_* algorithm bits, never 0 */
 	enum fim_alg primary;   /* first listed: shown in .verified */
+	bool virtual_entries;   /* false: the plain tree, no virtual names */
 	bool reuse_across_snapshots;
 	char *run_as;           /* user to switch to after mounting, or NULL */
 

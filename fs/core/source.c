@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "source_nfs.h"
+
 void fim_source_opts_init(struct fim_source_opts *o)
 {
 	o->nfs_version = 3;
@@ -14,6 +16,21 @@ void fim_source_opts_init(struct fim_source_opts *o)
 	o->nfs_retries = 2;
 	o->nfs_read_size = 512u << 10;
 	o->nfs_max_reads = 4;
+}
+
+char *fim_source_spec_below(const char *spec, const char *path)
+{
+	size_t len = strlen(spec);
+	char *out;
+
+	if (fim_source_is_url(spec))
+		return fim_nfs_url_below(spec, path);
+	if (!*path)
+		return strdup(spec);
+	if (asprintf(&out, "%s%s%s", spec, len && spec[len - 1] == '/' ? "" :
+		     "/", path) < 0)
+		return NULL;
+	return out;
 }
 
 int fim_source_open(const char *spec, const struct fim_source_opts *opts,

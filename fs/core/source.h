@@ -122,6 +122,13 @@ static inline int fim_source_is_url(const char *spec)
 	return !strncmp(spec, "nfs://", 6);
 }
 
+/* The spec of the entry at path (relative, "" for the root itself) within
+ * the source spec: "spec/path" for a directory, and for an nfs:// URL the
+ * URL with path percent-encoded onto its path, before its arguments.
+ * Opening it gives a source rooted at that entry. malloc'd; NULL when out
+ * of memory. */
+char *fim_source_spec_below(const char *spec, const char *path);
+
 /* Open SOURCE as given on the command line: a directory or an nfs:// URL.
  * opts may be NULL for the defaults. */
 int fim_source_open(const char *spec, const struct fim_source_opts *opts,

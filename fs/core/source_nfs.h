@@ -27,6 +27,11 @@ int fim_nfs_url_parse(const char *url, struct fim_nfs_url *u, char *err,
 		      size_t errsz);
 void fim_nfs_url_free(struct fim_nfs_url *u);
 
+/* url with the relative path appended to its path, percent-encoded (every
+ * byte but unreserved ones and '/'), before its arguments: the URL of that
+ * entry. malloc'd; NULL when out of memory. */
+char *fim_nfs_url_below(const char *url, const char *path);
+
 /* The length of the i-th candidate export of a normalised path, longest
  * first: "/a/b" gives 4 ("/a/b"), 2 ("/a"), 1 ("/"), then 0 (no more).
  * The rest of the path begins at path + len (after a '/', if any). */

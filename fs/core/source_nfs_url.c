@@ -229,3 +229,25 @@ size_t fim_nfs_export_len(const char *path, unsigned i)
 	}
 	return len;
 }
+
+char *fim_nfs_url_below(const char *url, const char *path)
+{
+	static const char unreserved[] = "abcdefghijklmnopqrstuvwxyz"
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/";
+	size_t args = strcspn(url, "?"), n = args;
+	char *out = malloc(args + 1 + 3 * strlen(path) + strlen(url + args) + 1);
+
+	if (!out)
+		return NULL;
+	memcpy(out, url, args);
+	if (*path && (!args || url[args - 1] != '/'))
+		out[n++] = '/';
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if (strchr(unreserved, *p))
+			out[n++] = (char)*p;
+		else
+			n += (size_t)sprintf(out + n, "%%%02X", *p);
+	}
+	strcpy(out + n, url + args);
+	return out;
+}

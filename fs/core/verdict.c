@@ -7,7 +7,7 @@
 
 static const char *const status_names[FIM_STATUS_COUNT] = {
 	"OK", "MISMATCH", "UNLISTED", "IGNORED", "NOBASELINE", "ERROR",
-	"MISSING",
+	"MISSING", "SHADOWED",
 };
 
 static const char *const rule_names[FIM_RULE_COUNT] = {

@@ -27,6 +27,7 @@ enum fim_status {
 	FIM_NOBASELINE,
 	FIM_ERROR,
 	FIM_MISSING, /* reports only: in the baseline, absent from the tree */
+	FIM_SHADOWED, /* reports only: hidden behind a virtual name */
 	FIM_STATUS_COUNT
 };
 

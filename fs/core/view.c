@@ -30,6 +30,7 @@ int fim_view_new(const struct fim_config *cfg, const char *source_spec,
 	}
 	v->cfg = cfg;
 	pthread_mutex_init(&v->judge_mu, NULL);
+	shadow_notes_init(&v->shadows);
 	ret = judge_init(v);
 	if (ret) {
 		snprintf(err, errsz, "out of memory");
@@ -82,6 +83,7 @@ void fim_view_free(struct fim_view *v)
 	fim_source_close(v->src);
 	judge_put(v->judge);
 	pthread_mutex_destroy(&v->judge_mu);
+	shadow_notes_free(&v->shadows);
 	free(v);
 }
 
@@ -162,23 +164,6 @@ int fim_view_stat(struct fim_view *v, const char *path, int kind,
 	return 0;
 }
 
-int fim_view_lookup(struct fim_view *v, const char *path, struct fim_entry *e)
-{
-	const char *name = basename_of(path);
-	int ret;
-
-	e->kind = -1;
-	e->baselen = 0;
-	ret = fim_view_stat(v, path, -1, 0, &e->st);
-	if (ret != -ENOENT)
-		return ret;
-	e->kind = fim_vname_parse(name, v->cfg->digests, &e->baselen);
-	if (e->kind < 0)
-		return -ENOENT;
-	e->baselen += (size_t)(name - path);
-	return fim_view_stat(v, path, e->kind, e->baselen, &e->st);
-}
-
 uint64_t fim_view_virtual_ino(const char *path, int kind)
 {
 	return fim_strhash64(path, (uint64_t)(kind + 1)) | 1ull << 63;
@@ -205,18 +190,4 @@ void fim_view_virtual_stat(struct fim_view *v, const char *path,
 		s.mtime_ns = fim_view_judged_since(v);
 	s.ino = fim_view_virtual_ino(path, kind);
 	*out = s;
-}
-
-bool fim_view_virtual_name(struct fim_view *v, const char *name, int kind,
-			   bool (*exists)(void *arg, const char *name),
-			   void *arg, char *out)
-{
-	int n;
-
-	if (kind < FIM_ALG_COUNT && !(v->cfg->digests & (1u << kind)))
-		return false;
-	n = snprintf(out, NAME_MAX + 1, "%s%s", name, fim_vname_suffix(kind));
-	if (n < 0 || n > NAME_MAX)
-		return false;
-	return !exists(arg, out);
 }

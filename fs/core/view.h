@@ -42,10 +42,13 @@ const struct fim_config *fim_view_config(struct fim_view *v);
 const char *fim_view_bpath(struct fim_view *v, const char *path);
 
 /* An entry of the view. kind is -1 for a real entry, else the virtual kind
- * (vname.h) of an entry beside the regular file at path[0..baselen). */
+ * (vname.h) of an entry beside the regular file at path[0..baselen).
+ * shadows: a virtual entry whose name SOURCE has a real entry of, which
+ * the view hides (see fim_view_lookup). */
 struct fim_entry {
 	int kind;
 	size_t baselen;
+	bool shadows;
 	struct fim_stat st;
 };
 
@@ -61,10 +64,33 @@ uint64_t fim_view_ino(struct fim_view *v, const char *path, uint64_t ino);
 int fim_view_stat(struct fim_view *v, const char *path, int kind,
 		  size_t baselen, struct fim_stat *st);
 
-/* Resolve path: a real entry wins; otherwise a virtual name beside a
- * regular file. -ENOENT when neither. */
+/* Resolve path. A virtual name (fim_vname_kind_in_dir: NAME.sha256 or
+ * NAME.verified beside a regular file NAME) always resolves to the virtual
+ * entry, so that it carries fimfs's own answer whatever SOURCE holds: a
+ * real entry of that name is hidden, and e->shadows says it exists. Any
+ * other name resolves to the real entry. -ENOENT when there is none. With
+ * the configuration's virtual_entries off, every name is real. */
 int fim_view_lookup(struct fim_view *v, const char *path,
 		    struct fim_entry *e);
+
+/* The virtual kind of name in a directory where is_regular(arg, n) says
+ * whether SOURCE holds a regular file n (fim_vname_kind_in_dir with the
+ * configured digests, setting *baselen), or -1; always -1 with
+ * virtual_entries off. A real entry of a name with a kind is hidden by the
+ * virtual entry (shadowed). */
+int fim_view_name_kind(struct fim_view *v, const char *name,
+		       bool (*is_regular)(void *arg, const char *name),
+		       void *arg, size_t *baselen);
+
+/* Whether the view hides the real entry at path behind a virtual entry of
+ * the same name (asks SOURCE about the siblings of path). */
+bool fim_view_shadowed(struct fim_view *v, const char *path);
+
+/* Note that the view hides the real entry at path: true the first time for
+ * a path, so that the caller reports each collision once. At most a few
+ * thousand paths are kept; beyond that one alert says further collisions
+ * go unreported, and this returns false. Thread-safe. */
+bool fim_view_note_shadowed(struct fim_view *v, const char *path);
 
 /* The attributes of the virtual entry of kind beside the regular file at
  * path whose attributes are st. Exact size, no hashing. */
@@ -72,13 +98,12 @@ void fim_view_virtual_stat(struct fim_view *v, const char *path,
 			   const struct fim_stat *st, int kind,
 			   struct fim_stat *out);
 
-/* The name of the virtual entry of kind beside regular file name, written
- * into out (NAME_MAX + 1 bytes), when the entry is listed: its kind is
- * enabled, its name fits NAME_MAX and no real entry of that name exists
- * (exists answers for the directory being listed). */
+/* The name of the virtual entry of kind beside the regular file name (one
+ * the view shows as itself: fim_view_name_kind() of name is -1), written
+ * into out (NAME_MAX + 1 bytes), when the entry is listed: virtual entries
+ * are on, its kind is enabled and its name fits NAME_MAX. */
 bool fim_view_virtual_name(struct fim_view *v, const char *name, int kind,
-			   bool (*exists)(void *arg, const char *name),
-			   void *arg, char *out);
+			   char *out);
 
 /* The inode number of the virtual entry of kind beside the regular file at
  * path (within SOURCE): a hash of both, stable across remounts, with the top

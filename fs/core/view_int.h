@@ -1,4 +1,5 @@
-/* The view's internals, shared by view.c, view_content.c, view_judge.c. */
+/* The view's internals, shared by view.c, view_content.c, view_judge.c,
+ * view_names.c. */
 #ifndef FIM_VIEW_INT_H
 #define FIM_VIEW_INT_H
 
@@ -18,6 +19,22 @@ struct judge {
 	int64_t since_ns; /* the baseline's time, see fim_view_judged_since */
 };
 
+/* Paths whose hidden real entry was reported (fim_view_note_shadowed). */
+struct shadow_note {
+	struct shadow_note *next;
+	char path[];
+};
+
+struct shadow_notes {
+	pthread_mutex_t mu; /* guards the rest */
+	struct shadow_note *bucket[256];
+	size_t n;
+	bool full;          /* the last alert was given */
+};
+
+void shadow_notes_init(struct shadow_notes *sn);
+void shadow_notes_free(struct shadow_notes *sn);
+
 struct fim_view {
 	const struct fim_config *cfg;
 	enum fim_layout layout;
@@ -28,6 +45,7 @@ struct fim_view {
 	pthread_mutex_t judge_mu; /* guards the judge pointer */
 	struct judge *judge;
 	uint64_t verdicts[FIM_STATUS_COUNT]; /* atomic counters */
+	struct shadow_notes shadows;
 };
 
 struct judge *judge_get(struct fim_view *v);

@@ -1,5 +1,6 @@
 #include "vname.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -35,6 +36,34 @@ int fim_vname_parse(const char *name, uint32_t digests, size_t *baselen)
 		}
 	}
 	return -1;
+}
+
+int fim_vname_kind_in_dir(const char *name, uint32_t digests,
+			  bool (*is_regular)(void *arg, const char *name),
+			  void *arg, size_t *baselen)
+{
+	char base[NAME_MAX + 1];
+	size_t len = strlen(name), bl;
+	int kind, first = -1;
+	unsigned regular = 0;
+
+	/* Most names end in no suffix: no copy for them. */
+	if (len > NAME_MAX || fim_vname_parse(name, digests, &bl) < 0)
+		return -1;
+	memcpy(base, name, len + 1);
+	/* x.sha256 is virtual when x is a regular file shown as itself, that
+	 * is when x is not virtual: peel suffixes while the base is a regular
+	 * file; name is virtual when an odd number of them were. */
+	while ((kind = fim_vname_parse(base, digests, &bl)) >= 0) {
+		base[bl] = '\0';
+		if (!is_regular(arg, base))
+			break;
+		if (!regular++) {
+			first = kind;
+			*baselen = bl;
+		}
+	}
+	return regular % 2 ? first : -1;
 }
 
 /* coreutils 9.1 (bookworm) escapes exactly these three: backslash,

@@ -3,6 +3,7 @@
 #ifndef FIM_VNAME_H
 #define FIM_VNAME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,6 +20,22 @@ const char *fim_vname_suffix(int kind);
  * digests, or .verified) after a non-empty base, returns the kind and sets
  * *baselen; otherwise -1. */
 int fim_vname_parse(const char *name, uint32_t digests, size_t *baselen);
+
+/* Whether name, in a directory, is the name of a virtual entry: NAME.sha256
+ * (an enabled digest) or NAME.verified beside a regular file NAME that is
+ * shown as itself. Returns the kind and sets *baselen, or -1.
+ *
+ * is_regular(arg, n) says whether SOURCE has a regular file named n in
+ * that directory. What SOURCE has under name itself does not matter: a
+ * virtual name always names the virtual entry, and a real entry of that
+ * name is hidden (shadowed). A regular file is shown as itself unless its
+ * own name is virtual, so a shadowed x.sha256 beside x has no virtual
+ * entries (no x.sha256.sha256), while a real x.sha256 without a regular x
+ * is an ordinary file with its own. Asks is_regular at most once per
+ * suffix that name ends in. */
+int fim_vname_kind_in_dir(const char *name, uint32_t digests,
+			  bool (*is_regular)(void *arg, const char *name),
+			  void *arg, size_t *baselen);
 
 /* The line `sha256sum NAME` prints, run in NAME's directory: coreutils
  * (9.1) escapes a name holding a backslash, a newline or a carriage return

@@ -1,5 +1,6 @@
 /* Directory listings: the source's entries, each regular file followed by
- * its virtual entries unless a real entry of that name exists. A listing is
+ * its virtual entries. A real entry whose name is virtual is left out (the
+ * virtual entry of that name takes its place) and reported. A listing is
  * read whole at opendir so offsets stay stable across readdir calls. */
 #include <dirent.h>
 #include <errno.h>
@@ -11,11 +12,13 @@
 #include "handlers.h"
 #include "attr.h"
 #include "inode.h"
+#include "shadow.h"
 #include "strhash.h"
 
 struct dirent_rec {
 	char *name;
 	unsigned char type;
+	bool hidden; /* real, behind a virtual entry of the same name */
 	uint64_t ino;
 	int kind; /* -1 real, else virtual */
 };
@@ -23,19 +26,42 @@ struct dirent_rec {
 struct listing {
 	struct dirent_rec *ents;
 	size_t n, cap;
-	/* open-addressed set of the real names, for collisions */
-	char **set;
-	size_t setsize;
 };
 
-static bool name_exists(void *arg, const char *name)
-{
-	struct listing *l = arg;
+/* The real entries of a directory by name (open addressing), for the
+ * question which names are regular files. */
+struct names {
+	const struct dirent_rec **slot;
+	size_t size; /* a power of two */
+};
 
-	for (size_t i = fim_strhash(name) & (l->setsize - 1); l->set[i];
-	     i = (i + 1) & (l->setsize - 1))
-		if (!strcmp(l->set[i], name))
-			return true;
+static int names_build(struct names *ns, const struct dirent_rec *ents,
+		       size_t n)
+{
+	ns->size = 16;
+	while (ns->size < 2 * n)
+		ns->size *= 2;
+	ns->slot = calloc(ns->size, sizeof(*ns->slot));
+	if (!ns->slot)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		size_t h = fim_strhash(ents[i].name) & (ns->size - 1);
+
+		while (ns->slot[h])
+			h = (h + 1) & (ns->size - 1);
+		ns->slot[h] = &ents[i];
+	}
+	return 0;
+}
+
+static bool names_is_regular(void *arg, const char *name)
+{
+	struct names *ns = arg;
+
+	for (size_t i = fim_strhash(name) & (ns->size - 1); ns->slot[i];
+	     i = (i + 1) & (ns->size - 1))
+		if (!strcmp(ns->slot[i]->name, name))
+			return ns->slot[i]->type == DT_REG;
 	return false;
 }
 
@@ -51,7 +77,8 @@ static int push(struct listing *l, char *name, unsigned char type,
 		l->ents = e;
 		l->cap = cap;
 	}
-	l->ents[l->n++] = (struct dirent_rec){ name, type, ino, kind };
+	l->ents[l->n++] = (struct dirent_rec){ .name = name, .type = type,
+						.ino = ino, .kind = kind };
 	return 0;
 }
 
@@ -60,7 +87,6 @@ static void listing_free(struct listing *l)
 	for (size_t i = 0; i < l->n; i++)
 		free(l->ents[i].name);
 	free(l->ents);
-	free(l->set);
 	free(l);
 }
 
@@ -91,64 +117,72 @@ static int read_source(struct fim_view *v, const char *path,
 	return ret;
 }
 
-/* Add the virtual entries after each regular file, in place order. */
-static int add_virtual(struct fimfs *fs, const char *dir, struct listing *l)
+/* Which real entries are hidden behind virtual entries of their name. */
+static int find_hidden(struct fimfs *fs, struct dirent_rec *ents, size_t n)
 {
-	char path[PATH_MAX];
-	size_t nreal = l->n, ri;
-	struct dirent_rec *real;
-	char vname[NAME_MAX + 1], *name;
+	struct names ns;
+	size_t baselen;
 
-	l->setsize = 16;
-	while (l->setsize < 2 * nreal)
-		l->setsize *= 2;
-	l->set = calloc(l->setsize, sizeof(*l->set));
-	if (!l->set)
+	if (names_build(&ns, ents, n))
 		return -ENOMEM;
-	for (size_t i = 0; i < nreal; i++) {
-		size_t h = fim_strhash(l->ents[i].name) & (l->setsize - 1);
+	for (size_t i = 0; i < n; i++)
+		ents[i].hidden = fim_view_name_kind(fs->view, ents[i].name,
+						    names_is_regular, &ns,
+						    &baselen) >= 0;
+	free(ns.slot);
+	return 0;
+}
 
-		while (l->set[h])
-			h = (h + 1) & (l->setsize - 1);
-		l->set[h] = l->ents[i].name;
-	}
-	real = l->ents;
+/* Add the virtual entries after each regular file shown, in place order,
+ * and leave out (and report) the real entries they hide. */
+static int add_virtual(fuse_req_t req, struct fimfs *fs, const char *dir,
+		       struct listing *l)
+{
+	char path[PATH_MAX], vname[NAME_MAX + 1], *name;
+	struct dirent_rec *real = l->ents;
+	size_t nreal = l->n, ri;
+	int ret = find_hidden(fs, real, nreal);
+
+	if (ret)
+		return ret;
+	ret = -ENOMEM;
 	l->ents = NULL;
 	l->n = l->cap = 0;
 	for (size_t i = 0; i < nreal; i++) {
+		if (real[i].hidden) {
+			if (!child_path(dir, real[i].name, path, sizeof(path)))
+				shadow_report(req, fs, path);
+			continue;
+		}
 		if (push(l, real[i].name, real[i].type, real[i].ino, -1))
-			goto oom;
+			goto out;
 		real[i].name = NULL;
-		if (real[i].type != DT_REG)
+		/* too long a path has no virtual entries to reach */
+		if (real[i].type != DT_REG ||
+		    child_path(dir, l->ents[l->n - 1].name, path, sizeof(path)))
 			continue;
 		/* index, not pointer: pushing may move the array */
 		ri = l->n - 1;
 		for (int k = 0; k < FIM_VK_COUNT; k++) {
 			if (!fim_view_virtual_name(fs->view, l->ents[ri].name,
-						   k, name_exists, l, vname))
+						   k, vname))
 				continue;
 			if (!(name = strdup(vname)))
-				goto oom;
-			/* too long a path has no virtual entries to reach */
-			if (child_path(dir, l->ents[ri].name, path,
-				       sizeof(path))) {
-				free(name);
-				break;
-			}
+				goto out;
 			if (push(l, name, DT_REG, fim_view_virtual_ino(path, k),
 				 k)) {
 				free(name);
-				goto oom;
+				goto out;
 			}
 		}
 	}
-	free(real);
-	return 0;
-oom:
+	ret = 0;
+out:
+	/* What was not moved into the listing: hidden, or after a failure. */
 	for (size_t i = 0; i < nreal; i++)
 		free(real[i].name);
 	free(real);
-	return -ENOMEM;
+	return ret;
 }
 
 void fimfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -161,7 +195,7 @@ void fimfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		return (void)fuse_reply_err(req, ENOMEM);
 	ret = read_source(fs->view, node_of(fs, ino)->path, l);
 	if (!ret)
-		ret = add_virtual(fs, node_of(fs, ino)->path, l);
+		ret = add_virtual(req, fs, node_of(fs, ino)->path, l);
 	if (ret) {
 		listing_free(l);
 		return (void)fuse_reply_err(req, -ret);

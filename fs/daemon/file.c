@@ -71,7 +71,7 @@ static void open_real(fuse_req_t req, struct fimfs *fs, struct node *n,
 	fi->fh = (uintptr_t)rf;
 	fi->keep_cache = fs->cfg.keep_cache;
 	pthread_mutex_lock(&rf->logging);
-	handles_add(&fs->handles, &rf->h, real_file_drop);
+	handles_add(&fs->handles, &rf->h, HANDLE_REAL, real_file_drop);
 	if (fuse_reply_open(req, fi)) {
 		handles_remove(&fs->handles, &rf->h);
 		pthread_mutex_unlock(&rf->logging);
@@ -105,14 +105,14 @@ void fimfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		struct fuse_file_info *fi)
 {
 	struct fimfs *fs = fimfs_of(req);
-	struct node *n = node_of(fs, ino);
 	struct real_file *rf;
 	struct fuse_bufvec bv = FUSE_BUFVEC_INIT(size);
 	int fd;
 
-	if (n->kind >= 0)
+	(void)ino;
+	if (handle_of(fi->fh)->type == HANDLE_VIRTUAL)
 		return vread_read(req, fs, fi, size, off);
-	rf = (struct real_file *)(uintptr_t)fi->fh;
+	rf = (struct real_file *)handle_of(fi->fh);
 	fd = fim_src_fd(rf->f);
 	if (fd >= 0) {
 		bv.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
@@ -134,10 +134,10 @@ void fimfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 
 	/* Answered last: once it is, the kernel may forget the node whose
 	 * path the record names (it does not wait for a release anyway). */
-	if (n->kind >= 0) {
+	if (handle_of(fi->fh)->type == HANDLE_VIRTUAL) {
 		vread_release(fs, n->path, fi);
 	} else {
-		rf = (struct real_file *)(uintptr_t)fi->fh;
+		rf = (struct real_file *)handle_of(fi->fh);
 		handles_remove(&fs->handles, &rf->h);
 		pthread_mutex_lock(&rf->logging);
 		pthread_mutex_unlock(&rf->logging);

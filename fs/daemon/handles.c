@@ -6,9 +6,10 @@ void handles_init(struct handles *hs)
 	hs->head.prev = hs->head.next = &hs->head;
 }
 
-void handles_add(struct handles *hs, struct handle *h,
+void handles_add(struct handles *hs, struct handle *h, enum handle_type type,
 		 void (*drop)(struct handle *h))
 {
+	h->type = type;
 	h->drop = drop;
 	pthread_mutex_lock(&hs->mu);
 	h->next = hs->head.next;

@@ -81,7 +81,7 @@ struct node *node_get(struct fimfs *fs, const char *path, int kind,
 		return fs->root;
 	pthread_mutex_lock(&fs->nodes_mu);
 	for (n = fs->by_path[h % fs->nbuckets]; n; n = n->next)
-		if (n->hash == h && !strcmp(n->path, path))
+		if (n->hash == h && n->kind == kind && !strcmp(n->path, path))
 			break;
 	if (!n && (n = calloc(1, sizeof(*n))) &&
 	    !(n->path = strdup(path))) {
@@ -89,18 +89,15 @@ struct node *node_get(struct fimfs *fs, const char *path, int kind,
 		n = NULL;
 	} else if (n && !n->nlookup) {
 		n->hash = h;
+		n->kind = kind;
+		n->baselen = baselen;
 		n->next = fs->by_path[h % fs->nbuckets];
 		fs->by_path[h % fs->nbuckets] = n;
 		if (++fs->nnodes > 2 * fs->nbuckets)
 			grow(fs);
 	}
-	if (n) {
-		/* A path may change from real to virtual between lookups in
-		 * a live tree; the latest lookup tells what it is now. */
-		n->kind = kind;
-		n->baselen = baselen;
+	if (n)
 		n->nlookup++;
-	}
 	pthread_mutex_unlock(&fs->nodes_mu);
 	return n;
 }

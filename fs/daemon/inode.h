@@ -1,6 +1,11 @@
 /* Nodes: the FUSE inode numbers handed to the kernel. One node per path
- * (real or virtual) with a lookup count; the node's address is its inode
- * number, as in libfuse's passthrough_ll. */
+ * and kind (real, or a virtual kind) with a lookup count; the node's
+ * address is its inode number, as in libfuse's passthrough_ll.
+ *
+ * A node never changes kind. In a live tree a path may turn from virtual
+ * to real or back between lookups: the new lookup gets a node of its own,
+ * so the kernel sees another inode for the name (and drops its dentry),
+ * while files open on the old node stay what they were. */
 #ifndef FIMFS_INODE_H
 #define FIMFS_INODE_H
 
@@ -11,7 +16,7 @@
 
 struct node {
 	char *path;        /* within SOURCE; "" for the root */
-	int kind;          /* -1 real, else the virtual kind (vname.h) */
+	int kind;          /* -1 real, else the virtual kind (vname.h); fixed */
 	size_t baselen;    /* virtual: length of the regular file's path */
 	uint64_t nlookup;  /* guarded by nodes_mu */
 	uint32_t hash;
@@ -29,8 +34,8 @@ static inline fuse_ino_t node_ino(struct fimfs *fs, struct node *n)
 	return n == fs->root ? FUSE_ROOT_ID : (fuse_ino_t)(uintptr_t)n;
 }
 
-/* Find or create the node of path and count one lookup. NULL when out of
- * memory. */
+/* Find or create the node of path and kind and count one lookup. NULL
+ * when out of memory. */
 struct node *node_get(struct fimfs *fs, const char *path, int kind,
 		      size_t baselen);
 

@@ -10,6 +10,7 @@
 #include "fimfs.h"
 #include "handlers.h"
 #include "inode.h"
+#include "shadow.h"
 
 static void fimfs_init(void *userdata, struct fuse_conn_info *conn)
 {
@@ -44,6 +45,8 @@ static void fimfs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		return (void)fuse_reply_entry(req, &e);
 	if (ret)
 		return (void)fuse_reply_err(req, -ret);
+	if (ent.shadows)
+		shadow_report(req, fs, path);
 	n = node_get(fs, path, ent.kind, ent.baselen);
 	if (!n)
 		return (void)fuse_reply_err(req, ENOMEM);

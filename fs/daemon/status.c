@@ -188,3 +188,20 @@ bool status_xattr(fuse_req_t req, struct fimfs *fs, const char *name,
 	free(o.buf);
 	return true;
 }
+
+void source_xattr(fuse_req_t req, struct fimfs *fs, const char *path,
+		  size_t size)
+{
+	char *spec = fim_source_spec_below(fs->source, path);
+	size_t len = spec ? strlen(spec) : 0;
+
+	if (!spec)
+		fuse_reply_err(req, ENOMEM);
+	else if (!size)
+		fuse_reply_xattr(req, len);
+	else if (size < len)
+		fuse_reply_err(req, ERANGE);
+	else
+		fuse_reply_buf(req, spec, len);
+	free(spec);
+}

@@ -72,7 +72,7 @@ void vread_open(fuse_req_t req, struct fimfs *fs, struct node *n,
 	 * failed once must not be served again from the page cache. A
 	 * verdict is a digest-cache lookup, cheap to ask again. */
 	fi->keep_cache = fs->cfg.keep_cache && vf->kind != FIM_VK_VERIFIED;
-	handles_add(&fs->handles, &vf->h, vfile_drop);
+	handles_add(&fs->handles, &vf->h, HANDLE_VIRTUAL, vfile_drop);
 	if (fuse_reply_open(req, fi)) {
 		handles_remove(&fs->handles, &vf->h);
 		vfile_unref(vf);

@@ -1,6 +1,8 @@
 /* Extended attributes: the source's own, read-only, and on each regular
  * file user.fimfs.<digest> and user.fimfs.verified with the content of its
- * virtual entries, for tools that read xattrs rather than files. */
+ * virtual entries, for tools that read xattrs rather than files. Names
+ * under user.fimfs. are fimfs's own: the source's (say, values that a
+ * backup of a mount copied) are never shown. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,11 @@
 #include "status.h"
 
 #define PREFIX "user.fimfs."
+
+static bool is_ours(const char *name)
+{
+	return !strncmp(name, PREFIX, strlen(PREFIX));
+}
 
 /* The virtual kind an xattr name stands for, or -1. */
 static int xattr_kind(struct fimfs *fs, const char *name)
@@ -105,13 +112,52 @@ void fimfs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 		return (void)fuse_reply_err(req, ENODATA);
 	if (n == fs->root && status_xattr(req, fs, name, size))
 		return;
+	if (!strcmp(name, SOURCE_XATTR))
+		return source_xattr(req, fs, n->path, size);
 	if (kind >= 0)
 		return virtual_xattr(req, fs, n, kind, size);
+	if (is_ours(name))
+		return (void)fuse_reply_err(req, ENODATA);
 	if (size && !(buf = malloc(size)))
 		return (void)fuse_reply_err(req, ENOMEM);
 	len = src->ops->getxattr(src, n->path, name, buf, size);
 	reply_xattr(req, len, buf, size);
 	free(buf);
+}
+
+/* The source's own names of the entry at path without any of ours, into
+ * *out (malloc'd or NULL; the caller frees it): returns their length or a
+ * negative errno. */
+static long source_names(struct fim_source *src, const char *path,
+			 char **out)
+{
+	char *buf = NULL;
+	long len, kept = 0;
+
+	/* The list may grow between asking its length and reading it. */
+	for (int tries = 0; tries < 4; tries++) {
+		len = src->ops->listxattr(src, path, NULL, 0);
+		if (len <= 0)
+			break;
+		free(buf);
+		buf = malloc((size_t)len);
+		if (!buf)
+			return -ENOMEM;
+		len = src->ops->listxattr(src, path, buf, (size_t)len);
+		if (len != -ERANGE)
+			break;
+	}
+	for (long i = 0; len > 0 && i < len;) {
+		long l = (long)strnlen(buf + i, (size_t)(len - i)) + 1;
+
+		if (!is_ours(buf + i)) {
+			memmove(buf + kept, buf + i, (size_t)l);
+			kept += l;
+		}
+		i += l;
+	}
+	*out = buf;
+	return len < 0 ? len : kept;
 }
 
 /* Our names after the source's, for regular files only. */
@@ -146,7 +192,7 @@ void fimfs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 	struct fimfs *fs = fimfs_of(req);
 	struct fim_source *src = fim_view_source(fs->view);
 	struct node *n = node_of(fs, ino);
-	char *buf = NULL;
+	char *names = NULL, *buf = NULL;
 	long len;
 
 	if (n->kind >= 0)
@@ -154,12 +200,17 @@ void fimfs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 				   : fuse_reply_xattr(req, 0));
 	if (size && !(buf = malloc(size)))
 		return (void)fuse_reply_err(req, ENOMEM);
-	len = src->ops->listxattr(src, n->path, buf, size);
+	len = source_names(src, n->path, &names);
 	/* Filesystems without xattrs still get ours. */
 	if (len == -ENOTSUP)
 		len = 0;
+	if (len > 0 && size && (size_t)len > size)
+		len = -ERANGE;
+	else if (len > 0 && size)
+		memcpy(buf, names, (size_t)len);
 	if (len >= 0)
 		len = add_virtual_names(fs, n, buf, size, len);
 	reply_xattr(req, len, buf, size);
+	free(names);
 	free(buf);
 }

@@ -1,5 +1,6 @@
 /* nfs:// URL parsing and the candidate exports of the NFS backend. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
@@ -115,9 +116,41 @@ static void test_config(void)
 	fim_config_free(&cfg);
 }
 
+static void test_below(void)
+{
+	struct fim_nfs_url u;
+	char err[256], *url;
+
+	url = fim_nfs_url_below("nfs://filer:2049/vol0/.snapshot?version=4",
+				"hourly.0/c,d e\\f%?#");
+	is_str(url, "nfs://filer:2049/vol0/.snapshot/hourly.0/"
+		    "c%2Cd%20e%5Cf%25%3F%23?version=4",
+	       "an entry below a URL: its path encoded before the arguments");
+	is_int(fim_nfs_url_parse(url, &u, err, sizeof(err)), 0,
+	       "... which parses");
+	is_str(u.path, "/vol0/.snapshot/hourly.0/c,d e\\f%?#",
+	       "... back to the exact path");
+	is_int(u.version, 4, "... with the URL's arguments");
+	fim_nfs_url_free(&u);
+	free(url);
+	url = fim_nfs_url_below("nfs://filer/", "a");
+	is_str(url, "nfs://filer/a", "no doubled slash");
+	free(url);
+	url = fim_source_spec_below("nfs://filer/vol0", "");
+	is_str(url, "nfs://filer/vol0", "the root is the URL itself");
+	free(url);
+	url = fim_source_spec_below("/srv/c,d e", "snap/x");
+	is_str(url, "/srv/c,d e/snap/x", "a directory: joined with a slash");
+	free(url);
+	url = fim_source_spec_below("/", "x");
+	is_str(url, "/x", "below /");
+	free(url);
+}
+
 int main(void)
 {
 	test_good();
+	test_below();
 	test_bad();
 	test_exports();
 	test_config();

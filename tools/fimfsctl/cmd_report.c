@@ -3,7 +3,8 @@
  * for every baseline entry absent from PATH.
  *
  * PATH is a directory of the source tree or inside a mounted fimfs, which is
- * mapped back to its source (report_map_mount) and read directly. The
+ * mapped back to its source as the daemon tells it (report_map_mount) and
+ * read directly. The
  * baseline path of a file is its path relative to PATH. Verdicts come from
  * fim_view_verdict, the same code that answers NAME.verified, over a view of
  * PATH (layout tree) with the configuration's baseline, rules, digests and
@@ -13,9 +14,13 @@
  *  - an entry present with another type than the baseline's: MISMATCH
  *    (type) under every rule but ignore;
  *  - a directory that cannot be listed, an entry that cannot be stat'ed:
- *    ERROR.
- * Exit 0 when clean; 1 when any MISMATCH, MISSING, UNLISTED or ERROR; 2 on
- * usage, configuration or baseline errors. */
+ *    ERROR;
+ *  - an entry of any type whose name a mount shows as a virtual entry
+ *    instead (NAME.sha256 or NAME.verified beside a regular NAME, see
+ *    fim_view_shadowed): SHADOWED, under every rule, and not judged
+ *    otherwise.
+ * Exit 0 when clean; 1 when any MISMATCH, MISSING, UNLISTED, ERROR or
+ * SHADOWED; 2 on usage, configuration or baseline errors. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -94,6 +99,19 @@ static void judge_other(struct rjob *j, size_t i)
 	e->vd.differs = FIM_DIFF_TYPE;
 }
 
+/* A real entry a mount hides behind a virtual entry of its name: whatever
+ * it holds, through the mount that name shows fimfs's own answer. */
+static void judge_shadowed(struct rjob *j, size_t i)
+{
+	struct rentry *e = &j->node_res[i].e;
+
+	memset(&e->vd, 0, sizeof(e->vd));
+	e->path = j->tree.v[i].path;
+	e->vd.alg = j->cfg->primary;
+	e->vd.rule = rule_of(j, e->path);
+	e->vd.status = FIM_SHADOWED;
+}
+
 static int judge_tree(struct rjob *j)
 {
 	j->node_res = calloc(j->tree.n ? j->tree.n : 1, sizeof(*j->node_res));
@@ -103,6 +121,10 @@ static int judge_tree(struct rjob *j)
 		const struct fimctl_node *n = &j->tree.v[i];
 		struct rslot *r = &j->node_res[i];
 
+		if (*n->path && fim_view_shadowed(j->view, n->path)) {
+			judge_shadowed(j, i);
+			continue;
+		}
 		if (n->err || !S_ISREG(n->st.mode)) {
 			judge_other(j, i);
 			continue;
@@ -267,7 +289,7 @@ judge:
 	status = EXIT_OK;
 	if (j.counts[FIM_MISMATCH] || j.counts[FIM_MISSING] ||
 	    j.counts[FIM_UNLISTED] || j.counts[FIM_ERROR] ||
-	    j.counts[FIM_NOBASELINE])
+	    j.counts[FIM_NOBASELINE] || j.counts[FIM_SHADOWED])
 		status = EXIT_BAD;
 out:
 	fimctl_pool_free(j.pool);

@@ -1,5 +1,6 @@
-/* fimfsctl report: the entries of a report, their output (text or JSON),
- * and the mapping of a path inside a fimfs mount back to its source. */
+/* fimfsctl report: the entries of a report, their output (text or JSON,
+ * report_out.c), and the mapping of a path inside a fimfs mount back to
+ * its source (report_mount.c). */
 #ifndef FIMCTL_REPORT_H
 #define FIMCTL_REPORT_H
 
@@ -20,10 +21,10 @@ void report_text(FILE *f, struct rentry *const *v, size_t n,
 void report_json(FILE *f, struct rentry *const *v, size_t n,
 		 const size_t *counts, enum fim_alg alg);
 
-/* When path (resolved, absolute) lies inside a mounted fimfs, the matching
- * path in that mount's source, malloc'd, in *out; else *out is NULL.
- * Returns 0, or -1 with a message in err (a mount whose source cannot be
- * told from /proc/self/mountinfo). */
+/* When path (resolved, absolute) lies inside a mounted fimfs, the source
+ * it shows there, malloc'd, in *out, as the daemon tells it (a directory
+ * or an nfs:// URL); else *out is NULL. Returns 0, or -1 with a message in
+ * err when the daemon does not tell it: never a guess. */
 int report_map_mount(const char *path, char **out, char *err, size_t errsz);
 
 #endif

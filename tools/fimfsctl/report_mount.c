@@ -1,0 +1,132 @@
+/* fimfsctl report: the source behind a path inside a fimfs mount; see
+ * report.h.
+ *
+ * The mount table cannot tell it exactly: the daemon names the mount
+ * "fimfs:SOURCE" with every comma of SOURCE turned into '_' (libfuse's
+ * option parser takes no comma there), so a SOURCE "/srv/c,d" would lead to
+ * a directory "/srv/c_d" that may hold anything. The daemon itself answers
+ * the exact source of each of its entries (xattr user.fimfs.source); when
+ * it does not, the report refuses rather than guess. */
+#include "report.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/xattr.h>
+
+#define SOURCE_XATTR "user.fimfs.source"
+
+/* mountinfo escapes space, tab, newline and backslash as \ooo. */
+static void unescape(char *s)
+{
+	char *o = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
+		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*o++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 |
+				      (s[3] - '0'));
+			s += 3;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+}
+
+/* The mount point and file system type of one mountinfo line (both point
+ * into line), or -1 for a line without them. */
+static int parse_line(char *line, char **point, char **fstype)
+{
+	char *save = NULL, *tok;
+	bool dash = false;
+	int i = 0;
+
+	*point = *fstype = NULL;
+	for (tok = strtok_r(line, " \n", &save); tok && !*fstype;
+	     tok = strtok_r(NULL, " \n", &save), i++) {
+		if (i == 4)
+			*point = tok;
+		else if (!dash && !strcmp(tok, "-"))
+			dash = true;
+		else if (dash)
+			*fstype = tok;
+	}
+	if (!*point || !*fstype)
+		return -1;
+	unescape(*point);
+	return 0;
+}
+
+/* Whether mount point mp contains path; the length of mp that matched. */
+static size_t under(const char *path, const char *mp)
+{
+	size_t n = strlen(mp);
+
+	if (!strcmp(mp, "/"))
+		return 0;
+	if (strncmp(path, mp, n) || (path[n] && path[n] != '/'))
+		return (size_t)-1;
+	return n;
+}
+
+/* Whether the deepest mount containing path is a fimfs mount. */
+static bool on_fimfs(const char *path)
+{
+	char *line = NULL, *point, *fstype;
+	size_t cap = 0, best_len = 0, n;
+	bool found = false, fimfs = false;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	if (!f)
+		return false; /* no /proc: nothing is known to be a mount */
+	/* The last listed wins among stacked mounts of one point. */
+	while (getline(&line, &cap, f) > 0) {
+		if (parse_line(line, &point, &fstype) ||
+		    (n = under(path, point)) == (size_t)-1 ||
+		    (found && n < best_len))
+			continue;
+		found = true;
+		best_len = n;
+		fimfs = !strcmp(fstype, "fuse.fimfs");
+	}
+	free(line);
+	fclose(f);
+	return fimfs;
+}
+
+int report_map_mount(const char *path, char **out, char *err, size_t errsz)
+{
+	char *buf = NULL;
+	ssize_t n;
+
+	*out = NULL;
+	if (!on_fimfs(path))
+		return 0;
+	/* The value may change between the two calls: retry on ERANGE. */
+	do {
+		n = getxattr(path, SOURCE_XATTR, NULL, 0);
+		if (n < 0)
+			break;
+		free(buf);
+		buf = malloc((size_t)n + 1);
+		if (!buf) {
+			snprintf(err, errsz, "out of memory");
+			return -1;
+		}
+		n = getxattr(path, SOURCE_XATTR, buf, (size_t)n);
+	} while (n < 0 && errno == ERANGE);
+	if (n <= 0 || memchr(buf, '\0', (size_t)n)) {
+		snprintf(err, errsz, "%s: on a fimfs mount whose daemon does not "
+			 "tell its source exactly (%s: %s); run the report on "
+			 "the source directory instead", path, SOURCE_XATTR,
+			 n < 0 ? strerror(errno) : "no usable value");
+		free(buf);
+		return -1;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	return 0;
+}
