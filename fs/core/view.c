@@ -30,6 +30,7 @@ int fim_view_new(const struct fim_config *cfg, const char *source_spec,
 	}
 	v->cfg = cfg;
 	pthread_mutex_init(&v->judge_mu, NULL);
+	pthread_mutex_init(&v->snaps_mu, NULL);
 	ret = judge_init(v);
 	if (ret) {
 		snprintf(err, errsz, "out of memory");
@@ -82,6 +83,8 @@ void fim_view_free(struct fim_view *v)
 	fim_source_close(v->src);
 	judge_put(v->judge);
 	pthread_mutex_destroy(&v->judge_mu);
+	snaps_free(v);
+	pthread_mutex_destroy(&v->snaps_mu);
 	free(v);
 }
 

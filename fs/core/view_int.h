@@ -18,6 +18,15 @@ struct judge {
 	int64_t since_ns; /* the baseline's time, see fim_view_judged_since */
 };
 
+/* Snapshot identities recently read, by name (view_snap.c): one slot
+ * per hash of the name, a later name taking a slot over. */
+#define SNAP_SLOTS 64
+struct snap_slot {
+	char *name; /* NULL: empty */
+	uint64_t id;
+	int64_t read_ns; /* CLOCK_MONOTONIC */
+};
+
 struct fim_view {
 	const struct fim_config *cfg;
 	enum fim_layout layout;
@@ -28,7 +37,11 @@ struct fim_view {
 	pthread_mutex_t judge_mu; /* guards the judge pointer */
 	struct judge *judge;
 	uint64_t verdicts[FIM_STATUS_COUNT]; /* atomic counters */
+	pthread_mutex_t snaps_mu; /* guards snaps */
+	struct snap_slot snaps[SNAP_SLOTS];
 };
+
+void snaps_free(struct fim_view *v);
 
 struct judge *judge_get(struct fim_view *v);
 void judge_put(struct judge *j);

@@ -1,6 +1,8 @@
 /* Nodes: the FUSE inode numbers handed to the kernel. One node per path
- * (real or virtual) with a lookup count; the node's address is its inode
- * number, as in libfuse's passthrough_ll. */
+ * (real or virtual) and snapshot identity, with a lookup count; the node's
+ * address is its inode number, as in libfuse's passthrough_ll. A snapshot
+ * replaced under its name (a rotation) gives its paths new nodes, so the
+ * kernel drops what it cached under the old ones. */
 #ifndef FIMFS_INODE_H
 #define FIMFS_INODE_H
 
@@ -13,6 +15,7 @@ struct node {
 	char *path;        /* within SOURCE; "" for the root */
 	int kind;          /* -1 real, else the virtual kind (vname.h) */
 	size_t baselen;    /* virtual: length of the regular file's path */
+	uint64_t snap;     /* the snapshot's identity (fim_view_snap_id) */
 	uint64_t nlookup;  /* guarded by nodes_mu */
 	uint32_t hash;
 	struct node *next; /* in its by_path bucket */
@@ -29,10 +32,10 @@ static inline fuse_ino_t node_ino(struct fimfs *fs, struct node *n)
 	return n == fs->root ? FUSE_ROOT_ID : (fuse_ino_t)(uintptr_t)n;
 }
 
-/* Find or create the node of path and count one lookup. NULL when out of
- * memory. */
-struct node *node_get(struct fimfs *fs, const char *path, int kind,
-		      size_t baselen);
+/* Find or create the node of path in the snapshot snap and count one
+ * lookup. NULL when out of memory. */
+struct node *node_get(struct fimfs *fs, const char *path, uint64_t snap,
+		      int kind, size_t baselen);
 
 /* Drop n lookups; the node is freed when none remain. */
 void node_forget(struct fimfs *fs, struct node *node, uint64_t n);
