@@ -15,7 +15,7 @@
 
 enum ktype {
 	K_BOOL, K_U64, K_SECONDS, K_STRING, K_LAYOUT, K_DIGESTS, K_STRLIST,
-	K_RULE, K_AUDIT_LEVEL, K_AUDIT_FAILURE, K_NFS_VERSION,
+	K_RULE, K_AUDIT_LEVEL, K_AUDIT_FAILURE, K_NFS_VERSION, K_ACCESS,
 };
 
 struct key {
@@ -34,10 +34,13 @@ static const struct key keys[] = {
 	{ "reuse_across_snapshots", "reuse_across_snapshots", K_BOOL,
 	  F(reuse_across_snapshots), 0 },
 	{ "run_as", "run_as", K_STRING, F(run_as), 0 },
+	{ "access", "access", K_ACCESS, F(access), 0 },
 	{ "kernel.entry_timeout", "entry_timeout", K_SECONDS,
 	  F(entry_timeout), 0 },
 	{ "kernel.attr_timeout", "attr_timeout", K_SECONDS, F(attr_timeout),
 	  0 },
+	{ "kernel.snapshot_timeout", "snapshot_timeout", K_SECONDS,
+	  F(snapshot_timeout), 0 },
 	{ "kernel.keep_cache", "keep_cache", K_BOOL, F(keep_cache), 0 },
 	{ "hashing.threads", "threads", K_U64, F(threads), 1024 },
 	{ "cache.path", "cache", K_STRING, F(cache_path), 0 },
@@ -86,6 +89,7 @@ void fim_config_init(struct fim_config *cfg)
 	cfg->virtual_entries = true;
 	cfg->entry_timeout = 86400;
 	cfg->attr_timeout = 86400;
+	cfg->snapshot_timeout = 1;
 	cfg->keep_cache = true;
 	cfg->cache_path = strdup(FIM_DEFAULT_CACHE);
 	cfg->cache_memory_entries = 65536;
@@ -313,6 +317,12 @@ static int set_value(struct fim_config *cfg, const struct key *k,
 			cfg->audit_on_failure = FIM_AUDIT_DENY;
 		else
 			ok = 0;
+		break;
+	case K_ACCESS:
+		ok = !strcmp(v, "source") || !strcmp(v, "root");
+		if (ok)
+			cfg->access = strcmp(v, "root") ? FIM_ACCESS_SOURCE
+							: FIM_ACCESS_ROOT;
 		break;
 	case K_NFS_VERSION:
 		ok = !strcmp(v, "3") || !strcmp(v, "4");

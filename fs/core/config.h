@@ -21,6 +21,10 @@
 
 enum fim_layout { FIM_LAYOUT_AUTO, FIM_LAYOUT_SNAPSHOTS, FIM_LAYOUT_TREE };
 
+/* Who may use the mount: "source", everyone as SOURCE allows them now;
+ * "root", root only (no allow_other). */
+enum fim_access { FIM_ACCESS_SOURCE, FIM_ACCESS_ROOT };
+
 enum fim_audit_level { FIM_AUDIT_ALL, FIM_AUDIT_REFUSALS, FIM_AUDIT_OFF };
 
 enum fim_audit_failure { FIM_AUDIT_CONTINUE, FIM_AUDIT_DENY };
@@ -37,10 +41,14 @@ struct fim_config {
 	bool virtual_entries;   /* false: the plain tree, no virtual names */
 	bool reuse_across_snapshots;
 	char *run_as;           /* user to switch to after mounting, or NULL */
+	enum fim_access access;
 
 	/* kernel caching */
 	double entry_timeout;   /* seconds */
 	double attr_timeout;
+	/* snapshots layout: names at the root (the snapshots) and failed
+	 * lookups, so that a rotation shows within it */
+	double snapshot_timeout;
 	bool keep_cache;
 
 	/* hashing */

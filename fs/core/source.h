@@ -14,6 +14,7 @@
 #define FIM_SOURCE_H
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -81,6 +82,18 @@ struct fim_source_ops {
 			 const char *name, void *buf, size_t size);
 	long (*listxattr)(struct fim_source *src, const char *path, char *buf,
 			  size_t size);
+	/* What an access check needs of the entry at path, in one
+	 * resolution: its attributes, and into buf its POSIX access ACL in
+	 * the Linux xattr form of system.posix_acl_access. dir: the entry
+	 * must be a directory (-ENOTDIR otherwise), and one mounted on
+	 * demand (an automount point: an NFS submount, a ZFS snapshot) is
+	 * entered as opendir would, so that what is read is the mounted
+	 * directory's. size 0: the attributes only. Returns the ACL's
+	 * length, 0 when the entry has none or the backend carries no ACLs
+	 * (NFSv3 has none in its core protocol), or a negative errno. */
+	long (*access_attrs)(struct fim_source *src, const char *path,
+			     bool dir, struct fim_stat *st, void *buf,
+			     size_t size);
 	/* Capacity figures for statfs; optional (NULL). */
 	int (*statvfs)(struct fim_source *src, struct statvfs *sv);
 	void (*destroy)(struct fim_source *src);

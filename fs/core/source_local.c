@@ -17,6 +17,8 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#define ACL_XATTR "system.posix_acl_access"
+
 struct local_source {
 	struct fim_source pub;
 	int root_fd;
@@ -280,6 +282,31 @@ static long local_listxattr(struct fim_source *src, const char *path,
 	return xattr_call(src, path, NULL, buf, size);
 }
 
+static long local_access_attrs(struct fim_source *src, const char *path,
+			       bool dir, struct fim_stat *st, void *buf,
+			       size_t size)
+{
+	/* A directory is opened for reading, which enters an automount
+	 * point and takes fgetxattr; anything else is looked at through
+	 * O_PATH, as lstat. */
+	int fd = open_beneath(src, path, dir ? O_RDONLY | O_DIRECTORY : O_PATH);
+	char proc[32];
+	long n;
+
+	if (fd < 0)
+		return fd;
+	n = fd_stat(fd, st);
+	if (!n && size) {
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		n = dir ? fgetxattr(fd, ACL_XATTR, buf, size)
+			: getxattr(proc, ACL_XATTR, buf, size);
+		if (n < 0)
+			n = errno == ENODATA || errno == ENOTSUP ? 0 : -errno;
+	}
+	close(fd);
+	return n;
+}
+
 static int local_statvfs(struct fim_source *src, struct statvfs *sv)
 {
 	return fstatvfs(root_fd(src), sv) < 0 ? -errno : 0;
@@ -305,6 +332,7 @@ static const struct fim_source_ops local_ops = {
 	.readlink = local_readlink,
 	.getxattr = local_getxattr,
 	.listxattr = local_listxattr,
+	.access_attrs = local_access_attrs,
 	.statvfs = local_statvfs,
 	.destroy = local_destroy,
 };

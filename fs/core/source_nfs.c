@@ -225,6 +225,21 @@ static long fnfs_listxattr(struct fim_source *src, const char *path,
 	return 0;
 }
 
+/* NFSv3 carries no ACLs in its core protocol (the side protocol NFSACL is
+ * not spoken, nor are NFSv4 ACLs asked for): the mode bits decide, as the
+ * server itself may decide otherwise. */
+static long fnfs_access_attrs(struct fim_source *src, const char *path,
+			      bool dir, struct fim_stat *st, void *buf,
+			      size_t size)
+{
+	int ret = fnfs_lstat(src, path, st);
+
+	(void)buf, (void)size;
+	if (!ret && dir && !S_ISDIR(st->mode))
+		ret = -ENOTDIR;
+	return ret;
+}
+
 static int statvfs_op(struct nfs_src *s, struct nfs_conn **cp, void *arg,
 		      int64_t deadline)
 {
@@ -268,6 +283,7 @@ static const struct fim_source_ops fnfs_ops = {
 	.readlink = fnfs_readlink,
 	.getxattr = fnfs_getxattr,
 	.listxattr = fnfs_listxattr,
+	.access_attrs = fnfs_access_attrs,
 	.statvfs = fnfs_statvfs,
 	.destroy = fnfs_destroy,
 };

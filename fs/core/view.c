@@ -31,6 +31,7 @@ int fim_view_new(const struct fim_config *cfg, const char *source_spec,
 	v->cfg = cfg;
 	pthread_mutex_init(&v->judge_mu, NULL);
 	shadow_notes_init(&v->shadows);
+	pthread_mutex_init(&v->snaps_mu, NULL);
 	ret = judge_init(v);
 	if (ret) {
 		snprintf(err, errsz, "out of memory");
@@ -84,6 +85,8 @@ void fim_view_free(struct fim_view *v)
 	judge_put(v->judge);
 	pthread_mutex_destroy(&v->judge_mu);
 	shadow_notes_free(&v->shadows);
+	snaps_free(v);
+	pthread_mutex_destroy(&v->snaps_mu);
 	free(v);
 }
 

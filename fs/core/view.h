@@ -59,6 +59,16 @@ struct fim_entry {
  * older copy for hard links. Only the first component of path counts. */
 uint64_t fim_view_ino(struct fim_view *v, const char *path, uint64_t ino);
 
+/* The identity of the snapshot that path lies in (snapshots layout): a
+ * number made from the device, inode number and ctime of the snapshot
+ * directory as it is now (entered when mounted on demand), never 0; 0 in the
+ * tree layout and for the root. A rotation that renames a snapshot away and
+ * puts another under its name changes it. An identity read at most
+ * max_age_ns ago may be reused (0: read it now; every read is kept).
+ * Returns 0, or -ENOENT when the snapshot is gone, or the backend's error. */
+int fim_view_snap_id(struct fim_view *v, const char *path, int64_t max_age_ns,
+		     uint64_t *id);
+
 /* The current attributes of the entry at path: real (kind -1) or the
  * virtual entry of kind beside the regular file path[0..baselen). */
 int fim_view_stat(struct fim_view *v, const char *path, int kind,

@@ -35,6 +35,15 @@ struct shadow_notes {
 void shadow_notes_init(struct shadow_notes *sn);
 void shadow_notes_free(struct shadow_notes *sn);
 
+/* Snapshot identities recently read, by name (view_snap.c): one slot
+ * per hash of the name, a later name taking a slot over. */
+#define SNAP_SLOTS 64
+struct snap_slot {
+	char *name; /* NULL: empty */
+	uint64_t id;
+	int64_t read_ns; /* CLOCK_MONOTONIC */
+};
+
 struct fim_view {
 	const struct fim_config *cfg;
 	enum fim_layout layout;
@@ -46,7 +55,11 @@ struct fim_view {
 	struct judge *judge;
 	uint64_t verdicts[FIM_STATUS_COUNT]; /* atomic counters */
 	struct shadow_notes shadows;
+	pthread_mutex_t snaps_mu; /* guards snaps */
+	struct snap_slot snaps[SNAP_SLOTS];
 };
+
+void snaps_free(struct fim_view *v);
 
 struct judge *judge_get(struct fim_view *v);
 void judge_put(struct judge *j);

@@ -25,9 +25,66 @@ void attr_to_stat(const struct fim_stat *st, struct stat *out)
 	out->st_ctim.tv_nsec = st->ctime_ns % 1000000000;
 }
 
+int snap_id_of(struct fimfs *fs, const char *path, int kind, size_t baselen,
+	       bool now, uint64_t *id)
+{
+	char first[NAME_MAX + 1];
+	size_t n = strcspn(path, "/");
+
+	/* a virtual entry at the root lies in its file's snapshot */
+	if (kind >= 0 && n > baselen)
+		n = baselen;
+	if (n > NAME_MAX)
+		return -ENAMETOOLONG;
+	memcpy(first, path, n);
+	first[n] = '\0';
+	return fim_view_snap_id(fs->view, first, now ? 0 :
+				(int64_t)(fs->cfg.snapshot_timeout * 1e9), id);
+}
+
+int node_current(struct fimfs *fs, struct node *n)
+{
+	uint64_t id;
+	int ret;
+
+	if (!n->snap)
+		return 0;
+	ret = snap_id_of(fs, n->path, n->kind, n->baselen, false, &id);
+	if (!ret && id != n->snap)
+		ret = -ESTALE;
+	return ret;
+}
+
 int attr_of_node(struct fimfs *fs, struct node *n, struct fim_stat *st)
 {
-	return fim_view_stat(fs->view, n->path, n->kind, n->baselen, st);
+	int ret = node_current(fs, n);
+
+	return ret ? ret : fim_view_stat(fs->view, n->path, n->kind,
+					 n->baselen, st);
+}
+
+static bool snapshot_name(struct node *n)
+{
+	return n->snap && !strchr(n->path, '/');
+}
+
+static double shorter(double a, double b)
+{
+	return a < b ? a : b;
+}
+
+double attr_timeout_of(struct fimfs *fs, struct node *n)
+{
+	return snapshot_name(n) ? shorter(fs->cfg.attr_timeout,
+					  fs->cfg.snapshot_timeout)
+				: fs->cfg.attr_timeout;
+}
+
+double entry_timeout_of(struct fimfs *fs, struct node *n)
+{
+	return snapshot_name(n) ? shorter(fs->cfg.entry_timeout,
+					  fs->cfg.snapshot_timeout)
+				: fs->cfg.entry_timeout;
 }
 
 int child_path(const char *dir, const char *name, char *buf, size_t size)

@@ -13,6 +13,7 @@
 #include "attr.h"
 #include "inode.h"
 #include "shadow.h"
+#include "perm.h"
 #include "strhash.h"
 
 struct dirent_rec {
@@ -188,14 +189,29 @@ out:
 void fimfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct fimfs *fs = fimfs_of(req);
+	struct node *n = node_of(fs, ino);
 	struct listing *l = calloc(1, sizeof(*l));
+	struct fim_stat st;
+	bool checked = false;
 	int ret;
 
 	if (!l)
 		return (void)fuse_reply_err(req, ENOMEM);
-	ret = read_source(fs->view, node_of(fs, ino)->path, l);
+	ret = node_current(fs, n);
+	if (!ret && !perm_exempt(req)) {
+		ret = -perm_check(req, fs, "opendir", n->path, strlen(n->path),
+				  FIM_MAY_READ, true, &st);
+		checked = true;
+	}
 	if (!ret)
-		ret = add_virtual(req, fs, node_of(fs, ino)->path, l);
+		ret = read_source(fs->view, n->path, l);
+	if (!ret)
+		ret = add_virtual(req, fs, n->path, l);
+	/* the names of the directory that the check allowed, not of one
+	 * put in its place since */
+	if (!ret && checked &&
+	    !perm_same_file(fs, n->path, strlen(n->path), &st))
+		ret = -ESTALE;
 	if (ret) {
 		listing_free(l);
 		return (void)fuse_reply_err(req, -ret);

@@ -8,8 +8,10 @@
 #include <string.h>
 
 #include "fimfs.h"
+#include "attr.h"
 #include "handlers.h"
 #include "inode.h"
+#include "perm.h"
 #include "record.h"
 #include "vread.h"
 
@@ -36,8 +38,10 @@ static void real_file_drop(struct handle *h)
 	real_file_free((struct real_file *)h);
 }
 
+/* checked: the file's attributes when a fresh check allowed the open, or
+ * NULL (root). */
 static void open_real(fuse_req_t req, struct fimfs *fs, struct node *n,
-		      struct fuse_file_info *fi)
+		      struct fuse_file_info *fi, const struct fim_stat *checked)
 {
 	struct real_file *rf = calloc(1, sizeof(*rf));
 	/* Under on_failure=deny no open is served before its record is
@@ -52,6 +56,9 @@ static void open_real(fuse_req_t req, struct fimfs *fs, struct node *n,
 	ret = fim_src_open(fim_view_source(fs->view), n->path, &rf->f);
 	if (!ret)
 		ret = fim_src_fstat(rf->f, &st);
+	/* the path may name another file than the one checked by now */
+	if (!ret && checked && (st.dev != checked->dev || st.ino != checked->ino))
+		ret = -ESTALE;
 	record_who_of(fs, req, &rf->who);
 	if (ret || record_first) {
 		record_as(fs, &rf->who, FIM_AUDIT_EV_ACCESS, "open", n->path,
@@ -88,6 +95,8 @@ void fimfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct fimfs *fs = fimfs_of(req);
 	struct node *n = node_of(fs, ino);
+	struct fim_stat st, *checked = NULL;
+	int ret;
 
 	if ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC))
 		return refuse_open(req, ino, fi->flags);
@@ -96,9 +105,19 @@ void fimfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 			   EACCES, false, 0, NULL);
 		return (void)fuse_reply_err(req, EACCES);
 	}
+	ret = -node_current(fs, n);
+	/* a virtual entry is readable by whoever may read its file */
+	if (!ret && !perm_exempt(req)) {
+		ret = perm_check(req, fs, "open", n->path, n->kind < 0 ?
+				 strlen(n->path) : n->baselen, FIM_MAY_READ,
+				 false, &st);
+		checked = &st;
+	}
+	if (ret)
+		return (void)fuse_reply_err(req, ret);
 	if (n->kind < 0)
-		return open_real(req, fs, n, fi);
-	vread_open(req, fs, n, fi);
+		return open_real(req, fs, n, fi, checked);
+	vread_open(req, fs, n, fi, checked);
 }
 
 void fimfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,

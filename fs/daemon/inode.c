@@ -71,17 +71,18 @@ static void grow(struct fimfs *fs)
 	fs->nbuckets = nb;
 }
 
-struct node *node_get(struct fimfs *fs, const char *path, int kind,
-		      size_t baselen)
+struct node *node_get(struct fimfs *fs, const char *path, uint64_t snap,
+		      int kind, size_t baselen)
 {
-	uint32_t h = fim_strhash(path);
+	uint32_t h = fim_strhash(path) ^ (uint32_t)snap;
 	struct node *n;
 
 	if (!*path)
 		return fs->root;
 	pthread_mutex_lock(&fs->nodes_mu);
 	for (n = fs->by_path[h % fs->nbuckets]; n; n = n->next)
-		if (n->hash == h && n->kind == kind && !strcmp(n->path, path))
+		if (n->hash == h && n->kind == kind && n->snap == snap &&
+		    !strcmp(n->path, path))
 			break;
 	if (!n && (n = calloc(1, sizeof(*n))) &&
 	    !(n->path = strdup(path))) {
@@ -91,6 +92,7 @@ struct node *node_get(struct fimfs *fs, const char *path, int kind,
 		n->hash = h;
 		n->kind = kind;
 		n->baselen = baselen;
+		n->snap = snap;
 		n->next = fs->by_path[h % fs->nbuckets];
 		fs->by_path[h % fs->nbuckets] = n;
 		if (++fs->nnodes > 2 * fs->nbuckets)

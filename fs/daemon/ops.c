@@ -11,6 +11,7 @@
 #include "handlers.h"
 #include "inode.h"
 #include "shadow.h"
+#include "perm.h"
 
 static void fimfs_init(void *userdata, struct fuse_conn_info *conn)
 {
@@ -19,38 +20,62 @@ static void fimfs_init(void *userdata, struct fuse_conn_info *conn)
 	 * device (PERFORMANCE.md). */
 	if (conn->capable & FUSE_CAP_SPLICE_WRITE)
 		conn->want |= FUSE_CAP_SPLICE_WRITE | FUSE_CAP_SPLICE_MOVE;
+	/* The kernel's own checks apply SOURCE's ACLs (getxattr of
+	 * system.posix_acl_access) as well as the mode: an ACL may grant
+	 * what the mode alone would refuse. */
+	if (conn->capable & FUSE_CAP_POSIX_ACL)
+		conn->want |= FUSE_CAP_POSIX_ACL;
 	/* Plain readdir with d_type is what find(1) wants; lookups follow
 	 * only where needed. */
 	conn->want &= ~FUSE_CAP_READDIRPLUS;
 	conn->max_readahead = 1 << 20;
 }
 
+/* How long the kernel may remember that a name does not exist: snapshots
+ * appear, and must show within snapshot_timeout. */
+static double negative_timeout(struct fimfs *fs)
+{
+	if (fim_config_layout_for(&fs->cfg, fs->source) != FIM_LAYOUT_SNAPSHOTS ||
+	    fs->cfg.snapshot_timeout > fs->cfg.entry_timeout)
+		return fs->cfg.entry_timeout;
+	return fs->cfg.snapshot_timeout;
+}
+
 static void fimfs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct fimfs *fs = fimfs_of(req);
-	struct fuse_entry_param e = {
-		.attr_timeout = fs->cfg.attr_timeout,
-		.entry_timeout = fs->cfg.entry_timeout,
-	};
+	struct node *p = node_of(fs, parent), *n;
+	struct fuse_entry_param e = { 0 };
 	char path[PATH_MAX];
 	struct fim_entry ent;
-	struct node *n;
+	uint64_t snap = p->snap;
 	int ret;
 
-	ret = child_path(node_of(fs, parent)->path, name, path, sizeof(path));
+	ret = child_path(p->path, name, path, sizeof(path));
+	if (!ret)
+		ret = node_current(fs, p);
+	if (!ret && !perm_exempt(req))
+		ret = -perm_check(req, fs, "lookup", p->path, strlen(p->path),
+				  FIM_MAY_EXEC, true, NULL);
 	if (!ret)
 		ret = fim_view_lookup(fs->view, path, &ent);
-	if (ret == -ENOENT)
-		/* Snapshots do not change: remember the absence too. */
+	/* a snapshot's name: which snapshot it names now */
+	if (!ret && p == fs->root)
+		ret = snap_id_of(fs, path, ent.kind, ent.baselen, true, &snap);
+	if (ret == -ENOENT) {
+		e.entry_timeout = negative_timeout(fs);
 		return (void)fuse_reply_entry(req, &e);
+	}
 	if (ret)
 		return (void)fuse_reply_err(req, -ret);
 	if (ent.shadows)
 		shadow_report(req, fs, path);
-	n = node_get(fs, path, ent.kind, ent.baselen);
+	n = node_get(fs, path, snap, ent.kind, ent.baselen);
 	if (!n)
 		return (void)fuse_reply_err(req, ENOMEM);
 	e.ino = node_ino(fs, n);
+	e.attr_timeout = attr_timeout_of(fs, n);
+	e.entry_timeout = entry_timeout_of(fs, n);
 	attr_to_stat(&ent.st, &e.attr);
 	fuse_reply_entry(req, &e);
 }
@@ -85,7 +110,7 @@ static void fimfs_getattr(fuse_req_t req, fuse_ino_t ino,
 	if (ret)
 		return (void)fuse_reply_err(req, -ret);
 	attr_to_stat(&st, &s);
-	fuse_reply_attr(req, &s, fs->cfg.attr_timeout);
+	fuse_reply_attr(req, &s, attr_timeout_of(fs, node_of(fs, ino)));
 }
 
 static void fimfs_readlink(fuse_req_t req, fuse_ino_t ino)
@@ -94,9 +119,16 @@ static void fimfs_readlink(fuse_req_t req, fuse_ino_t ino)
 	struct node *n = node_of(fs, ino);
 	char buf[PATH_MAX + 1];
 	long len;
+	int ret;
 
 	if (n->kind >= 0)
 		return (void)fuse_reply_err(req, EINVAL);
+	ret = node_current(fs, n);
+	if (ret)
+		return (void)fuse_reply_err(req, -ret);
+	if (!perm_exempt(req) && (ret = perm_check(req, fs, "readlink",
+			n->path, strlen(n->path), 0, false, NULL)))
+		return (void)fuse_reply_err(req, ret);
 	len = fim_view_source(fs->view)->ops->readlink(
 		fim_view_source(fs->view), n->path, buf, sizeof(buf));
 	if (len < 0)

@@ -151,11 +151,32 @@ static int fuse_opt(struct fuse_args *args, const char *opt)
 	return fuse_opt_add_arg(args, "-o") || fuse_opt_add_arg(args, opt);
 }
 
+/* Who the kernel lets in: with access = "source" (mounted by root) every
+ * user, each then checked as SOURCE would; with "root", root alone. */
+static int access_opts(const struct fim_config *cfg, struct fuse_args *args,
+		       bool allow_other)
+{
+	if (cfg->access == FIM_ACCESS_ROOT) {
+		if (allow_other) {
+			fim_log(LOG_ERR, "-o allow_other contradicts access = "
+				"\"root\"");
+			return -1;
+		}
+		return 0;
+	}
+	if ((allow_other || getuid() == 0) && fuse_opt(args, "allow_other")) {
+		fprintf(stderr, "fimfs: out of memory\n");
+		return -1;
+	}
+	return 0;
+}
+
 int options_configure(const struct fimfs_cmdline *cl, struct fim_config *cfg,
 		      struct fuse_args *args)
 {
 	const char *path = cl->config ? cl->config : FIM_DEFAULT_CONFIG;
 	char err[1024], fsname[4200];
+	bool allow_other = false;
 	int ret;
 
 	ret = fim_config_load_file(cfg, path, err, sizeof(err));
@@ -170,7 +191,6 @@ int options_configure(const struct fimfs_cmdline *cl, struct fim_config *cfg,
 			*p = '_';
 	if (fuse_opt(args, "default_permissions") || fuse_opt(args, fsname) ||
 	    fuse_opt(args, "subtype=fimfs") ||
-	    (getuid() == 0 && fuse_opt(args, "allow_other")) ||
 	    (cl->debug && fuse_opt_add_arg(args, "-d"))) {
 		fprintf(stderr, "fimfs: out of memory\n");
 		return -1;
@@ -179,7 +199,9 @@ int options_configure(const struct fimfs_cmdline *cl, struct fim_config *cfg,
 		const char *o = cl->opts[i];
 
 		ret = fim_config_set_option(cfg, o, err, sizeof(err));
-		if (ret == -ENOENT && !dropped(o))
+		if (ret == -ENOENT && !strcmp(o, "allow_other"))
+			allow_other = true, ret = 0;
+		else if (ret == -ENOENT && !dropped(o))
 			ret = fuse_opt(args, o) ? -ENOMEM : 0;
 		else if (ret == -ENOENT)
 			ret = 0;
@@ -189,5 +211,5 @@ int options_configure(const struct fimfs_cmdline *cl, struct fim_config *cfg,
 			return -1;
 		}
 	}
-	return 0;
+	return access_opts(cfg, args, allow_other);
 }

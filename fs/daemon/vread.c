@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "pending.h"
+#include "perm.h"
 #include "record.h"
 
 /* An open virtual entry. Its content, once computed, is kept for the life
@@ -19,6 +20,8 @@ struct vfile {
 	size_t len;
 	uint64_t bytes;     /* atomic */
 	struct record_who who; /* the opener, for the release record */
+	bool checked;       /* file: the one a fresh check allowed */
+	struct fim_stat file;
 	char path[];        /* the regular file's */
 };
 
@@ -45,7 +48,7 @@ static void vfile_drop(struct handle *h)
 }
 
 void vread_open(fuse_req_t req, struct fimfs *fs, struct node *n,
-		struct fuse_file_info *fi)
+		struct fuse_file_info *fi, const struct fim_stat *checked)
 {
 	struct vfile *vf = calloc(1, sizeof(*vf) + n->baselen + 1);
 	struct record_who who;
@@ -64,6 +67,10 @@ void vread_open(fuse_req_t req, struct fimfs *fs, struct node *n,
 	pthread_mutex_init(&vf->mu, NULL);
 	vf->refs = 1;
 	vf->kind = n->kind;
+	if (checked) {
+		vf->checked = true;
+		vf->file = *checked;
+	}
 	memcpy(vf->path, n->path, n->baselen);
 	vf->path[n->baselen] = '\0';
 	fi->fh = (uintptr_t)vf;
@@ -126,6 +133,11 @@ static void on_content(void *arg, int err, const char *buf, size_t len)
 	struct vfile *vf = p->vf;
 	char *copy;
 
+	/* Never the content of another file than the one the opener was
+	 * allowed to read: a snapshot rotated since then. */
+	if (!err && vf->checked &&
+	    !perm_same_file(p->fs, vf->path, strlen(vf->path), &vf->file))
+		err = -ESTALE;
 	pthread_mutex_lock(&vf->mu);
 	/* Failures are not kept: the next read tries again. */
 	if (!err && !vf->ready) {

@@ -6,8 +6,11 @@
 #include "fimfs.h"
 #include "inode.h"
 
+/* checked: the file's attributes when a fresh check allowed the open (its
+ * content is then served only while the path still names that file), or
+ * NULL (root). */
 void vread_open(fuse_req_t req, struct fimfs *fs, struct node *n,
-		struct fuse_file_info *fi);
+		struct fuse_file_info *fi, const struct fim_stat *checked);
 void vread_read(fuse_req_t req, struct fimfs *fs, struct fuse_file_info *fi,
 		size_t size, off_t off);
 /* Records the release (PATH: the entry's, without its leading '/') with

@@ -4,17 +4,22 @@
  * under user.fimfs. are fimfs's own: the source's (say, values that a
  * backup of a mount copied) are never shown. */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fimfs.h"
+#include "attr.h"
 #include "handlers.h"
 #include "inode.h"
 #include "pending.h"
+#include "perm.h"
 #include "record.h"
 #include "status.h"
 
 #define PREFIX "user.fimfs."
+#define ACL_ACCESS "system.posix_acl_access"
+#define ACL_DEFAULT "system.posix_acl_default"
 
 static bool is_ours(const char *name)
 {
@@ -53,6 +58,8 @@ struct pending_xattr {
 	struct pending pub; /* first: the list links */
 	struct fimfs *fs;
 	size_t size;
+	const struct fim_stat *checked; /* see virtual_xattr */
+	struct fim_stat file;
 	char path[];
 };
 
@@ -60,6 +67,9 @@ static void on_content(void *arg, int err, const char *buf, size_t len)
 {
 	struct pending_xattr *p = arg;
 
+	if (!err && p->checked &&
+	    !perm_same_file(p->fs, p->path, strlen(p->path), p->checked))
+		err = -ESTALE;
 	if (pending_take(p->fs, &p->pub)) {
 		record_req(p->fs, p->pub.req, FIM_AUDIT_EV_ACCESS, "getxattr",
 			   p->path, -err, !err, err ? 0 : len, NULL);
@@ -68,9 +78,11 @@ static void on_content(void *arg, int err, const char *buf, size_t len)
 	free(p);
 }
 
-/* The value of a virtual xattr: its length is known without hashing. */
+/* The value of a virtual xattr: its length is known without hashing.
+ * checked: the file's attributes when a fresh check allowed the request
+ * (the value is then that file's only), or NULL (root). */
 static void virtual_xattr(fuse_req_t req, struct fimfs *fs, struct node *n,
-			  int kind, size_t size)
+			  int kind, size_t size, const struct fim_stat *checked)
 {
 	struct pending_xattr *p;
 	struct fim_stat st;
@@ -91,11 +103,47 @@ static void virtual_xattr(fuse_req_t req, struct fimfs *fs, struct node *n,
 	p->pub.req = req;
 	p->fs = fs;
 	p->size = size;
+	if (checked) {
+		p->file = *checked;
+		p->checked = &p->file;
+	}
 	strcpy(p->path, n->path);
 	pending_add(fs, &p->pub);
 	ret = fim_view_content(fs->view, p->path, kind, on_content, p);
 	if (ret)
 		on_content(p, ret, NULL, 0);
+}
+
+/* A POSIX ACL: the source's, and on a virtual entry its file's access ACL
+ * made read-only, so that the kernel lets read it exactly whoever may read
+ * the file. Without ACLs in SOURCE there are none (ENODATA, which the
+ * kernel's ACL check takes as "none", where ENOTSUP would fail it). */
+static void acl_xattr(fuse_req_t req, struct fimfs *fs, struct node *n,
+		      const char *name, size_t size)
+{
+	struct fim_source *src = fim_view_source(fs->view);
+	unsigned char acl[FIM_ACL_MAX];
+	char path[PATH_MAX];
+	size_t plen = n->kind < 0 ? strlen(n->path) : n->baselen;
+	long len;
+
+	if (n->kind >= 0 && strcmp(name, ACL_ACCESS))
+		return (void)fuse_reply_err(req, ENODATA);
+	if (plen >= sizeof(path))
+		return (void)fuse_reply_err(req, ENAMETOOLONG);
+	memcpy(path, n->path, plen);
+	path[plen] = '\0';
+	len = src->ops->getxattr(src, path, name, acl, sizeof(acl));
+	if (len == -ENOTSUP)
+		len = -ENODATA;
+	if (len > 0 && n->kind >= 0)
+		fim_acl_read_only(acl, (size_t)len); /* an invalid one fails alike */
+	reply_xattr(req, len, (const char *)acl, size);
+}
+
+static bool is_acl(const char *name)
+{
+	return !strcmp(name, ACL_ACCESS) || !strcmp(name, ACL_DEFAULT);
 }
 
 void fimfs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
@@ -105,17 +153,33 @@ void fimfs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 	struct fim_source *src = fim_view_source(fs->view);
 	struct node *n = node_of(fs, ino);
 	int kind = xattr_kind(fs, name);
+	struct fim_stat st, *checked = NULL;
 	char *buf = NULL;
 	long len;
+	int ret;
 
-	if (n->kind >= 0)
+	if (n->kind >= 0 && !is_acl(name))
 		return (void)fuse_reply_err(req, ENODATA);
+	ret = -node_current(fs, n);
+	/* user.* values take read permission, as on SOURCE; the others
+	 * only reaching the entry (trusted.* the kernel keeps to root) */
+	if (!ret && !perm_exempt(req)) {
+		ret = perm_check(req, fs, "getxattr", n->path, n->kind < 0 ?
+				 strlen(n->path) : n->baselen,
+				 strncmp(name, "user.", 5) ? 0 : FIM_MAY_READ,
+				 false, &st);
+		checked = &st;
+	}
+	if (ret)
+		return (void)fuse_reply_err(req, ret);
+	if (is_acl(name))
+		return acl_xattr(req, fs, n, name, size);
 	if (n == fs->root && status_xattr(req, fs, name, size))
 		return;
 	if (!strcmp(name, SOURCE_XATTR))
 		return source_xattr(req, fs, n->path, size);
 	if (kind >= 0)
-		return virtual_xattr(req, fs, n, kind, size);
+		return virtual_xattr(req, fs, n, kind, size, checked);
 	if (is_ours(name))
 		return (void)fuse_reply_err(req, ENODATA);
 	if (size && !(buf = malloc(size)))
@@ -194,7 +258,13 @@ void fimfs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 	struct node *n = node_of(fs, ino);
 	char *names = NULL, *buf = NULL;
 	long len;
+	int ret = -node_current(fs, n);
 
+	if (!ret && !perm_exempt(req))
+		ret = perm_check(req, fs, "listxattr", n->path, n->kind < 0 ?
+				 strlen(n->path) : n->baselen, 0, false, NULL);
+	if (ret)
+		return (void)fuse_reply_err(req, ret);
 	if (n->kind >= 0)
 		return (void)(size ? fuse_reply_buf(req, "", 0)
 				   : fuse_reply_xattr(req, 0));

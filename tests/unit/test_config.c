@@ -88,6 +88,28 @@ static void test_good_file(void)
 	fim_config_free(&c);
 }
 
+static void test_access(void)
+{
+	struct fim_config c;
+	char err[512] = "";
+
+	fim_config_init(&c);
+	is_int(c.access, FIM_ACCESS_SOURCE, "access defaults to source");
+	ok(c.snapshot_timeout == 1, "snapshot_timeout defaults to 1 s");
+	is_int(load_text(&c, "access = \"root\";\n"
+			 "kernel = { snapshot_timeout = 0.5; };\n",
+			 err, sizeof(err)), 0, "access and snapshot_timeout");
+	is_int(c.access, FIM_ACCESS_ROOT, "access root");
+	ok(c.snapshot_timeout == 0.5, "kernel.snapshot_timeout");
+	is_int(fim_config_set_option(&c, "access=source", err, sizeof(err)),
+	       0, "-o access=source");
+	is_int(c.access, FIM_ACCESS_SOURCE, "-o access overrides");
+	is_int(fim_config_set_option(&c, "snapshot_timeout=2", err,
+				     sizeof(err)), 0, "-o snapshot_timeout");
+	ok(c.snapshot_timeout == 2, "-o snapshot_timeout value");
+	fim_config_free(&c);
+}
+
 static void bad(const char *text, const char *want, const char *what)
 {
 	struct fim_config c;
@@ -137,6 +159,7 @@ int main(void)
 	char err[512];
 
 	test_good_file();
+	test_access();
 	test_nfs_defaults();
 	bad("layout = \"tree\"\nx = ;\n", "FILE:2: syntax error",
 	    "syntax error with its line");
@@ -144,6 +167,7 @@ int main(void)
 	bad("cache = {\n path = \"a\";\n size = 3;\n};\n",
 	    "FILE:3: unknown key 'cache.size'", "unknown key in a group");
 	bad("layout = \"flat\";\n", "FILE:1: bad value 'flat'", "bad layout");
+	bad("access = \"all\";\n", "FILE:1: bad value 'all'", "bad access");
 	bad("hashing = { threads = -1; };\n", "FILE:1: must not be negative",
 	    "negative count");
 	bad("kernel = { keep_cache = 1; };\n",
