@@ -27,7 +27,6 @@
 #include <time.h>
 
 #include "log.h"
-#include "strhash.h"
 
 #define LOG_EVERY_S 60
 
@@ -150,9 +149,9 @@ int fim_dcdb_bind_key(sqlite3_stmt *st, int64_t sid, const char *name,
 	return rc;
 }
 
-int fim_dcdb_read_row(struct fim_dcdb *db, EVP_MAC_CTX *mac, sqlite3_stmt *st,
-		      const struct fim_dkey *key, struct fim_digest_set *got,
-		      bool *bpath_matches)
+bool fim_dcdb_read_row(struct fim_dcdb *db, EVP_MAC_CTX *mac,
+		       sqlite3_stmt *st, const struct fim_dkey *key,
+		       struct fim_digest_set *got, bool *bpath_matches)
 {
 	/* Types first: reading a value may convert it. */
 	int path_type = sqlite3_column_type(st, FIM_DCDB_COL_PATH);
@@ -172,13 +171,13 @@ int fim_dcdb_read_row(struct fim_dcdb *db, EVP_MAC_CTX *mac, sqlite3_stmt *st,
 			continue;
 		if (type != SQLITE_BLOB || !md ||
 		    (size_t)len != fim_alg_size(a))
-			return FIM_DCDB_ROW_BAD;
+			return false;
 		memcpy(got->md[a], md, (size_t)len);
 		got->mask |= 1u << a;
 	}
 	if (path_type != SQLITE_TEXT || mac_type != SQLITE_BLOB ||
 	    (bpath_type != SQLITE_TEXT && bpath_type != SQLITE_NULL))
-		return FIM_DCDB_ROW_FORGED;
+		return false;
 	/* What the row holds, byte for byte (the lookup matched the file
 	 * state): a path edited to hold a NUL must not verify. */
 	row.path = (const char *)sqlite3_column_text(st, FIM_DCDB_COL_PATH);
@@ -195,11 +194,11 @@ int fim_dcdb_read_row(struct fim_dcdb *db, EVP_MAC_CTX *mac, sqlite3_stmt *st,
 	if (!row.path || (bpath_type == SQLITE_TEXT && !row.bpath) ||
 	    !fim_dcmac_check(db->mac, mac, &row, tag,
 			     (size_t)sqlite3_column_bytes(st, FIM_DCDB_COL_MAC)))
-		return FIM_DCDB_ROW_FORGED;
+		return false;
 	*bpath_matches = key->bpath ?
 		row.bpath && row.bpath_len == strlen(key->bpath) &&
 		!memcmp(row.bpath, key->bpath, row.bpath_len) : !row.bpath;
-	return FIM_DCDB_ROW_OK;
+	return true;
 }
 
 /* A miss is looked up twice (before a hash is queued and again by the
@@ -218,18 +217,22 @@ static bool seen_before(struct fim_dcdb *db, uint64_t id)
 	return seen;
 }
 
-/* A row that claims to be ours but is not: never used, said loudly. */
-static void forged(struct fim_dcdb *db, sqlite3_stmt *st)
+/* A row that claims to be ours but is not: never used, said loudly. The
+ * file named is the one looked up (with reuse, the row may be another
+ * snapshot's): not text from the row, which the forger wrote. */
+static void forged(struct fim_dcdb *db, sqlite3_stmt *st, const char *path)
 {
-	const unsigned char *p = sqlite3_column_text(st, FIM_DCDB_COL_PATH);
-	const char *path = p ? (const char *)p : "";
+	const unsigned char *p = sqlite3_column_blob(st, FIM_DCDB_COL_PATH);
 	const unsigned char *tag = sqlite3_column_blob(st, FIM_DCDB_COL_MAC);
+	int plen = sqlite3_column_bytes(st, FIM_DCDB_COL_PATH);
 	int len = sqlite3_column_bytes(st, FIM_DCDB_COL_MAC);
-	uint64_t salt = 0;
+	uint64_t id = 14695981039346656037ull;
 
+	for (int i = 0; p && i < plen; i++)
+		id = (id ^ p[i]) * 1099511628211ull;
 	for (int i = 0; tag && i < len && i < 8; i++)
-		salt = salt << 8 | tag[i];
-	if (seen_before(db, fim_strhash64(path, salt)))
+		id = (id ^ tag[i]) * 1099511628211ull;
+	if (seen_before(db, id))
 		return;
 	atomic_fetch_add(&db->forged, 1);
 	fim_log(LOG_WARNING, "digest cache %s: the entry for %s fails its "
@@ -247,14 +250,8 @@ static bool take_row(struct fim_dcdb *db, EVP_MAC_CTX *mac, sqlite3_stmt *st,
 	struct fim_digest_set got;
 	bool bpath_matches;
 
-	switch (fim_dcdb_read_row(db, mac, st, key, &got, &bpath_matches)) {
-	case FIM_DCDB_ROW_BAD:
-		if (!atomic_exchange(&db->bad_row, true))
-			fim_log(LOG_ERR, "digest cache %s: a row holds a "
-				"malformed digest; ignored", db->path);
-		return false;
-	case FIM_DCDB_ROW_FORGED:
-		forged(db, st);
+	if (!fim_dcdb_read_row(db, mac, st, key, &got, &bpath_matches)) {
+		forged(db, st, key->path);
 		return false;
 	}
 	if ((got.mask & mask) != mask)

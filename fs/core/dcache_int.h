@@ -149,7 +149,6 @@ struct fim_dcdb {
 	pthread_t writer;
 
 	atomic_bool damaged;      /* stop using the file; logged once */
-	atomic_bool bad_row;      /* a malformed row was logged */
 	atomic_llong last_log;    /* rate limit of other errors */
 	atomic_ullong forged;     /* rows whose MAC failed */
 	pthread_mutex_t memo_lock; /* guards memo, memo_next */
@@ -168,14 +167,12 @@ int fim_dcdb_bind_key(sqlite3_stmt *st, int64_t sid, const char *name,
  * on, one per algorithm. */
 enum { FIM_DCDB_COL_PATH, FIM_DCDB_COL_BPATH, FIM_DCDB_COL_MAC,
        FIM_DCDB_COL_MD };
-/* The row st is on, for the file state of key: FIM_DCDB_ROW_OK with its
- * digests in *got (and *bpath_matches: the row's bpath is key->bpath), or
- * FIM_DCDB_ROW_BAD for a malformed row, FIM_DCDB_ROW_FORGED for one whose
- * MAC does not verify (neither is logged here). */
-enum { FIM_DCDB_ROW_OK, FIM_DCDB_ROW_BAD, FIM_DCDB_ROW_FORGED };
-int fim_dcdb_read_row(struct fim_dcdb *db, EVP_MAC_CTX *mac, sqlite3_stmt *st,
-		      const struct fim_dkey *key, struct fim_digest_set *got,
-		      bool *bpath_matches);
+/* The row st is on, for the file state of key: true when it is authentic
+ * (well-formed and its MAC verifies), with its digests in *got and
+ * *bpath_matches saying whether its bpath is key->bpath. Not logged here. */
+bool fim_dcdb_read_row(struct fim_dcdb *db, EVP_MAC_CTX *mac,
+		       sqlite3_stmt *st, const struct fim_dkey *key,
+		       struct fim_digest_set *got, bool *bpath_matches);
 void fim_dcpend_free(struct fim_dcpend *p);
 void fim_dcdb_writer_stop(struct fim_dcdb *db);
 

@@ -100,7 +100,7 @@ static void merge_known(struct fim_dcdb *db, struct writer *w,
 		    SQLITE_OK &&
 	    sqlite3_step(w->same) == SQLITE_ROW &&
 	    fim_dcdb_read_row(db, w->mac, w->same, &p->key, &old,
-			      &same_bpath) == FIM_DCDB_ROW_OK &&
+			      &same_bpath) &&
 	    same_bpath) {
 		for (int a = 0; a < FIM_ALG_COUNT; a++)
 			if ((old.mask & ~set->mask) & (1u << a))

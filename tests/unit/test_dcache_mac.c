@@ -244,7 +244,8 @@ static void forged_case(const char *what, const char *edit_sql,
 	snprintf(msg, sizeof(msg), "%s: counted once", what);
 	is_int((int)forged_count(dc), 1, msg);
 	snprintf(msg, sizeof(msg), "%s: a warning naming the file", what);
-	ok(n_warn == warn + 1 && strstr(last_msg, "snap1/f") &&
+	ok(n_warn == warn + 1 &&
+	   strstr(last_msg, look ? look->path : k.path) &&
 	   strstr(last_msg, "fails its authentication"), msg);
 	fim_dcache_get(dc, look ? look : &k, mask, &out);
 	snprintf(msg, sizeof(msg), "%s: looked up again, not counted again",
@@ -268,6 +269,9 @@ static void test_forged_rows(void)
 		 (long long)tampered.ctime_ns);
 	forged_case("state moved to the tampered file", sql, &tampered,
 		    SHA256, false, NULL);
+	forged_case("digest of the wrong length",
+		    "UPDATE entry SET d_sha256=zeroblob(31)", NULL, SHA256,
+		    false, NULL);
 	forged_case("MAC removed", "UPDATE entry SET mac=NULL", NULL, SHA256,
 		    false, NULL);
 	forged_case("MAC as text", "UPDATE entry SET mac=hex(mac)", NULL,
