@@ -44,6 +44,7 @@ static const struct key keys[] = {
 	{ "kernel.keep_cache", "keep_cache", K_BOOL, F(keep_cache), 0 },
 	{ "hashing.threads", "threads", K_U64, F(threads), 1024 },
 	{ "cache.path", "cache", K_STRING, F(cache_path), 0 },
+	{ "cache.key", "cache_key", K_STRING, F(cache_key), 0 },
 	{ "cache.memory_entries", "cache_memory_entries", K_U64,
 	  F(cache_memory_entries), 1u << 26 },
 	{ "baseline.manifests", "manifest", K_STRLIST, F(manifests), 0 },
@@ -92,6 +93,7 @@ void fim_config_init(struct fim_config *cfg)
 	cfg->snapshot_timeout = 1;
 	cfg->keep_cache = true;
 	cfg->cache_path = strdup(FIM_DEFAULT_CACHE);
+	cfg->cache_key = strdup(FIM_DEFAULT_CACHE_KEY);
 	cfg->cache_memory_entries = 65536;
 	cfg->audit_path = strdup(FIM_DEFAULT_AUDIT_LOG);
 	cfg->audit_epoch_seconds = 3600;
@@ -120,6 +122,7 @@ void fim_config_free(struct fim_config *cfg)
 {
 	free(cfg->run_as);
 	free(cfg->cache_path);
+	free(cfg->cache_key);
 	free_strlist(&cfg->manifests, &cfg->n_manifests);
 	free(cfg->public_key);
 	for (size_t i = 0; i < cfg->n_rules; i++)

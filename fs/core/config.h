@@ -17,6 +17,7 @@
 
 #define FIM_DEFAULT_CONFIG "/etc/fimfs/fimfs.conf"
 #define FIM_DEFAULT_CACHE "/var/lib/fimfs/cache.db"
+#define FIM_DEFAULT_CACHE_KEY "/etc/fimfs/cache.key"
 #define FIM_DEFAULT_AUDIT_LOG "/var/log/fimfs/audit.log"
 
 enum fim_layout { FIM_LAYOUT_AUTO, FIM_LAYOUT_SNAPSHOTS, FIM_LAYOUT_TREE };
@@ -56,6 +57,7 @@ struct fim_config {
 
 	/* cache */
 	char *cache_path;       /* "" or "none" = memory only */
+	char *cache_key;        /* MAC key of the cache's entries */
 	uint64_t cache_memory_entries;
 
 	/* baseline */

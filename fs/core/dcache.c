@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "log.h"
 
 struct fim_dcache {
@@ -46,9 +48,21 @@ int fim_dcache_open(const struct fim_dcache_conf *conf,
 		goto fail;
 	}
 	if (conf->db_path && conf->db_path[0]) {
-		ret = fim_dcdb_open(conf->db_path,
-				    conf->source_id ? conf->source_id : "",
-				    &dc->db, err, errsz);
+		unsigned char key[FIM_DCACHE_KEY_LEN];
+
+		if (!conf->key_path || !conf->key_path[0]) {
+			snprintf(err, errsz, "digest cache %s: no key file",
+				 conf->db_path);
+			ret = -EINVAL;
+			goto fail;
+		}
+		ret = fim_dckey_load(conf->key_path, key, err, errsz);
+		if (ret == 0)
+			ret = fim_dcdb_open(conf->db_path,
+					    conf->source_id ? conf->source_id :
+							      "",
+					    key, &dc->db, err, errsz);
+		OPENSSL_cleanse(key, sizeof(key));
 		if (ret < 0)
 			goto fail;
 	}
@@ -142,12 +156,22 @@ int fim_dcache_put(struct fim_dcache *dc, const struct fim_dkey *key,
 	return ret;
 }
 
+void fim_dcache_on_forged(struct fim_dcache *dc,
+			  void (*fn)(void *arg, const char *path), void *arg)
+{
+	if (!dc->db)
+		return;
+	dc->db->on_forged = fn;
+	dc->db->on_forged_arg = arg;
+}
+
 void fim_dcache_get_stats(struct fim_dcache *dc, struct fim_dcache_stats *st)
 {
 	st->hits = atomic_load_explicit(&dc->hits, memory_order_relaxed);
 	st->misses = atomic_load_explicit(&dc->misses, memory_order_relaxed);
 	st->puts = atomic_load_explicit(&dc->puts, memory_order_relaxed);
 	st->reused = atomic_load_explicit(&dc->reused, memory_order_relaxed);
+	st->forged = dc->db ? atomic_load(&dc->db->forged) : 0;
 }
 
 size_t fim_dcache_mem_count(struct fim_dcache *dc)

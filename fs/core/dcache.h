@@ -8,9 +8,15 @@
  * inode, size, mtime and ctime (unchanged files keep these across NetApp and
  * btrfs snapshots).
  *
+ * Every entry of the persistent part carries a MAC (HMAC-SHA256) over all
+ * it asserts, under a key in a file only its owner (root) reads: whoever
+ * else writes the database (the run_as account owns it) cannot make it
+ * answer a digest. An entry that fails its MAC is ignored, counted and
+ * logged, so the file is hashed again.
+ *
  * Thread-safe: any thread may call get/put concurrently (the SQLite part uses
  * one connection per thread). Several processes (the daemon and fimfsctl) may
- * share one file safely (WAL mode, busy timeout).
+ * share one file safely (WAL mode, busy timeout) if they use the same key.
  */
 #ifndef FIM_DCACHE_H
 #define FIM_DCACHE_H
@@ -35,21 +41,32 @@ struct fim_dcache_conf {
 	const char *source_id; /* namespace of the keys, e.g. the SOURCE root */
 	size_t mem_entries;    /* bound of the in-memory part; 0 = default */
 	bool reuse_across_snapshots;
+	const char *key_path;  /* the MAC key file; needed with db_path */
 };
 
 struct fim_dcache_stats {
 	uint64_t hits, misses, puts, reused;
+	uint64_t forged; /* persistent entries whose MAC failed */
 };
 
 struct fim_dcache;
 
-/* Open (creating 0600, with its directory 0700, when missing) the cache. A
- * damaged or foreign database file is detected, renamed aside to
- * PATH.corrupt-<unix time>, logged, and replaced by a new one. Returns 0 or a
- * negative errno with a message in err. */
+/* Open (creating 0600, with its directory 0700, when missing) the cache.
+ * The key file is read now (made when missing) and then held in memory
+ * only: open before dropping privileges. A damaged or foreign database file,
+ * or one with side files SQLite would not have made (a symlink, another
+ * owner), is detected, renamed aside to PATH.corrupt-<unix time>, logged,
+ * and replaced by a new one. Returns 0 or a negative errno with a message in
+ * err (a key that is not root's own 0600 file is refused). */
 int fim_dcache_open(const struct fim_dcache_conf *conf,
 		    struct fim_dcache **out, char *err, size_t errsz);
 void fim_dcache_close(struct fim_dcache *dc);
+
+/* Call fn(arg, path) for each persistent entry found forged (path within
+ * SOURCE), from the thread that looked it up, after the log line. Set it
+ * before the first get. */
+void fim_dcache_on_forged(struct fim_dcache *dc,
+			  void (*fn)(void *arg, const char *path), void *arg);
 
 /* Look up the digests of every algorithm in mask. Returns 0 and fills out
  * (out->mask covers mask) on a hit, -ENOENT on a miss; never an error for a

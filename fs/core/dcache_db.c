@@ -10,6 +10,11 @@
  *
  * A lookup that the file cannot answer also searches the write queue
  * (dcache_writer.c), so an answer is never lost before it is committed.
+ *
+ * A row is used only when its MAC verifies (dcache_mac.c): anyone who can
+ * write the file (the run_as account owns it) could otherwise make a
+ * tampered file's digest say what the baseline expects. A forged row is a
+ * miss: the file is hashed again and its new row replaces the forgery.
  */
 #include "dcache_int.h"
 
@@ -61,6 +66,7 @@ void fim_dcdb_log_error(struct fim_dcdb *db, int rc, const char *what,
 
 static void conn_close(struct fim_dcconn *c)
 {
+	EVP_MAC_CTX_free(c->mac);
 	sqlite3_finalize(c->by_path);
 	sqlite3_finalize(c->by_bpath);
 	sqlite3_close(c->db);
@@ -74,6 +80,11 @@ static struct fim_dcconn *conn_new(struct fim_dcdb *db)
 
 	if (!c)
 		return NULL;
+	c->mac = fim_dcmac_ctx(db->mac);
+	if (!c->mac) {
+		free(c);
+		return NULL;
+	}
 	rc = fim_dcdb_connect(db->path, false, &c->db);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v3(c->db, db->sql_path, -1,
@@ -138,31 +149,110 @@ int fim_dcdb_bind_key(sqlite3_stmt *st, int64_t sid, const char *name,
 	return rc;
 }
 
-/* Take the row's well-formed digests; true when they cover mask. A digest of
- * the wrong type or length is damage: it is never returned. */
-static bool take_row(struct fim_dcdb *db, sqlite3_stmt *st, uint32_t mask,
-		     struct fim_digest_set *out)
+bool fim_dcdb_read_row(struct fim_dcdb *db, EVP_MAC_CTX *mac,
+		       sqlite3_stmt *st, const struct fim_dkey *key,
+		       struct fim_digest_set *got, bool *bpath_matches)
 {
-	struct fim_digest_set got;
+	/* Types first: reading a value may convert it. */
+	int path_type = sqlite3_column_type(st, FIM_DCDB_COL_PATH);
+	int bpath_type = sqlite3_column_type(st, FIM_DCDB_COL_BPATH);
+	int mac_type = sqlite3_column_type(st, FIM_DCDB_COL_MAC);
+	struct fim_dcrow row = fim_dcrow_of(key, got);
+	const void *tag;
 
-	got.mask = 0;
+	got->mask = 0;
 	for (int a = 0; a < FIM_ALG_COUNT; a++) {
-		int type = sqlite3_column_type(st, 1 + a);
-		const void *md = sqlite3_column_blob(st, 1 + a);
-		int len = sqlite3_column_bytes(st, 1 + a);
+		int col = FIM_DCDB_COL_MD + a;
+		int type = sqlite3_column_type(st, col);
+		const void *md = sqlite3_column_blob(st, col);
+		int len = sqlite3_column_bytes(st, col);
 
 		if (type == SQLITE_NULL)
 			continue;
 		if (type != SQLITE_BLOB || !md ||
-		    (size_t)len != fim_alg_size(a)) {
-			if (!atomic_exchange(&db->bad_row, true))
-				fim_log(LOG_ERR, "digest cache %s: a row holds "
-					"a malformed %s digest; ignored",
-					db->path, fim_alg_name(a));
+		    (size_t)len != fim_alg_size(a))
 			return false;
-		}
-		memcpy(got.md[a], md, (size_t)len);
-		got.mask |= 1u << a;
+		memcpy(got->md[a], md, (size_t)len);
+		got->mask |= 1u << a;
+	}
+	if (path_type != SQLITE_TEXT || mac_type != SQLITE_BLOB ||
+	    (bpath_type != SQLITE_TEXT && bpath_type != SQLITE_NULL))
+		return false;
+	/* What the row holds, byte for byte (the lookup matched the file
+	 * state): a path edited to hold a NUL must not verify. */
+	row.path = (const char *)sqlite3_column_text(st, FIM_DCDB_COL_PATH);
+	row.path_len = (size_t)sqlite3_column_bytes(st, FIM_DCDB_COL_PATH);
+	row.bpath = NULL;
+	row.bpath_len = 0;
+	if (bpath_type == SQLITE_TEXT) {
+		row.bpath = (const char *)sqlite3_column_text(
+			st, FIM_DCDB_COL_BPATH);
+		row.bpath_len =
+			(size_t)sqlite3_column_bytes(st, FIM_DCDB_COL_BPATH);
+	}
+	tag = sqlite3_column_blob(st, FIM_DCDB_COL_MAC);
+	if (!row.path || (bpath_type == SQLITE_TEXT && !row.bpath) ||
+	    !fim_dcmac_check(db->mac, mac, &row, tag,
+			     (size_t)sqlite3_column_bytes(st, FIM_DCDB_COL_MAC)))
+		return false;
+	*bpath_matches = key->bpath ?
+		row.bpath && row.bpath_len == strlen(key->bpath) &&
+		!memcmp(row.bpath, key->bpath, row.bpath_len) : !row.bpath;
+	return true;
+}
+
+/* A miss is looked up twice (before a hash is queued and again by the
+ * hashing thread): one forged row is one event, not two. */
+static bool seen_before(struct fim_dcdb *db, uint64_t id)
+{
+	const size_t n = sizeof(db->memo) / sizeof(*db->memo);
+	bool seen = false;
+
+	pthread_mutex_lock(&db->memo_lock);
+	for (size_t i = 0; i < n && !seen; i++)
+		seen = db->memo[i] == id;
+	if (!seen)
+		db->memo[db->memo_next++ % n] = id;
+	pthread_mutex_unlock(&db->memo_lock);
+	return seen;
+}
+
+/* A row that claims to be ours but is not: never used, said loudly. The
+ * file named is the one looked up (with reuse, the row may be another
+ * snapshot's): not text from the row, which the forger wrote. */
+static void forged(struct fim_dcdb *db, sqlite3_stmt *st, const char *path)
+{
+	const unsigned char *p = sqlite3_column_blob(st, FIM_DCDB_COL_PATH);
+	const unsigned char *tag = sqlite3_column_blob(st, FIM_DCDB_COL_MAC);
+	int plen = sqlite3_column_bytes(st, FIM_DCDB_COL_PATH);
+	int len = sqlite3_column_bytes(st, FIM_DCDB_COL_MAC);
+	uint64_t id = 14695981039346656037ull;
+
+	for (int i = 0; p && i < plen; i++)
+		id = (id ^ p[i]) * 1099511628211ull;
+	for (int i = 0; tag && i < len && i < 8; i++)
+		id = (id ^ tag[i]) * 1099511628211ull;
+	if (seen_before(db, id))
+		return;
+	atomic_fetch_add(&db->forged, 1);
+	fim_log(LOG_WARNING, "digest cache %s: the entry for %s fails its "
+		"authentication (forged, or written under another key); "
+		"ignored, the file is hashed again", db->path, path);
+	if (db->on_forged)
+		db->on_forged(db->on_forged_arg, path);
+}
+
+/* Take the row's digests when they are authentic and cover mask. */
+static bool take_row(struct fim_dcdb *db, EVP_MAC_CTX *mac, sqlite3_stmt *st,
+		     const struct fim_dkey *key, uint32_t mask,
+		     struct fim_digest_set *out)
+{
+	struct fim_digest_set got;
+	bool bpath_matches;
+
+	if (!fim_dcdb_read_row(db, mac, st, key, &got, &bpath_matches)) {
+		forged(db, st, key->path);
+		return false;
 	}
 	if ((got.mask & mask) != mask)
 		return false;
@@ -186,7 +276,7 @@ static int lookup_sql(struct fim_dcdb *db, const struct fim_dkey *key,
 	rc = fim_dcdb_bind_key(st, db->sid, by_bpath ? key->bpath : key->path, key);
 	if (rc == SQLITE_OK) {
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			if (take_row(db, st, mask, out)) {
+			if (take_row(db, c->mac, st, key, mask, out)) {
 				ret = 0;
 				rc = SQLITE_DONE;
 				break;
@@ -255,10 +345,12 @@ static void dcdb_free(struct fim_dcdb *db)
 		conn_close(c);
 	}
 	fim_dcpend_free(db->qhead);
+	pthread_mutex_destroy(&db->memo_lock);
 	pthread_cond_destroy(&db->qroom);
 	pthread_cond_destroy(&db->qwake);
 	pthread_mutex_destroy(&db->qlock);
 	pthread_mutex_destroy(&db->pool_lock);
+	fim_dcmac_free(db->mac);
 	free(db->sql_upsert);
 	free(db->sql_bpath);
 	free(db->sql_path);
@@ -267,7 +359,8 @@ static void dcdb_free(struct fim_dcdb *db)
 }
 
 int fim_dcdb_open(const char *path, const char *source_id,
-		  struct fim_dcdb **out, char *err, size_t errsz)
+		  const unsigned char *key, struct fim_dcdb **out, char *err,
+		  size_t errsz)
 {
 	struct fim_dcdb *db = calloc(1, sizeof(*db));
 	pthread_condattr_t ca;
@@ -277,6 +370,7 @@ int fim_dcdb_open(const char *path, const char *source_id,
 	if (!db)
 		return -ENOMEM;
 	pthread_mutex_init(&db->pool_lock, NULL);
+	pthread_mutex_init(&db->memo_lock, NULL);
 	pthread_mutex_init(&db->qlock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -291,6 +385,12 @@ int fim_dcdb_open(const char *path, const char *source_id,
 	if (!db->path || !db->sql_path || !db->sql_bpath || !db->sql_upsert) {
 		snprintf(err, errsz, "%s: %s", path, strerror(ENOMEM));
 		ret = -ENOMEM;
+		goto fail;
+	}
+	ret = fim_dcmac_new(key, source_id, &db->mac);
+	if (ret < 0) {
+		snprintf(err, errsz, "%s: cannot set up HMAC-SHA256: %s", path,
+			 strerror(-ret));
 		goto fail;
 	}
 	ret = fim_dcdb_init_file(path, source_id, &db->sid, err, errsz);

@@ -3,9 +3,15 @@
  * foreign one aside.
  *
  * Only an answer that proves damage (not an SQLite file, SQLITE_CORRUPT, a
- * failed quick_check, another application_id or schema) moves a file aside;
- * a busy or unreadable file is an error, so that a cache in use by another
- * process is never taken for a damaged one.
+ * failed quick_check, another application_id or schema, a file SQLite would
+ * not have made) moves a file aside; a busy or unreadable file is an error,
+ * so that a cache in use by another process is never taken for a damaged
+ * one.
+ *
+ * The directory may be writable by the run_as account, and this runs as
+ * root: nothing here follows a symlink or opens anything but a regular
+ * file (renames and unlinks act on the name itself), and SQLite's own opens
+ * are held to the same (dcache_vfs.c).
  */
 #include "dcache_int.h"
 #include "fileio.h"
@@ -22,6 +28,9 @@
 #include "log.h"
 
 enum { CHECK_OK, CHECK_FRESH, CHECK_DAMAGED };
+
+static const char *const sides[] = { "-wal", "-shm", "-journal" };
+#define NSIDES (sizeof(sides) / sizeof(*sides))
 
 #define SETERR(...) snprintf(err, errsz, __VA_ARGS__)
 
@@ -45,22 +54,81 @@ static void remove_side(const char *path, const char *suffix)
 	unlink(buf);
 }
 
+static const char *kind_of(mode_t mode)
+{
+	return S_ISLNK(mode) ? "a symbolic link" :
+	       S_ISDIR(mode) ? "a directory" : "not a regular file";
+}
+
+/* Are the database and its side files what SQLite would have made? A side
+ * file belongs to the database's owner: SQLite run by root gives them to
+ * it. *damaged set with why when not. */
+static int inspect(const char *path, bool *damaged, char *why, size_t whysz)
+{
+	char side[4096];
+	struct stat db, st;
+
+	*damaged = false;
+	if (lstat(path, &db) < 0) {
+		if (errno != ENOENT)
+			return -errno;
+		db.st_uid = geteuid(); /* a new one will be ours */
+	} else if (!S_ISREG(db.st_mode) || db.st_nlink != 1) {
+		*damaged = true;
+		snprintf(why, whysz, "%s", S_ISREG(db.st_mode) ?
+			 "the file has more than one link" :
+			 kind_of(db.st_mode));
+		return 0;
+	}
+	for (size_t i = 0; i < NSIDES; i++) {
+		snprintf(side, sizeof(side), "%s%s", path, sides[i]);
+		if (lstat(side, &st) < 0) {
+			if (errno != ENOENT)
+				return -errno;
+			continue;
+		}
+		if (S_ISREG(st.st_mode) && st.st_nlink == 1 &&
+		    st.st_uid == db.st_uid)
+			continue;
+		*damaged = true;
+		if (!S_ISREG(st.st_mode))
+			snprintf(why, whysz, "its %s file is %s", sides[i],
+				 kind_of(st.st_mode));
+		else if (st.st_nlink != 1)
+			snprintf(why, whysz, "its %s file has more than one "
+				 "link", sides[i]);
+		else
+			snprintf(why, whysz, "its %s file belongs to uid %u, "
+				 "the database to uid %u", sides[i],
+				 (unsigned)st.st_uid, (unsigned)db.st_uid);
+		return 0;
+	}
+	return 0;
+}
+
 /* Create the file 0600 (tighten an existing one we own) and look at its
- * header: *damaged is set when it cannot be an SQLite database. */
-static int create_file(const char *path, bool *damaged, char *err,
-		       size_t errsz)
+ * header: *damaged is set (why filled) when it cannot be an SQLite
+ * database or is not a plain file (swapped in since inspect()). */
+static int create_file(const char *path, bool *damaged, char *why,
+		       size_t whysz, char *err, size_t errsz)
 {
 	static const char magic[16] = "SQLite format 3";
+	const int flags = O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK;
 	char hdr[16];
 	struct stat st;
 	bool created = true;
 	int fd, ret = 0;
 
 	*damaged = false;
-	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	fd = open(path, flags | O_CREAT | O_EXCL, 0600);
 	if (fd < 0 && errno == EEXIST) {
 		created = false;
-		fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+		fd = open(path, flags);
+	}
+	if (fd < 0 && (errno == ELOOP || errno == EISDIR || errno == ENXIO)) {
+		*damaged = true;
+		snprintf(why, whysz, "not a regular file");
+		return 0;
 	}
 	if (fd < 0) {
 		ret = -errno;
@@ -72,9 +140,11 @@ static int create_file(const char *path, bool *damaged, char *err,
 		SETERR("%s: %s", path, strerror(errno));
 		goto out;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		ret = -EINVAL;
-		SETERR("%s: not a regular file", path);
+	if (!S_ISREG(st.st_mode) || st.st_nlink != 1) {
+		*damaged = true;
+		snprintf(why, whysz, "%s", S_ISREG(st.st_mode) ?
+			 "the file has more than one link" :
+			 kind_of(st.st_mode));
 		goto out;
 	}
 	if ((st.st_mode & 07777) != 0600 && st.st_uid == geteuid() &&
@@ -90,51 +160,57 @@ static int create_file(const char *path, bool *damaged, char *err,
 	}
 	if (st.st_size > 0 &&
 	    (pread(fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr) ||
-	     memcmp(hdr, magic, sizeof(magic))))
+	     memcmp(hdr, magic, sizeof(magic)))) {
 		*damaged = true;
+		snprintf(why, whysz, "not an SQLite database");
+	}
 out:
 	close(fd);
 	return ret;
 }
 
-static int rename_side(const char *from, const char *to, const char *suffix)
-{
-	char a[4096], b[4096];
-
-	snprintf(a, sizeof(a), "%s%s", from, suffix);
-	snprintf(b, sizeof(b), "%s%s", to, suffix);
-	if (rename(a, b) < 0 && errno != ENOENT)
-		return -errno;
-	return 0;
-}
-
 /* PATH -> PATH.corrupt-<unix time> (with a counter when that exists), its
- * WAL and rollback journal with it; the -shm index is only derived data. */
+ * side files with it, whatever they are: rename() moves a symlink, never
+ * what it points to. */
 static int move_aside(const char *path, const char *why, char *err,
 		      size_t errsz)
 {
-	char dst[4096];
+	char dst[4096], a[4096], b[4096];
 	long long now = (long long)time(NULL);
-	int ret;
+	struct stat st;
+	bool taken = true;
+	int i, ret;
 
-	for (int i = 0;; i++) {
+	for (i = 0; taken && i < 100; i++) {
 		if (i == 0)
 			snprintf(dst, sizeof(dst), "%s.corrupt-%lld", path, now);
 		else
 			snprintf(dst, sizeof(dst), "%s.corrupt-%lld.%d", path,
 				 now, i);
-		if (renameat2(AT_FDCWD, path, AT_FDCWD, dst, RENAME_NOREPLACE) == 0)
-			break;
-		if (errno == EEXIST && i < 100)
-			continue;
+		taken = lstat(dst, &st) == 0;
+		for (size_t s = 0; !taken && s < NSIDES; s++) {
+			snprintf(b, sizeof(b), "%s%s", dst, sides[s]);
+			taken = lstat(b, &st) == 0;
+		}
+	}
+	if (renameat2(AT_FDCWD, path, AT_FDCWD, dst, RENAME_NOREPLACE) < 0 &&
+	    errno != ENOENT) {
 		ret = -errno;
 		SETERR("%s: %s; cannot move it aside: %s", path, why,
 		       strerror(-ret));
 		return ret;
 	}
-	rename_side(path, dst, "-wal");
-	rename_side(path, dst, "-journal");
-	remove_side(path, "-shm");
+	for (size_t s = 0; s < NSIDES; s++) {
+		snprintf(a, sizeof(a), "%s%s", path, sides[s]);
+		snprintf(b, sizeof(b), "%s%s", dst, sides[s]);
+		if (renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_NOREPLACE) < 0 &&
+		    errno != ENOENT) {
+			ret = -errno;
+			SETERR("%s: %s; cannot move it aside: %s", a, why,
+			       strerror(-ret));
+			return ret;
+		}
+	}
 	fim_log(LOG_WARNING,
 		"digest cache %s: %s; moved aside to %s, starting a new one",
 		path, why, dst);
@@ -230,6 +306,11 @@ static int check_db(sqlite3 *db, int *state, char *why, size_t whysz)
 		WHY("found damaged while in use");
 		return SQLITE_OK;
 	}
+	if (ver > 0 && ver < FIM_DCDB_VERSION) {
+		WHY("written by an older fimfs (schema %lld, entries not "
+		    "authenticated)", (long long)ver);
+		return SQLITE_OK;
+	}
 	if (ver != FIM_DCDB_VERSION) {
 		WHY("unknown schema version %lld", (long long)ver);
 		return SQLITE_OK;
@@ -308,7 +389,12 @@ static int open_and_check(const char *path, sqlite3 **db, int *state,
 	int rc = fim_dcdb_connect(path, false, db);
 
 	if (rc != SQLITE_OK) {
+		/* The settings load the schema: damage may show already. */
 		WHY("%s", sqlite3_errstr(rc));
+		if (fim_dcdb_is_damage(rc)) {
+			*state = CHECK_DAMAGED;
+			rc = SQLITE_OK;
+		}
 		return rc;
 	}
 	rc = check_db(*db, state, why, whysz);
@@ -326,23 +412,53 @@ static int open_and_check(const char *path, sqlite3 **db, int *state,
 	return rc;
 }
 
+/* One look at the file: SQLITE_OK with *state (and *sid when ok), or an
+ * SQLite error with why filled. */
+static int try_file(const char *path, const char *source_id, int64_t *sid,
+		    int *state, char *why, size_t whysz)
+{
+	sqlite3 *db = NULL;
+	int rc = open_and_check(path, &db, state, why, whysz);
+
+	if (rc == SQLITE_OK && *state == CHECK_OK) {
+		rc = prepare_use(db, source_id, sid, why, whysz);
+		if (fim_dcdb_is_damage(rc)) {
+			*state = CHECK_DAMAGED;
+			rc = SQLITE_OK;
+		}
+	}
+	sqlite3_close(db);
+	return rc;
+}
+
 int fim_dcdb_init_file(const char *path, const char *source_id, int64_t *sid,
 		       char *err, size_t errsz)
 {
-	sqlite3 *db = NULL;
 	char why[512];
 	bool damaged;
-	int state = CHECK_DAMAGED, rc, ret;
+	int state, rc, ret;
 
+	if (fim_dcdb_vfs_init()) {
+		SETERR("%s: SQLite's VFS cannot be made to refuse symlinks",
+		       path);
+		return -ENOSYS;
+	}
 	ret = make_parents(path, err, errsz);
 	for (int attempt = 0; ret == 0; attempt++) {
-		ret = create_file(path, &damaged, err, errsz);
+		ret = inspect(path, &damaged, why, sizeof(why));
+		if (ret < 0) {
+			SETERR("%s: %s", path, strerror(-ret));
+			break;
+		}
+		if (!damaged)
+			ret = create_file(path, &damaged, why, sizeof(why),
+					  err, errsz);
 		if (ret < 0)
 			break;
-		snprintf(why, sizeof(why), "not an SQLite database");
 		state = CHECK_DAMAGED;
 		rc = damaged ? SQLITE_OK :
-			       open_and_check(path, &db, &state, why, sizeof(why));
+			       try_file(path, source_id, sid, &state, why,
+					sizeof(why));
 		if (rc != SQLITE_OK) {
 			SETERR("%s: %s", path, why);
 			ret = fim_dcdb_errno(rc);
@@ -350,8 +466,6 @@ int fim_dcdb_init_file(const char *path, const char *source_id, int64_t *sid,
 		}
 		if (state == CHECK_OK)
 			break;
-		sqlite3_close(db);
-		db = NULL;
 		if (attempt > 0) {
 			SETERR("%s: a new cache fails its check: %s", path, why);
 			ret = -EIO;
@@ -359,13 +473,5 @@ int fim_dcdb_init_file(const char *path, const char *source_id, int64_t *sid,
 		}
 		ret = move_aside(path, why, err, errsz);
 	}
-	if (ret == 0) {
-		rc = prepare_use(db, source_id, sid, why, sizeof(why));
-		if (rc != SQLITE_OK) {
-			SETERR("%s: %s", path, why);
-			ret = fim_dcdb_errno(rc);
-		}
-	}
-	sqlite3_close(db);
 	return ret;
 }

@@ -1,8 +1,10 @@
 /* Internals of the digest cache, shared by dcache.c (the public API),
  * dcache_mem.c (the bounded in-memory part), dcache_db.c (SQLite lookups),
  * dcache_writer.c (the write queue), dcache_sql.c (schema, statements,
- * settings) and dcache_dbfile.c (creating, checking and recovering the
- * database file). Not part of the public contract; tests may use it.
+ * settings), dcache_dbfile.c (creating, checking and recovering the
+ * database file), dcache_vfs.c (how SQLite opens files), dcache_key.c (the
+ * MAC key file) and dcache_mac.c (the rows' MACs). Not part of the public
+ * contract; tests may use it.
  */
 #ifndef FIM_DCACHE_INT_H
 #define FIM_DCACHE_INT_H
@@ -10,9 +12,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include <openssl/evp.h>
 #include <sqlite3.h>
 
 #include "dcache.h"
@@ -40,6 +44,57 @@ int fim_dcmem_put(struct fim_dcmem *m, enum fim_dckind kind,
 		  const struct fim_dkey *key, const struct fim_digest_set *set);
 size_t fim_dcmem_count(struct fim_dcmem *m);
 
+/* --- Authentication (dcache_key.c, dcache_mac.c) --------------------------
+ * Every row of the file carries HMAC-SHA256 under a key only root reads
+ * over everything it asserts (dcache_mac.c says how it is encoded). A row
+ * whose MAC does not verify is not used: it is counted, logged and, once the
+ * file is hashed again, replaced. */
+#define FIM_DCACHE_KEY_LEN 32
+#define FIM_DCMAC_LEN 32
+
+/* Read the key at path, making it (random, 0600) when missing; refuses a
+ * key that is not a regular file of ours with mode 0600 and one link, or
+ * whose directory others may write. 0 or a negative errno, err filled. */
+int fim_dckey_load(const char *path, unsigned char *key, char *err,
+		   size_t errsz);
+
+/* What one row asserts; path and bpath need not be NUL-terminated. */
+struct fim_dcrow {
+	const char *path, *bpath; /* bpath NULL: none */
+	size_t path_len, bpath_len;
+	uint64_t ino, size;
+	int64_t mtime_ns, ctime_ns;
+	const struct fim_digest_set *set;
+};
+
+struct fim_dcmac;
+
+/* Keyed for one source id. The key bytes are copied. 0, -ENOMEM, -ENOSYS. */
+int fim_dcmac_new(const unsigned char *key, const char *source_id,
+		  struct fim_dcmac **out);
+void fim_dcmac_free(struct fim_dcmac *m);
+/* A context for one thread at a time (EVP_MAC_CTX_free it); NULL on
+ * failure (logged). */
+EVP_MAC_CTX *fim_dcmac_ctx(const struct fim_dcmac *m);
+/* The MAC of row into out (FIM_DCMAC_LEN bytes): 0 or -EIO (logged). */
+int fim_dcmac_row(const struct fim_dcmac *m, EVP_MAC_CTX *c,
+		  const struct fim_dcrow *row, unsigned char *out);
+/* Whether mac (len bytes) is the MAC of row; in constant time. */
+bool fim_dcmac_check(const struct fim_dcmac *m, EVP_MAC_CTX *c,
+		     const struct fim_dcrow *row, const void *mac, size_t len);
+
+static inline struct fim_dcrow fim_dcrow_of(const struct fim_dkey *k,
+					    const struct fim_digest_set *set)
+{
+	struct fim_dcrow r = {
+		.path = k->path, .path_len = strlen(k->path),
+		.bpath = k->bpath, .bpath_len = k->bpath ? strlen(k->bpath) : 0,
+		.ino = k->ino, .size = k->size,
+		.mtime_ns = k->mtime_ns, .ctime_ns = k->ctime_ns, .set = set,
+	};
+	return r;
+}
+
 /* --- Persistent part (dcache_db.c) ---------------------------------------
  * Connections come from a pool (each used by one thread at a time, created
  * on demand, all closed by fim_dcdb_close). Puts go to a bounded queue that a
@@ -47,8 +102,10 @@ size_t fim_dcmem_count(struct fim_dcmem *m);
  * also consults the queue so that no answer is lost before it is written. */
 struct fim_dcdb;
 
+/* key: FIM_DCACHE_KEY_LEN bytes, copied. */
 int fim_dcdb_open(const char *path, const char *source_id,
-		  struct fim_dcdb **out, char *err, size_t errsz);
+		  const unsigned char *key, struct fim_dcdb **out, char *err,
+		  size_t errsz);
 /* Writes what is queued, then closes every connection. */
 void fim_dcdb_close(struct fim_dcdb *db);
 /* Lookup by path (by_bpath false) or by baseline path: 0 or -ENOENT. */
@@ -64,6 +121,7 @@ struct fim_dcconn {
 	struct fim_dcconn *next_free; /* the pool */
 	sqlite3 *db;
 	sqlite3_stmt *by_path, *by_bpath;
+	EVP_MAC_CTX *mac;
 };
 
 struct fim_dcpend {
@@ -77,6 +135,7 @@ struct fim_dcdb {
 	char *path;
 	int64_t sid;
 	char *sql_path, *sql_bpath, *sql_upsert;
+	struct fim_dcmac *mac;
 
 	pthread_mutex_t pool_lock; /* guards all, free */
 	struct fim_dcconn *all, *free;
@@ -90,28 +149,46 @@ struct fim_dcdb {
 	pthread_t writer;
 
 	atomic_bool damaged;      /* stop using the file; logged once */
-	atomic_bool bad_row;      /* a malformed row was logged */
 	atomic_llong last_log;    /* rate limit of other errors */
+	atomic_ullong forged;     /* rows whose MAC failed */
+	pthread_mutex_t memo_lock; /* guards memo, memo_next */
+	uint64_t memo[32];         /* the last forged rows seen */
+	unsigned memo_next;
+	/* Set before any lookup, then read only. */
+	void (*on_forged)(void *arg, const char *path);
+	void *on_forged_arg;
 };
 
 void fim_dcdb_log_error(struct fim_dcdb *db, int rc, const char *what,
 			sqlite3 *conn);
 int fim_dcdb_bind_key(sqlite3_stmt *st, int64_t sid, const char *name,
 		      const struct fim_dkey *key);
+/* Columns of the lookup statements, then the digests from FIM_DCDB_COL_MD
+ * on, one per algorithm. */
+enum { FIM_DCDB_COL_PATH, FIM_DCDB_COL_BPATH, FIM_DCDB_COL_MAC,
+       FIM_DCDB_COL_MD };
+/* The row st is on, for the file state of key: true when it is authentic
+ * (well-formed and its MAC verifies), with its digests in *got and
+ * *bpath_matches saying whether its bpath is key->bpath. Not logged here. */
+bool fim_dcdb_read_row(struct fim_dcdb *db, EVP_MAC_CTX *mac,
+		       sqlite3_stmt *st, const struct fim_dkey *key,
+		       struct fim_digest_set *got, bool *bpath_matches);
 void fim_dcpend_free(struct fim_dcpend *p);
 void fim_dcdb_writer_stop(struct fim_dcdb *db);
 
 /* --- Database file (dcache_dbfile.c, dcache_sql.c) ------------------------
  * Schema: application_id FIM_DCDB_APP_ID, user_version FIM_DCDB_VERSION.
  *   source(sid INTEGER PRIMARY KEY, name TEXT UNIQUE)
- *   entry(sid, path, ino, size, mtime_ns, ctime_ns, bpath, d_<alg> BLOB...,
- *         PRIMARY KEY(sid, path)) WITHOUT ROWID
+ *   entry(sid, path, ino, size, mtime_ns, ctime_ns, bpath, mac BLOB,
+ *         d_<alg> BLOB..., PRIMARY KEY(sid, path)) WITHOUT ROWID
  *   entry_reuse ON entry(sid, bpath, ino, size, mtime_ns, ctime_ns)
  *         WHERE bpath IS NOT NULL
  * A column d_<alg> per algorithm (named after fim_alg_name, '-' -> '_'),
- * NULL when that digest is not known for the row's file state. */
+ * NULL when that digest is not known for the row's file state; mac is the
+ * row's MAC (dcache_mac.c). Version 1 had no MACs: such a file is moved
+ * aside, not trusted. */
 #define FIM_DCDB_APP_ID 0x46494d43   /* "FIMC" */
-#define FIM_DCDB_VERSION 1
+#define FIM_DCDB_VERSION 2
 /* How long a connection waits for another process's lock. */
 #define FIM_DCDB_BUSY_MS 10000
 #define FIM_DCDB_DAMAGED 0x44414d47  /* "DAMG": user_version of a file found
@@ -119,9 +196,16 @@ void fim_dcdb_writer_stop(struct fim_dcdb *db);
 
 /* Create the directory (0700) and file (0600) when missing, check the file,
  * move a damaged or foreign one aside and create a fresh one, and return the
- * id of source_id in it. */
+ * id of source_id in it. Files that are not what SQLite would have made (a
+ * symlink, another file type, more than one link, a -wal, -shm or -journal
+ * file of another owner than the database) count as damage. */
 int fim_dcdb_init_file(const char *path, const char *source_id, int64_t *sid,
 		       char *err, size_t errsz);
+/* Make SQLite's own opens (database, -wal, -shm, -journal) refuse a
+ * symlink, anything but a regular file (or a directory, read only, which it
+ * opens to sync) and a file with more than one link; for the whole process,
+ * once. 0 or -ENOSYS when the default VFS has no such hook. */
+int fim_dcdb_vfs_init(void);
 /* Open one connection with the per-connection settings (the writer's keeps
  * more pages). */
 int fim_dcdb_connect(const char *path, bool writer, sqlite3 **out);

@@ -49,7 +49,7 @@ static void colname(int alg, char *buf, size_t sz)
 			*p = '_';
 }
 
-enum col_form { COL_LIST, COL_DEF, COL_MERGE };
+enum col_form { COL_LIST, COL_DEF, COL_SET };
 
 /* Append a clause for every digest column. */
 static void cols(char *buf, size_t sz, enum col_form form)
@@ -65,24 +65,20 @@ static void cols(char *buf, size_t sz, enum col_form form)
 			n += (size_t)snprintf(buf + n, sz - n, ", %s BLOB", c);
 		else
 			n += (size_t)snprintf(buf + n, sz - n,
-				"%s=CASE WHEN ino=excluded.ino"
-				" AND size=excluded.size"
-				" AND mtime_ns=excluded.mtime_ns"
-				" AND ctime_ns=excluded.ctime_ns"
-				" THEN coalesce(excluded.%s,%s)"
-				" ELSE excluded.%s END,", c, c, c, c);
+					      ",%s=excluded.%s", c, c);
 	}
 }
 
 #define SQL_MAX 4096
 
+/* Columns as in enum FIM_DCDB_COL_*. */
 char *fim_dcdb_sql_lookup(bool by_bpath)
 {
 	char *sql = calloc(1, SQL_MAX);
 
 	if (!sql)
 		return NULL;
-	strcpy(sql, "SELECT 0");
+	strcpy(sql, "SELECT path,bpath,mac");
 	cols(sql, SQL_MAX, COL_LIST);
 	snprintf(sql + strlen(sql), SQL_MAX - strlen(sql),
 		 " FROM entry WHERE sid=?1 AND %s=?2 AND ino=?3 AND size=?4"
@@ -91,7 +87,8 @@ char *fim_dcdb_sql_lookup(bool by_bpath)
 	return sql;
 }
 
-/* Same file state: merge the digests; another state: replace the row. */
+/* The whole row: the writer has merged the digests of the same file state
+ * (dcache_writer.c), since the MAC covers them all. */
 char *fim_dcdb_sql_upsert(void)
 {
 	char *sql = calloc(1, SQL_MAX);
@@ -99,19 +96,19 @@ char *fim_dcdb_sql_upsert(void)
 
 	if (!sql)
 		return NULL;
-	strcpy(sql, "INSERT INTO entry(sid,path,ino,size,mtime_ns,ctime_ns,bpath");
+	strcpy(sql, "INSERT INTO entry(sid,path,ino,size,mtime_ns,ctime_ns,"
+		    "bpath,mac");
 	cols(sql, SQL_MAX, COL_LIST);
-	strcat(sql, ") VALUES(?1,?2,?3,?4,?5,?6,?7");
+	strcat(sql, ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8");
 	for (int a = 0; a < FIM_ALG_COUNT; a++) {
 		n = strlen(sql);
-		snprintf(sql + n, SQL_MAX - n, ",?%d", 8 + a);
+		snprintf(sql + n, SQL_MAX - n, ",?%d", 9 + a);
 	}
-	strcat(sql, ") ON CONFLICT(sid,path) DO UPDATE SET ");
-	cols(sql, SQL_MAX, COL_MERGE);
-	n = strlen(sql);
-	snprintf(sql + n, SQL_MAX - n,
-		 "ino=excluded.ino,size=excluded.size,mtime_ns=excluded.mtime_ns,"
-		 "ctime_ns=excluded.ctime_ns,bpath=excluded.bpath");
+	strcat(sql, ") ON CONFLICT(sid,path) DO UPDATE SET ino=excluded.ino,"
+		    "size=excluded.size,mtime_ns=excluded.mtime_ns,"
+		    "ctime_ns=excluded.ctime_ns,bpath=excluded.bpath,"
+		    "mac=excluded.mac");
+	cols(sql, SQL_MAX, COL_SET);
 	return sql;
 }
 
@@ -128,7 +125,7 @@ char *fim_dcdb_sql_schema(void)
 		 "CREATE TABLE IF NOT EXISTS entry(sid INTEGER NOT NULL,"
 		 " path TEXT NOT NULL, ino INTEGER NOT NULL,"
 		 " size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,"
-		 " ctime_ns INTEGER NOT NULL, bpath TEXT");
+		 " ctime_ns INTEGER NOT NULL, bpath TEXT, mac BLOB");
 	cols(sql, SQL_MAX, COL_DEF);
 	snprintf(sql + strlen(sql), SQL_MAX - strlen(sql),
 		 ", PRIMARY KEY(sid, path)) WITHOUT ROWID;"

@@ -1,7 +1,6 @@
 /* The digest cache's writer: puts are queued and one thread commits them.
  *
- * An autocommit insert costs ~20 us, a row inside a batch ~1 us
- * (PERFORMANCE.md). A put is queued and the writer thread commits what
+ * An autocommit insert costs ~20 us, a row inside a batch ~1 us. A put is queued and the writer thread commits what
  * gathered within FLUSH_MS in one transaction, so a put survives a kill -9 of
  * the process once FLUSH_MS have passed (WAL, synchronous=NORMAL: a commit is
  * in the file system when COMMIT returns). The queue is bounded: a put waits
@@ -56,26 +55,93 @@ void fim_dcpend_free(struct fim_dcpend *p)
 
 struct writer {
 	sqlite3 *db;
-	sqlite3_stmt *upsert;
+	sqlite3_stmt *upsert, *same; /* same: the row of this file state */
+	EVP_MAC_CTX *mac;
 };
 
-static int write_one(sqlite3_stmt *st, int64_t sid, const struct fim_dcpend *p)
+static void writer_close(struct writer *w)
 {
-	int rc = fim_dcdb_bind_key(st, sid, p->key.path, &p->key);
+	sqlite3_finalize(w->same);
+	sqlite3_finalize(w->upsert);
+	sqlite3_close(w->db);
+	EVP_MAC_CTX_free(w->mac);
+	memset(w, 0, sizeof(*w));
+}
 
+static int writer_open(struct fim_dcdb *db, struct writer *w)
+{
+	int rc;
+
+	w->mac = fim_dcmac_ctx(db->mac);
+	if (!w->mac)
+		return SQLITE_NOMEM;
+	rc = fim_dcdb_connect(db->path, true, &w->db);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v3(w->db, db->sql_upsert, -1,
+					SQLITE_PREPARE_PERSISTENT, &w->upsert,
+					NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v3(w->db, db->sql_path, -1,
+					SQLITE_PREPARE_PERSISTENT, &w->same,
+					NULL);
+	return rc;
+}
+
+/* A row covers every digest known for one file state, and its MAC all of
+ * them: add the digests the file already holds for this state (when they
+ * are authentic) to the new ones. */
+static void merge_known(struct fim_dcdb *db, struct writer *w,
+			const struct fim_dcpend *p, struct fim_digest_set *set)
+{
+	struct fim_digest_set old;
+	bool same_bpath;
+
+	if (fim_dcdb_bind_key(w->same, db->sid, p->key.path, &p->key) ==
+		    SQLITE_OK &&
+	    sqlite3_step(w->same) == SQLITE_ROW &&
+	    fim_dcdb_read_row(db, w->mac, w->same, &p->key, &old,
+			      &same_bpath) &&
+	    same_bpath) {
+		for (int a = 0; a < FIM_ALG_COUNT; a++)
+			if ((old.mask & ~set->mask) & (1u << a))
+				memcpy(set->md[a], old.md[a], FIM_MD_MAX);
+		set->mask |= old.mask;
+	}
+	/* An error here is the upsert's error too: reported there. */
+	sqlite3_reset(w->same);
+}
+
+static int write_one(struct fim_dcdb *db, struct writer *w,
+		     const struct fim_dcpend *p)
+{
+	sqlite3_stmt *st = w->upsert;
+	struct fim_digest_set set = p->set;
+	unsigned char mac[FIM_DCMAC_LEN];
+	struct fim_dcrow row;
+	int rc;
+
+	merge_known(db, w, p, &set);
+	row = fim_dcrow_of(&p->key, &set);
+	if (fim_dcmac_row(db->mac, w->mac, &row, mac))
+		return SQLITE_ERROR;
+	rc = fim_dcdb_bind_key(st, db->sid, p->key.path, &p->key);
 	if (rc == SQLITE_OK)
 		rc = p->key.bpath ? sqlite3_bind_text(st, 7, p->key.bpath, -1,
 						      SQLITE_STATIC) :
 				    sqlite3_bind_null(st, 7);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_blob(st, 8, mac, sizeof(mac), SQLITE_STATIC);
 	for (int a = 0; a < FIM_ALG_COUNT && rc == SQLITE_OK; a++)
-		rc = (p->set.mask & (1u << a)) ?
-			     sqlite3_bind_blob(st, 8 + a, p->set.md[a],
+		rc = (set.mask & (1u << a)) ?
+			     sqlite3_bind_blob(st, 9 + a, set.md[a],
 					       (int)fim_alg_size(a),
 					       SQLITE_STATIC) :
-			     sqlite3_bind_null(st, 8 + a);
+			     sqlite3_bind_null(st, 9 + a);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	sqlite3_reset(st);
+	/* The bound buffers are on this stack: let go of them. */
+	sqlite3_clear_bindings(st);
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
@@ -87,23 +153,16 @@ static void write_batch(struct fim_dcdb *db, struct writer *w,
 	int rc = SQLITE_OK;
 
 	if (!w->db) {
-		rc = fim_dcdb_connect(db->path, true, &w->db);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_prepare_v3(w->db, db->sql_upsert, -1,
-						SQLITE_PREPARE_PERSISTENT,
-						&w->upsert, NULL);
+		rc = writer_open(db, w);
 		if (rc != SQLITE_OK) {
 			fim_dcdb_log_error(db, rc, "opening for writing", w->db);
-			sqlite3_finalize(w->upsert);
-			sqlite3_close(w->db);
-			w->db = NULL;
-			w->upsert = NULL;
+			writer_close(w);
 			return;
 		}
 	}
 	rc = sqlite3_exec(w->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	for (const struct fim_dcpend *p = batch; rc == SQLITE_OK && p; p = p->next)
-		rc = write_one(w->upsert, db->sid, p);
+		rc = write_one(db, w, p);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(w->db, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
@@ -134,7 +193,7 @@ static void gather(struct fim_dcdb *db)
 static void *writer_main(void *arg)
 {
 	struct fim_dcdb *db = arg;
-	struct writer w = { NULL, NULL };
+	struct writer w = { 0 };
 	struct fim_dcpend *batch;
 
 	pthread_mutex_lock(&db->qlock);
@@ -161,8 +220,7 @@ static void *writer_main(void *arg)
 		pthread_mutex_lock(&db->qlock);
 	}
 	pthread_mutex_unlock(&db->qlock);
-	sqlite3_finalize(w.upsert);
-	sqlite3_close(w.db);
+	writer_close(&w);
 	return NULL;
 }
 

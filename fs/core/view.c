@@ -19,6 +19,7 @@ int fim_view_new(const struct fim_config *cfg, const char *source_spec,
 		.source_id = source_spec,
 		.mem_entries = (size_t)cfg->cache_memory_entries,
 		.reuse_across_snapshots = cfg->reuse_across_snapshots,
+		.key_path = cfg->cache_key,
 	};
 	struct fim_view *v = calloc(1, sizeof(*v));
 	struct fim_source_opts sopts;

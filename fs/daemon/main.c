@@ -254,10 +254,13 @@ int main(int argc, char **argv)
 	    check_mountpoint(cl.mountpoint) ||
 	    (fs.cfg.run_as && privs_lookup(fs.cfg.run_as, &fs.user)))
 		goto out;
+	/* As root: the cache reads its key here, before run_as. */
 	if (fim_view_new(&fs.cfg, cl.source, &fs.view, err, sizeof(err))) {
 		fprintf(stderr, "fimfs: %s\n", err);
 		goto out;
 	}
+	fim_dcache_on_forged(fim_view_dcache(fs.view), record_cache_forgery,
+			     &fs);
 	if (nodes_init(&fs)) {
 		fprintf(stderr, "fimfs: out of memory\n");
 		goto out;

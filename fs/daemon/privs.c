@@ -1,12 +1,14 @@
 #include "privs.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -44,8 +46,13 @@ int privs_drop(const struct fimfs_user *u)
 	}
 	data[0].effective = data[0].permitted =
 		1u << CAP_DAC_READ_SEARCH;
+	/* Not dumpable: the user's own processes must not ptrace us or read
+	 * /proc/PID/mem, which holds the cache key read as root (the kernel
+	 * does this on the uid change unless fs.suid_dumpable says
+	 * otherwise; no core file with the key either). */
 	if (syscall(SYS_capset, &hdr, data) ||
 	    prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) ||
+	    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) ||
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
 		fim_log(LOG_ERR, "run_as: cannot keep CAP_DAC_READ_SEARCH: %s",
 			strerror(errno));
@@ -56,15 +63,38 @@ int privs_drop(const struct fimfs_user *u)
 	return 0;
 }
 
+/* The directories may be writable by u, who may have put a hard link to
+ * another file in place: only a regular file with one link changes owner,
+ * and a symlink is never followed. */
+static int hand_over_one(const struct fimfs_user *u, const char *p)
+{
+	struct stat st;
+	int fd = open(p, O_PATH | O_NOFOLLOW | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (fstat(fd, &st) < 0)
+		ret = -errno;
+	else if (!S_ISREG(st.st_mode) || st.st_nlink != 1)
+		ret = -EPERM;
+	else if (fchownat(fd, "", u->uid, u->gid, AT_EMPTY_PATH) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
 void privs_hand_over(const struct fimfs_user *u, const char *path)
 {
 	static const char *const suffixes[] = { "", "-wal", "-shm" };
 	char p[4096];
+	int ret;
 
 	for (size_t i = 0; i < sizeof(suffixes) / sizeof(*suffixes); i++) {
 		snprintf(p, sizeof(p), "%s%s", path, suffixes[i]);
-		if (lchown(p, u->uid, u->gid) && errno != ENOENT)
+		ret = hand_over_one(u, p);
+		if (ret)
 			fim_log(LOG_WARNING, "run_as: %s: %s", p,
-				strerror(errno));
+				ret == -EPERM ? "not a regular file with one "
+				"link; not handed over" : strerror(-ret));
 	}
 }

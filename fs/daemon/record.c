@@ -1,5 +1,6 @@
 #include "record.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -60,6 +61,22 @@ void record_event(struct fimfs *fs, enum fim_audit_kind kind, const char *op,
 		.err = err, .detail = detail,
 	};
 
+	fim_audit_record(fs->audit, &ev);
+}
+
+void record_cache_forgery(void *arg, const char *path)
+{
+	struct fimfs *fs = arg;
+	char shown[PATH_MAX + 2];
+	struct fim_audit_event ev = {
+		.kind = FIM_AUDIT_EV_VERDICT, .op = "cache-forgery",
+		.path = shown, .uid = getuid(), .gid = getgid(),
+		.pid = getpid(), .comm = "fimfs", .err = EBADMSG,
+		.detail = "a cache entry failed its MAC; ignored, the file "
+			  "is hashed again",
+	};
+
+	snprintf(shown, sizeof(shown), "/%s", path);
 	fim_audit_record(fs->audit, &ev);
 }
 

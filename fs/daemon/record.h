@@ -35,6 +35,10 @@ void record_as(struct fimfs *fs, const struct record_who *w,
 void record_event(struct fimfs *fs, enum fim_audit_kind kind, const char *op,
 		  int err, const char *detail);
 
+/* A record of a forged digest cache entry (path within SOURCE); the
+ * callback of fim_dcache_on_forged, arg the struct fimfs. */
+void record_cache_forgery(void *arg, const char *path);
+
 /* Whether opens must be denied: the log cannot be written and
  * audit.on_failure is "deny". */
 bool record_denies(struct fimfs *fs);

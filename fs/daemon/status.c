@@ -96,13 +96,14 @@ static void json(struct fimfs *fs, const struct facts *f, struct out *o)
 	put(o, ", \"uptime_seconds\": %lld, \"hashed\": {\"files\": %llu, "
 	    "\"bytes\": %llu, \"errors\": %llu, \"changed\": %llu, "
 	    "\"joined\": %llu}, \"cache\": {\"hits\": %llu, \"misses\": %llu, "
-	    "\"stored\": %llu, \"reused\": %llu}, \"verdicts\": {",
+	    "\"stored\": %llu, \"reused\": %llu, \"forged\": %llu}, "
+	    "\"verdicts\": {",
 	    (long long)f->uptime, (unsigned long long)f->h.files_hashed,
 	    (unsigned long long)f->h.bytes_hashed,
 	    (unsigned long long)f->h.errors, (unsigned long long)f->h.changed,
 	    (unsigned long long)f->h.joined, (unsigned long long)f->c.hits,
 	    (unsigned long long)f->c.misses, (unsigned long long)f->c.puts,
-	    (unsigned long long)f->c.reused);
+	    (unsigned long long)f->c.reused, (unsigned long long)f->c.forged);
 	for (int s = 0; s < FIM_MISSING; s++)
 		put(o, "%s\"%s\": %llu", s ? ", " : "", fim_status_name(s),
 		    (unsigned long long)f->verdicts[s]);
@@ -132,14 +133,15 @@ static void text(struct fimfs *fs, const struct facts *f, struct out *o)
 	    "hashed:          %llu files, %llu bytes (%llu errors, %llu "
 	    "changed while hashed, %llu joined a running hash)\n"
 	    "cache:           %llu hits, %llu misses, %llu stored, "
-	    "%llu reused across snapshots\nverdicts:       ",
+	    "%llu reused across snapshots, %llu forged entries ignored\n"
+	    "verdicts:       ",
 	    fs->source, (long long)f->uptime,
 	    (unsigned long long)f->h.files_hashed,
 	    (unsigned long long)f->h.bytes_hashed,
 	    (unsigned long long)f->h.errors, (unsigned long long)f->h.changed,
 	    (unsigned long long)f->h.joined, (unsigned long long)f->c.hits,
 	    (unsigned long long)f->c.misses, (unsigned long long)f->c.puts,
-	    (unsigned long long)f->c.reused);
+	    (unsigned long long)f->c.reused, (unsigned long long)f->c.forged);
 	for (int s = 0; s < FIM_MISSING; s++)
 		put(o, " %s %llu", fim_status_name(s),
 		    (unsigned long long)f->verdicts[s]);

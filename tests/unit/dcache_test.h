@@ -84,10 +84,12 @@ static inline bool same_md(const struct fim_digest_set *a,
 	return (a->mask & mask) == mask;
 }
 
+static char key_path[300]; /* the MAC key of every test cache */
+
 static inline struct fim_dcache *open_cache(const char *db, const char *src,
 				     size_t entries, bool reuse)
 {
-	struct fim_dcache_conf conf = { db, src, entries, reuse };
+	struct fim_dcache_conf conf = { db, src, entries, reuse, key_path };
 	struct fim_dcache *dc = NULL;
 	char err[512] = "";
 	int ret = fim_dcache_open(&conf, &dc, err, sizeof(err));
@@ -154,6 +156,7 @@ static inline int dc_setup(void)
 		perror("mkdtemp");
 		return -1;
 	}
+	snprintf(key_path, sizeof(key_path), "%s/cache.key", tmp);
 	fim_log_set_sink(sink, NULL);
 	srand(42);
 	return 0;

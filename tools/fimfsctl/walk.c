@@ -299,8 +299,9 @@ int fimctl_open_view(struct fim_config *cfg, const char *source,
 			snprintf(err, errsz, "%s", first);
 		return ret;
 	}
-	/* Most often the daemon's cache under /var/lib/fimfs, which only
-	 * root may write: the run still works, it just hashes again. */
+	/* Most often the daemon's cache under /var/lib/fimfs, whose key only
+	 * root may read: without the key its entries cannot be trusted (nor
+	 * written). The run still works, it just hashes again. */
 	free(cfg->cache_path);
 	cfg->cache_path = strdup("none");
 	if (!cfg->cache_path) {
@@ -309,7 +310,8 @@ int fimctl_open_view(struct fim_config *cfg, const char *source,
 	}
 	ret = fim_view_new(cfg, source, out, err, errsz);
 	if (!ret)
-		fprintf(stderr, "fimfsctl: warning: %s; digests are kept in "
-			"memory only\n", first);
+		fprintf(stderr, "fimfsctl: warning: %s; the persistent digest "
+			"cache is not used, digests are kept in memory only\n",
+			first);
 	return ret;
 }
