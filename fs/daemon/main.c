@@ -18,6 +18,7 @@
 #include "privs.h"
 #include "record.h"
 #include "reload.h"
+#include "tmpfile.h"
 
 static void syslog_sink(int prio, const char *msg, void *arg)
 {
@@ -169,6 +170,31 @@ static int start_threads(struct fimfs *fs, pthread_t *reloader, char *err,
 	return 0;
 }
 
+/* Mount; take the O_TMPFILE requests libfuse cannot (tmpfile.c); without
+ * -f go to the background. */
+static int mount_fs(struct fimfs *fs, const struct fimfs_cmdline *cl)
+{
+	/* Resolved before mounting: afterwards the path leads to us. */
+	char *mnt_real = realpath(cl->mountpoint, NULL);
+	int ret = -1;
+
+	if (fuse_session_mount(fs->se, cl->mountpoint))
+		goto out;
+	if (tmpfile_intercept(fs))
+		goto unmount;
+	raise_read_ahead(mnt_real);
+	if (!cl->foreground)
+		fim_log_set_sink(syslog_sink, NULL);
+	fuse_daemonize(cl->foreground);
+	ret = 0;
+	goto out;
+unmount:
+	fuse_session_unmount(fs->se);
+out:
+	free(mnt_real);
+	return ret;
+}
+
 static int serve(struct fimfs *fs, const struct fimfs_cmdline *cl)
 {
 	struct fuse_loop_config *lc = fuse_loop_cfg_create();
@@ -178,19 +204,10 @@ static int serve(struct fimfs *fs, const struct fimfs_cmdline *cl)
 
 	if (!lc)
 		return -1;
-	/* Resolved before mounting: afterwards the path leads to us. */
-	char *mnt_real = realpath(cl->mountpoint, NULL);
-
-	if (fuse_session_mount(fs->se, cl->mountpoint)) {
-		free(mnt_real);
+	if (mount_fs(fs, cl)) {
 		fuse_loop_cfg_destroy(lc);
 		return -1;
 	}
-	raise_read_ahead(mnt_real);
-	free(mnt_real);
-	if (!cl->foreground)
-		fim_log_set_sink(syslog_sink, NULL);
-	fuse_daemonize(cl->foreground);
 	/* Threads only now: fuse_daemonize() forks, and capabilities are
 	 * per thread. */
 	ret = fs->cfg.run_as ? drop_privileges(fs) : 0;
