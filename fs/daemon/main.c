@@ -257,10 +257,12 @@ int main(int argc, char **argv)
 	status = serve(&fs, &cl) ? 1 : 0;
 	fuse_remove_signal_handlers(fs.se);
 out:
-	/* The hashing threads answer what still waits for them (cancelled)
-	 * while the session is still there to take the replies. */
-	fim_view_free(fs.view);
+	/* Files still open close while their source is there (a pending
+	 * read holds its own reference); then the hashing threads answer
+	 * what still waits for them (cancelled) while the session is still
+	 * there to take the replies. */
 	handles_drop_all(&fs.handles);
+	fim_view_free(fs.view);
 	if (fs.se)
 		fuse_session_destroy(fs.se);
 	nodes_destroy(&fs);
