@@ -407,11 +407,6 @@ int fim_audit_failed(const struct fim_audit *a)
 	return a ? __atomic_load_n(&a->failed, __ATOMIC_ACQUIRE) : 0;
 }
 
-bool fim_audit_deny(const struct fim_audit *a)
-{
-	return a && a->on_failure == FIM_AUDIT_DENY && fim_audit_failed(a);
-}
-
 void fim_audit_close(struct fim_audit *a)
 {
 	if (!a)

@@ -1,21 +1,23 @@
 /* Tamper-evident audit log: JSON Lines, hash-chained, sealed with a
  * forward-evolving HMAC key.
  *
- * Record (one line, one write(2), O_APPEND), keys in this order; bytes,
- * status, detail and mac only when they apply:
+ * Record (one line, one write(2), O_APPEND), keys in this order; path,
+ * target, times, bytes, status, detail and mac only when they apply:
  *
  *   {"time":"2024-05-01T12:00:00.123456789Z","seq":42,"epoch":3,
- *    "uid":65534,"gid":65534,"pid":812,"comm":"touch","op":"setattr",
- *    "path":"snap1/etc/passwd","result":"EROFS","bytes":4096,
+ *    "uid":65534,"gid":65534,"pid":812,"comm":"mv","op":"rename",
+ *    "path":"snap1/etc/passwd","target":"snap1/etc/passwd.old",
+ *    "times":"unchanged","result":"EROFS","bytes":4096,
  *    "status":"MISMATCH","detail":"...","chain":"<64 hex>","mac":"<64 hex>"}
  *
  * - time: RFC 3339 UTC with nanoseconds, taken under the lock (ordered
  *   like seq). seq: 1, 2, 3... over the whole life of the log, across
  *   rotations and restarts. epoch: the sealing key's epoch (0 unsealed).
- * - Strings are JSON; bytes that are not valid UTF-8 (and are >= 0x80) are
- *   written as \u00XX, one escape per byte. Valid UTF-8 is never escaped
- *   except U+007F and the controls (< 0x20), so \u0080..\u00ff in our output
- *   always means the raw byte, never the code point (see fim_audit_escape).
+ * - Strings are escaped as json.h says: bytes that are not valid UTF-8
+ *   become \xHH and a backslash is doubled in the decoded text, so every
+ *   name decodes to a distinct string.
+ * - Values are strings or unsigned decimals only (what the verifier
+ *   accepts; it skips keys it does not know).
  * - chain = SHA-256(previous record's chain (32 bytes) || BODY), where BODY
  *   is the line from '{' up to (not including) `,"chain":`. The first
  *   record of a log (seq 1) chains to 32 zero bytes.
@@ -68,6 +70,11 @@ struct fim_audit_event {
 	enum fim_audit_kind kind;
 	const char *op;     /* "open", "release", "unlink", "mount", ... */
 	const char *path;   /* path within the mount; NULL: no "path" key */
+	const char *target; /* the other name of a rename or link, or a
+			     * symlink's content; NULL: no "target" key */
+	const char *times;  /* of a utimens: "unchanged" when the times asked
+			     * for are the file's own, else "changed"; NULL:
+			     * no "times" key */
 	uid_t uid;
 	gid_t gid;
 	pid_t pid;
@@ -104,7 +111,7 @@ void fim_audit_opts_from_config(struct fim_audit_opts *o,
 /* Open (create) the log and continue its chain. With a seal key the key is
  * evolved once at open (the key that sealed the previous run is erased).
  * With epoch_seconds, a timer thread evolves the key on time even when
- * idle: open after fuse_daemonize() (threads do not survive fork), or
+ * idle: open after the daemon forked (threads do not survive fork), or
  * call fim_audit_tick() from a timer. Returns 0 with *out set (NULL when
  * the level is OFF or the path empty), or a negative errno with the reason
  * logged through fim_log(): -EBADMSG when the log's last record and the
@@ -129,10 +136,6 @@ int fim_audit_tick(struct fim_audit *a);
 /* 0, or the positive errno of the failure that the last write hit. */
 int fim_audit_failed(const struct fim_audit *a);
 
-/* True when the last write failed and on_failure is deny: the daemon
- * refuses further opens until a write succeeds. */
-bool fim_audit_deny(const struct fim_audit *a);
-
 /* Flush (fsync) and close; writes no record itself. */
 /* The path of the chain-state file kept beside the log at path (malloc'd,
  * NULL when out of memory). */
@@ -145,11 +148,6 @@ void fim_audit_close(struct fim_audit *a);
  * negative errno (buf still set). Thread-safe; keeps the comm files of up
  * to 32 recent processes open (audit_comm.c). */
 int fim_audit_comm(pid_t pid, char *buf, size_t size);
-
-/* JSON-escape len bytes of s (without quotes) into out (NUL-terminated,
- * truncated to size). Returns the length of the full escaping (as
- * snprintf). At most 6 bytes of output per input byte. */
-size_t fim_audit_escape(const char *s, size_t len, char *out, size_t size);
 
 /* K_{e+1} from K_e. out may equal in. Returns 0 or -EIO (logged). */
 int fim_audit_evolve_key(const unsigned char in[FIM_AUDIT_KEY_LEN],

@@ -1,4 +1,4 @@
-/* Audit records: JSON escaping, the record text, the process name. */
+/* Audit records: the buffer and the record text. */
 #include "audit_int.h"
 
 #include <errno.h>
@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "digest.h"
+#include "json.h"
 #include "log.h"
 
 int audit_buf_reserve(struct audit_buf *b, size_t more)
@@ -48,99 +49,19 @@ void audit_buf_free(struct audit_buf *b)
 	b->len = b->cap = 0;
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid.
- * Rejects overlong forms, surrogates and code points above U+10FFFF. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t len, i;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (s[0] == 0xe0)
-		lo = 0xa0;
-	else if (s[0] == 0xed)
-		hi = 0x9f;
-	else if (s[0] == 0xf0)
-		lo = 0x90;
-	else if (s[0] == 0xf4)
-		hi = 0x8f;
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < len; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return len;
-}
-
-/* The escape of one byte that cannot go out raw, into e (7 bytes). */
-static size_t escape_byte(unsigned char c, char *e)
-{
-	switch (c) {
-	case '"': return (size_t)snprintf(e, 7, "\\\"");
-	case '\\': return (size_t)snprintf(e, 7, "\\\\");
-	case '\b': return (size_t)snprintf(e, 7, "\\b");
-	case '\f': return (size_t)snprintf(e, 7, "\\f");
-	case '\n': return (size_t)snprintf(e, 7, "\\n");
-	case '\r': return (size_t)snprintf(e, 7, "\\r");
-	case '\t': return (size_t)snprintf(e, 7, "\\t");
-	}
-	return (size_t)snprintf(e, 7, "\\u%04x", c);
-}
-
-size_t fim_audit_escape(const char *s, size_t len, char *out, size_t size)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, o = 0, n, k;
-	char e[8];
-	const char *src;
-
-	while (i < len) {
-		n = u[i] >= 0x80 ? utf8_len(u + i, len - i) : 0;
-		if (n) {
-			src = s + i;
-		} else if (u[i] < 0x20 || u[i] == '"' || u[i] == '\\' ||
-			   u[i] >= 0x7f) {
-			n = 1;
-			src = e;
-			k = escape_byte(u[i], e);
-			for (size_t j = 0; j < k; j++, o++)
-				if (o + 1 < size)
-					out[o] = e[j];
-			i++;
-			continue;
-		} else {
-			n = 1;
-			src = s + i;
-		}
-		for (k = 0; k < n; k++, o++)
-			if (o + 1 < size)
-				out[o] = src[k];
-		i += n;
-	}
-	if (size)
-		out[o < size ? o : size - 1] = '\0';
-	return o;
-}
-
 static int add_str(struct audit_buf *b, const char *key, const char *s)
 {
 	size_t len = strlen(s), klen = strlen(key), n;
 	int ret;
 
 	/* ,"key":"<escaped>" */
-	ret = audit_buf_reserve(b, klen + 6 + 6 * len + 1);
+	ret = audit_buf_reserve(b, klen + 6 + FIM_JSON_ESCAPE_MAX * len + 1);
 	if (ret)
 		return ret;
 	n = (size_t)sprintf(b->p + b->len, ",\"%s\":\"", key);
 	b->len += n;
-	b->len += fim_audit_escape(s, len, b->p + b->len, 6 * len + 1);
+	b->len += fim_json_escape(s, len, b->p + b->len,
+				  FIM_JSON_ESCAPE_MAX * len + 1);
 	b->p[b->len++] = '"';
 	return 0;
 }
@@ -177,6 +98,10 @@ int audit_fmt_body(struct audit_buf *b, const struct timespec *ts,
 	ret = ret ? ret : add_str(b, "op", ev->op ? ev->op : "?");
 	if (!ret && ev->path)
 		ret = add_str(b, "path", ev->path);
+	if (!ret && ev->target)
+		ret = add_str(b, "target", ev->target);
+	if (!ret && ev->times)
+		ret = add_str(b, "times", ev->times);
 	ret = ret ? ret : add_str(b, "result", fim_errname(ev->err));
 	if (!ret && ev->has_bytes)
 		ret = add_num(b, "bytes", ev->bytes);

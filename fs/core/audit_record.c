@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "log.h"
 
 void audit_now(const struct fim_audit *a, struct timespec *ts)
@@ -62,24 +63,32 @@ static int syslog_prio(const struct fim_audit_event *ev)
 	}
 }
 
+/* s escaped as in the log into buf; "" for NULL. */
+static const char *esc(const char *s, char *buf, size_t size)
+{
+	fim_json_escape(s ? s : "", s ? strlen(s) : 0, buf, size);
+	return buf;
+}
+
 static void copy_to_syslog(const struct fim_audit *a,
 			   const struct fim_audit_event *ev, const char *comm,
 			   uint64_t seq)
 {
-	char path[512], detail[512], msg[1200];
+	char path[512], target[512], detail[512], cm[128], msg[2048];
 	int prio = syslog_prio(ev);
 
 	if (!a->syslog || prio < 0)
 		return;
-	fim_audit_escape(ev->path ? ev->path : "-",
-			 ev->path ? strlen(ev->path) : 1, path, sizeof(path));
-	fim_audit_escape(ev->detail ? ev->detail : "", ev->detail ?
-			 strlen(ev->detail) : 0, detail, sizeof(detail));
 	snprintf(msg, sizeof(msg), "fimfs audit seq %" PRIu64 ": %s %s %s%s%s"
-		 " uid=%u pid=%d comm=%s%s%s", seq, ev->op ? ev->op : "?",
-		 path, fim_errname(ev->err), ev->status ? " " : "",
-		 ev->status ? ev->status : "", (unsigned)ev->uid, (int)ev->pid,
-		 comm, *detail ? " " : "", detail);
+		 " uid=%u pid=%d comm=%s%s%s%s%s%s%s", seq,
+		 ev->op ? ev->op : "?", ev->path ? esc(ev->path, path,
+		 sizeof(path)) : "-", fim_errname(ev->err),
+		 ev->status ? " " : "", ev->status ? ev->status : "",
+		 (unsigned)ev->uid, (int)ev->pid, esc(comm, cm, sizeof(cm)),
+		 ev->target ? " target=" : "",
+		 esc(ev->target, target, sizeof(target)),
+		 ev->times ? " times=" : "", ev->times ? ev->times : "",
+		 ev->detail ? " " : "", esc(ev->detail, detail, sizeof(detail)));
 	to_syslog(a, prio, msg);
 }
 

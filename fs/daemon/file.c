@@ -49,7 +49,7 @@ static void open_real(fuse_req_t req, struct fimfs *fs, struct node *n,
 	 * way, off the opener's critical path (a walk opening 100k files). */
 	bool record_first = fs->cfg.audit_on_failure == FIM_AUDIT_DENY;
 	struct fim_stat st;
-	int ret;
+	int ret, rec;
 
 	if (!rf)
 		return (void)fuse_reply_err(req, ENOMEM);
@@ -61,11 +61,9 @@ static void open_real(fuse_req_t req, struct fimfs *fs, struct node *n,
 		ret = -ESTALE;
 	record_who_of(fs, req, &rf->who);
 	if (ret || record_first) {
-		record_as(fs, &rf->who, FIM_AUDIT_EV_ACCESS, "open", n->path,
-			  -ret, false, 0, NULL);
-		/* This open's own record may be the one that could not be
-		 * written. */
-		if (!ret && record_denies(fs))
+		rec = record_as(fs, &rf->who, FIM_AUDIT_EV_ACCESS, "open",
+				n->path, -ret, false, 0, NULL);
+		if (!ret && record_refuses(fs, rec))
 			ret = -EACCES;
 	}
 	if (ret) {
@@ -100,11 +98,6 @@ void fimfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 
 	if ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC))
 		return refuse_open(req, ino, fi->flags);
-	if (record_denies(fs)) {
-		record_req(fs, req, FIM_AUDIT_EV_ACCESS, "open", n->path,
-			   EACCES, false, 0, NULL);
-		return (void)fuse_reply_err(req, EACCES);
-	}
 	ret = -node_current(fs, n);
 	/* a virtual entry is readable by whoever may read its file */
 	if (!ret && !perm_exempt(req)) {

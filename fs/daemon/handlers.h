@@ -51,4 +51,15 @@ void refuse_copy_file_range(fuse_req_t req, fuse_ino_t ino_in, off_t off_in,
 /* Refuse an open for writing (file.c calls it). */
 void refuse_open(fuse_req_t req, fuse_ino_t ino, int flags);
 
+/* Log, count and record a refused write of op on path (within SOURCE) by
+ * the requester of ctx, detail saying more (or NULL); the caller replies
+ * EROFS. For writes that do not come as one of the requests above
+ * (ioctl.c, tmpfile.c). */
+void refuse_note(struct fimfs *fs, const struct fuse_ctx *ctx,
+		 const char *op, const char *path, const char *detail);
+
+void fimfs_ioctl(fuse_req_t req, fuse_ino_t ino, unsigned int cmd, void *arg,
+		 struct fuse_file_info *fi, unsigned flags, const void *in_buf,
+		 size_t in_bufsz, size_t out_bufsz);
+
 #endif

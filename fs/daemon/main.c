@@ -12,18 +12,14 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "background.h"
 #include "fimfs.h"
 #include "inode.h"
 #include "options.h"
 #include "privs.h"
 #include "record.h"
 #include "reload.h"
-
-static void syslog_sink(int prio, const char *msg, void *arg)
-{
-	(void)arg;
-	syslog(prio, "%s", msg);
-}
+#include "tmpfile.h"
 
 /* A dead FUSE mount answers ENOTCONN: say so instead of failing obscurely
  * (or hanging) in the mount call. */
@@ -48,31 +44,6 @@ static int check_mountpoint(const char *mnt)
 	else
 		fprintf(stderr, "fimfs: %s: %s\n", mnt, strerror(errno));
 	return -1;
-}
-
-/* The device number of our own mount, from mountinfo: a stat() of the
- * mount point would wait for this very daemon, which is not serving yet. */
-static int mount_dev(const char *mnt, unsigned *maj, unsigned *min)
-{
-	char line[8192], point[4096];
-	int found = 0;
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-
-	if (!f)
-		return -1;
-	/* id parent MAJ:MIN root point ...; the last match is the newest */
-	while (fgets(line, sizeof(line), f)) {
-		unsigned a, b;
-
-		if (sscanf(line, "%*u %*u %u:%u %*s %4095s", &a, &b, point) == 3 &&
-		    !strcmp(point, mnt)) {
-			*maj = a;
-			*min = b;
-			found = 1;
-		}
-	}
-	fclose(f);
-	return found ? 0 : -1;
 }
 
 /* The read-ahead (KiB) whose READ replies libfuse can still splice. It
@@ -169,6 +140,31 @@ static int start_threads(struct fimfs *fs, pthread_t *reloader, char *err,
 	return 0;
 }
 
+/* Mount; take the O_TMPFILE requests libfuse cannot (tmpfile.c); without
+ * -f go to the background: returns in the daemon only, the starting
+ * process exits once it knows whether the mount answers. */
+static int mount_fs(struct fimfs *fs, const struct fimfs_cmdline *cl)
+{
+	/* Resolved before mounting: afterwards the path leads to us. */
+	char *mnt_real = realpath(cl->mountpoint, NULL);
+	int ret = -1;
+
+	if (fuse_session_mount(fs->se, cl->mountpoint))
+		goto out;
+	if (tmpfile_intercept(fs))
+		goto unmount;
+	raise_read_ahead(mnt_real);
+	if (!cl->foreground && background_start(fs->se, mnt_real))
+		goto unmount;
+	ret = 0;
+	goto out;
+unmount:
+	fuse_session_unmount(fs->se);
+out:
+	free(mnt_real);
+	return ret;
+}
+
 static int serve(struct fimfs *fs, const struct fimfs_cmdline *cl)
 {
 	struct fuse_loop_config *lc = fuse_loop_cfg_create();
@@ -178,21 +174,12 @@ static int serve(struct fimfs *fs, const struct fimfs_cmdline *cl)
 
 	if (!lc)
 		return -1;
-	/* Resolved before mounting: afterwards the path leads to us. */
-	char *mnt_real = realpath(cl->mountpoint, NULL);
-
-	if (fuse_session_mount(fs->se, cl->mountpoint)) {
-		free(mnt_real);
+	if (mount_fs(fs, cl)) {
 		fuse_loop_cfg_destroy(lc);
 		return -1;
 	}
-	raise_read_ahead(mnt_real);
-	free(mnt_real);
-	if (!cl->foreground)
-		fim_log_set_sink(syslog_sink, NULL);
-	fuse_daemonize(cl->foreground);
-	/* Threads only now: fuse_daemonize() forks, and capabilities are
-	 * per thread. */
+	/* Threads only now: background_start() forks, and capabilities
+	 * are per thread. */
 	ret = fs->cfg.run_as ? drop_privileges(fs) : 0;
 	if (!ret)
 		ret = start_threads(fs, &reloader, err, sizeof(err));
@@ -273,10 +260,12 @@ int main(int argc, char **argv)
 	status = serve(&fs, &cl) ? 1 : 0;
 	fuse_remove_signal_handlers(fs.se);
 out:
-	/* The hashing threads answer what still waits for them (cancelled)
-	 * while the session is still there to take the replies. */
-	fim_view_free(fs.view);
+	/* Files still open close while their source is there (a pending
+	 * read holds its own reference); then the hashing threads answer
+	 * what still waits for them (cancelled) while the session is still
+	 * there to take the replies. */
 	handles_drop_all(&fs.handles);
+	fim_view_free(fs.view);
 	if (fs.se)
 		fuse_session_destroy(fs.se);
 	nodes_destroy(&fs);

@@ -168,6 +168,7 @@ const struct fuse_lowlevel_ops fimfs_ops = {
 	.release = fimfs_release,
 	.getxattr = fimfs_getxattr,
 	.listxattr = fimfs_listxattr,
+	.ioctl = fimfs_ioctl, /* flags read; writes refused (ioctl.c) */
 	/* Every mutating request is refused and recorded (refuse.c). */
 	.setattr = refuse_setattr,
 	.mknod = refuse_mknod,

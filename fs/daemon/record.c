@@ -3,24 +3,64 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
-void record_req(struct fimfs *fs, fuse_req_t req, enum fim_audit_kind kind,
-		const char *op, const char *path, int err, bool has_bytes,
-		uint64_t bytes, const char *status)
+/* ev with the credentials of ctx and path shown with its leading '/'. */
+static int record_ctx(struct fimfs *fs, const struct fuse_ctx *ctx,
+		      struct fim_audit_event *ev, const char *path)
 {
-	const struct fuse_ctx *ctx = fuse_req_ctx(req);
 	char shown[PATH_MAX + 2];
-	struct fim_audit_event ev = {
-		.kind = kind, .op = op, .path = shown, .uid = ctx->uid,
-		.gid = ctx->gid, .pid = ctx->pid, .err = err,
-		.has_bytes = has_bytes, .bytes = bytes, .status = status,
-	};
 
 	if (!fs->audit)
-		return;
+		return 0;
 	snprintf(shown, sizeof(shown), "/%s", path);
-	fim_audit_record(fs->audit, &ev);
+	ev->path = shown;
+	ev->uid = ctx->uid;
+	ev->gid = ctx->gid;
+	ev->pid = ctx->pid;
+	return fim_audit_record(fs->audit, ev);
+}
+
+int record_req(struct fimfs *fs, fuse_req_t req, enum fim_audit_kind kind,
+	       const char *op, const char *path, int err, bool has_bytes,
+	       uint64_t bytes, const char *status)
+{
+	struct fim_audit_event ev = {
+		.kind = kind, .op = op, .err = err, .has_bytes = has_bytes,
+		.bytes = bytes, .status = status,
+	};
+
+	return record_ctx(fs, fuse_req_ctx(req), &ev, path);
+}
+
+int record_refusal(struct fimfs *fs, const struct fuse_ctx *ctx,
+		   const char *op, const char *path, const char *target,
+		   const char *times, const char *detail)
+{
+	struct fim_audit_event ev = {
+		.kind = FIM_AUDIT_EV_REFUSAL, .op = op, .target = target,
+		.times = times, .detail = detail, .err = EROFS,
+	};
+
+	return record_ctx(fs, ctx, &ev, path);
+}
+
+int record_verdict(struct fimfs *fs, fuse_req_t req, const char *path,
+		   const char *line, size_t len)
+{
+	const char *space = memchr(line, ' ', len);
+	char status[16];
+	size_t n = space ? (size_t)(space - line) : len;
+
+	if (n >= sizeof(status))
+		n = sizeof(status) - 1;
+	memcpy(status, line, n);
+	status[n] = '\0';
+	if (!strcmp(status, "OK"))
+		return 0;
+	return record_req(fs, req, FIM_AUDIT_EV_VERDICT, "verdict", path, 0,
+			  false, 0, status);
 }
 
 void record_who_of(struct fimfs *fs, fuse_req_t req, struct record_who *w)
@@ -35,9 +75,9 @@ void record_who_of(struct fimfs *fs, fuse_req_t req, struct record_who *w)
 		fim_audit_comm(ctx->pid, w->comm, sizeof(w->comm));
 }
 
-void record_as(struct fimfs *fs, const struct record_who *w,
-	       enum fim_audit_kind kind, const char *op, const char *path,
-	       int err, bool has_bytes, uint64_t bytes, const char *status)
+int record_as(struct fimfs *fs, const struct record_who *w,
+	      enum fim_audit_kind kind, const char *op, const char *path,
+	      int err, bool has_bytes, uint64_t bytes, const char *status)
 {
 	char shown[PATH_MAX + 2];
 	struct fim_audit_event ev = {
@@ -47,9 +87,9 @@ void record_as(struct fimfs *fs, const struct record_who *w,
 	};
 
 	if (!fs->audit)
-		return;
+		return 0;
 	snprintf(shown, sizeof(shown), "/%s", path);
-	fim_audit_record(fs->audit, &ev);
+	return fim_audit_record(fs->audit, &ev);
 }
 
 void record_event(struct fimfs *fs, enum fim_audit_kind kind, const char *op,
@@ -80,7 +120,8 @@ void record_cache_forgery(void *arg, const char *path)
 	fim_audit_record(fs->audit, &ev);
 }
 
-bool record_denies(struct fimfs *fs)
+bool record_refuses(struct fimfs *fs, int ret)
 {
-	return fs->audit_broken || fim_audit_deny(fs->audit);
+	return fs->cfg.audit_on_failure == FIM_AUDIT_DENY &&
+	       (ret || fs->audit_broken);
 }

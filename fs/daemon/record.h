@@ -1,4 +1,9 @@
-/* The daemon's audit records: who (from the FUSE request) did what. */
+/* The daemon's audit records: who (from the FUSE request) did what.
+ *
+ * Each record_* call returns what fim_audit_record() returned: 0 when the
+ * record was written, filtered out by audit.level or there is no log, or a
+ * negative errno when it could not be written. record_refuses() turns that
+ * into the audit.on_failure decision. */
 #ifndef FIMFS_RECORD_H
 #define FIMFS_RECORD_H
 
@@ -9,9 +14,21 @@
  * op, path within the mount (path within SOURCE, shown with a leading
  * '/'), result (0 or positive errno), bytes when has_bytes, verdict status
  * or NULL. */
-void record_req(struct fimfs *fs, fuse_req_t req, enum fim_audit_kind kind,
-		const char *op, const char *path, int err, bool has_bytes,
-		uint64_t bytes, const char *status);
+int record_req(struct fimfs *fs, fuse_req_t req, enum fim_audit_kind kind,
+	       const char *op, const char *path, int err, bool has_bytes,
+	       uint64_t bytes, const char *status);
+
+/* A refused write (result EROFS) by the requester of ctx: op on path (as
+ * for record_req); target, times and detail as in struct fim_audit_event
+ * (target as it is to be shown), each NULL when it does not apply. */
+int record_refusal(struct fimfs *fs, const struct fuse_ctx *ctx,
+		   const char *op, const char *path, const char *target,
+		   const char *times, const char *detail);
+
+/* A "verdict" record of the verdict line (len bytes, its first token the
+ * status) that req was shown for path, unless the status is OK. */
+int record_verdict(struct fimfs *fs, fuse_req_t req, const char *path,
+		   const char *line, size_t len);
 
 /* Who made a request, kept for records made later on its behalf: the
  * kernel sends FUSE_RELEASE without credentials (uid 0, pid 0). */
@@ -27,9 +44,9 @@ struct record_who {
 void record_who_of(struct fimfs *fs, fuse_req_t req, struct record_who *w);
 
 /* As record_req, on behalf of w. */
-void record_as(struct fimfs *fs, const struct record_who *w,
-	       enum fim_audit_kind kind, const char *op, const char *path,
-	       int err, bool has_bytes, uint64_t bytes, const char *status);
+int record_as(struct fimfs *fs, const struct record_who *w,
+	      enum fim_audit_kind kind, const char *op, const char *path,
+	      int err, bool has_bytes, uint64_t bytes, const char *status);
 
 /* A record of the daemon's own doing (mount, unmount, baseline). */
 void record_event(struct fimfs *fs, enum fim_audit_kind kind, const char *op,
@@ -39,8 +56,10 @@ void record_event(struct fimfs *fs, enum fim_audit_kind kind, const char *op,
  * callback of fim_dcache_on_forged, arg the struct fimfs. */
 void record_cache_forgery(void *arg, const char *path);
 
-/* Whether opens must be denied: the log cannot be written and
- * audit.on_failure is "deny". */
-bool record_denies(struct fimfs *fs);
+/* Whether a request whose record returned ret must be refused (EACCES):
+ * with audit.on_failure = deny, when its record could not be written or
+ * the log could not be opened at all. Every request tries the log again,
+ * so service resumes with the first record that can be written. */
+bool record_refuses(struct fimfs *fs, int ret);
 
 #endif

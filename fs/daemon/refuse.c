@@ -12,33 +12,53 @@
 #include "inode.h"
 #include "record.h"
 
-/* One place that says no: log the attempt and reply. */
-static void refuse(fuse_req_t req, const char *op, const char *path)
+/* One place that says no: log the attempt, count it and record it. */
+static void refuse_as(struct fimfs *fs, const struct fuse_ctx *ctx,
+		      const char *op, const char *path, const char *target,
+		      const char *times, const char *detail)
 {
-	const struct fuse_ctx *ctx = fuse_req_ctx(req);
+	fim_log(LOG_NOTICE, "refused %s of '%s'%s%s%s%s by uid %u pid %d: %s",
+		op, path, target ? " to " : "", target ? target : "",
+		detail ? " " : "", detail ? detail : "", (unsigned)ctx->uid,
+		(int)ctx->pid, fim_errname(EROFS));
+	__atomic_add_fetch(&fs->refused, 1, __ATOMIC_RELAXED);
+	record_refusal(fs, ctx, op, path, target, times, detail);
+}
 
-	fim_log(LOG_NOTICE, "refused %s of '%s' by uid %u pid %d: %s", op,
-		path, (unsigned)ctx->uid, (int)ctx->pid, fim_errname(EROFS));
-	__atomic_add_fetch(&fimfs_of(req)->refused, 1, __ATOMIC_RELAXED);
-	record_req(fimfs_of(req), req, FIM_AUDIT_EV_REFUSAL, op, path, EROFS,
-		   false, 0, NULL);
+void refuse_note(struct fimfs *fs, const struct fuse_ctx *ctx,
+		 const char *op, const char *path, const char *detail)
+{
+	refuse_as(fs, ctx, op, path, NULL, NULL, detail);
+}
+
+static void refuse(fuse_req_t req, const char *op, const char *path,
+		   const char *target, const char *times)
+{
+	refuse_as(fimfs_of(req), fuse_req_ctx(req), op, path, target, times,
+		  NULL);
 	fuse_reply_err(req, EROFS);
+}
+
+/* The path of name in directory parent, within SOURCE. */
+static void path_at(struct fimfs *fs, fuse_ino_t parent, const char *name,
+		    char *path, size_t size)
+{
+	if (child_path(node_of(fs, parent)->path, name, path, size))
+		snprintf(path, size, "%s", name);
 }
 
 static void refuse_at(fuse_req_t req, const char *op, fuse_ino_t parent,
 		      const char *name)
 {
-	struct fimfs *fs = fimfs_of(req);
 	char path[PATH_MAX];
 
-	if (child_path(node_of(fs, parent)->path, name, path, sizeof(path)))
-		snprintf(path, sizeof(path), "%s", name);
-	refuse(req, op, path);
+	path_at(fimfs_of(req), parent, name, path, sizeof(path));
+	refuse(req, op, path, NULL, NULL);
 }
 
 static void refuse_ino(fuse_req_t req, const char *op, fuse_ino_t ino)
 {
-	refuse(req, op, node_of(fimfs_of(req), ino)->path);
+	refuse(req, op, node_of(fimfs_of(req), ino)->path, NULL, NULL);
 }
 
 void refuse_open(fuse_req_t req, fuse_ino_t ino, int flags)
@@ -46,15 +66,40 @@ void refuse_open(fuse_req_t req, fuse_ino_t ino, int flags)
 	refuse_ino(req, flags & O_TRUNC ? "open-truncate" : "open-write", ino);
 }
 
+/* Whether a utimens asks for the times the file already has: archivers
+ * restoring access times after reading (tar --atime-preserve=replace,
+ * cpio -a, touch -r F F) do, and a reviewer must tell that from a content
+ * write. NULL when the file's times cannot be read. */
+static const char *times_asked(struct fimfs *fs, struct node *n,
+			       const struct stat *attr, int to_set)
+{
+	struct fim_stat st;
+	int64_t a = attr->st_atim.tv_sec * 1000000000LL + attr->st_atim.tv_nsec;
+	int64_t m = attr->st_mtim.tv_sec * 1000000000LL + attr->st_mtim.tv_nsec;
+
+	if (attr_of_node(fs, n, &st))
+		return NULL;
+	if ((to_set & (FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW)) ||
+	    ((to_set & FUSE_SET_ATTR_ATIME) && a != st.atime_ns) ||
+	    ((to_set & FUSE_SET_ATTR_MTIME) && m != st.mtime_ns))
+		return "changed";
+	return "unchanged";
+}
+
 void refuse_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 		    int to_set, struct fuse_file_info *fi)
 {
-	(void)attr;
+	struct fimfs *fs = fimfs_of(req);
+	struct node *n = node_of(fs, ino);
+
 	(void)fi;
-	refuse_ino(req, to_set & FUSE_SET_ATTR_SIZE ? "truncate" :
-		   to_set & FUSE_SET_ATTR_MODE ? "chmod" :
-		   to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID) ? "chown" :
-		   "utimens", ino);
+	if (to_set & FUSE_SET_ATTR_SIZE)
+		return refuse(req, "truncate", n->path, NULL, NULL);
+	if (to_set & FUSE_SET_ATTR_MODE)
+		return refuse(req, "chmod", n->path, NULL, NULL);
+	if (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID))
+		return refuse(req, "chown", n->path, NULL, NULL);
+	refuse(req, "utimens", n->path, NULL, times_asked(fs, n, attr, to_set));
 }
 
 void refuse_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
@@ -82,28 +127,40 @@ void refuse_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 	refuse_at(req, "rmdir", parent, name);
 }
 
+/* The link's content as given: it need not name anything in the mount. */
 void refuse_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
 		    const char *name)
 {
-	(void)link;
-	refuse_at(req, "symlink", parent, name);
+	char path[PATH_MAX];
+
+	path_at(fimfs_of(req), parent, name, path, sizeof(path));
+	refuse(req, "symlink", path, link, NULL);
 }
 
 void refuse_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 		   fuse_ino_t newparent, const char *newname,
 		   unsigned int flags)
 {
-	(void)newparent;
-	(void)newname;
+	struct fimfs *fs = fimfs_of(req);
+	char path[PATH_MAX], to[PATH_MAX], shown[PATH_MAX + 1];
+
 	(void)flags;
-	refuse_at(req, "rename", parent, name);
+	path_at(fs, parent, name, path, sizeof(path));
+	path_at(fs, newparent, newname, to, sizeof(to));
+	snprintf(shown, sizeof(shown), "/%s", to);
+	refuse(req, "rename", path, shown, NULL);
 }
 
+/* path: the new name; target: the file it would be another name of. */
 void refuse_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
 		 const char *newname)
 {
-	(void)ino;
-	refuse_at(req, "link", newparent, newname);
+	struct fimfs *fs = fimfs_of(req);
+	char path[PATH_MAX], shown[PATH_MAX + 1];
+
+	path_at(fs, newparent, newname, path, sizeof(path));
+	snprintf(shown, sizeof(shown), "/%s", node_of(fs, ino)->path);
+	refuse(req, "link", path, shown, NULL);
 }
 
 void refuse_create(fuse_req_t req, fuse_ino_t parent, const char *name,

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "audit.h"
 #include "baseline.h"
+#include "json.h"
 
 struct out {
 	char *buf;
@@ -45,18 +45,17 @@ static void put(struct out *o, const char *fmt, ...)
 	o->len += (size_t)n;
 }
 
-/* A JSON string (quoted) of arbitrary bytes, escaped as the audit log
- * escapes them. */
+/* A JSON string (quoted) of arbitrary bytes (json.h). */
 static void put_str(struct out *o, const char *s)
 {
-	size_t need = 6 * strlen(s) + 1;
+	size_t need = FIM_JSON_ESCAPE_MAX * strlen(s) + 1;
 	char *e = malloc(need);
 
 	if (!e) {
 		o->failed = true;
 		return;
 	}
-	fim_audit_escape(s, strlen(s), e, need);
+	fim_json_escape(s, strlen(s), e, need);
 	put(o, "\"%s\"", e);
 	free(e);
 }

@@ -52,14 +52,14 @@ void vread_open(fuse_req_t req, struct fimfs *fs, struct node *n,
 {
 	struct vfile *vf = calloc(1, sizeof(*vf) + n->baselen + 1);
 	struct record_who who;
+	int rec;
 
 	record_who_of(fs, req, &who);
-	record_as(fs, &who, FIM_AUDIT_EV_ACCESS, "open", n->path,
-		  vf ? 0 : ENOMEM, false, 0, NULL);
+	rec = record_as(fs, &who, FIM_AUDIT_EV_ACCESS, "open", n->path,
+			vf ? 0 : ENOMEM, false, 0, NULL);
 	if (!vf)
 		return (void)fuse_reply_err(req, ENOMEM);
-	/* This open's own record may be the one that could not be written. */
-	if (record_denies(fs)) {
+	if (record_refuses(fs, rec)) {
 		free(vf);
 		return (void)fuse_reply_err(req, EACCES);
 	}
@@ -97,28 +97,17 @@ static void reply_slice(fuse_req_t req, struct vfile *vf, size_t size,
 	fuse_reply_buf(req, vf->buf + start, n);
 }
 
-/* Non-OK verdicts are recorded with who asked; the status is the first
- * token of the verdict line. */
-static void record_verdict(struct pending_read *p)
-{
-	char status[16];
-	size_t n = strcspn(p->vf->buf, " ");
-
-	if (n >= sizeof(status) || !strncmp(p->vf->buf, "OK ", 3))
-		return;
-	memcpy(status, p->vf->buf, n);
-	status[n] = '\0';
-	record_req(p->fs, p->pub.req, FIM_AUDIT_EV_VERDICT, "verdict", p->vf->path,
-		   0, false, 0, status);
-}
-
-/* The content is there (or failed): answer unless an interrupt did. */
+/* The content is there (or failed): answer unless an interrupt did. A
+ * verdict other than OK is recorded with who asked, before it is shown. */
 static void complete(struct pending_read *p, int err)
 {
 	bool mine = pending_take(p->fs, &p->pub);
 
-	if (mine && !err && p->vf->kind == FIM_VK_VERIFIED)
-		record_verdict(p);
+	if (mine && !err && p->vf->kind == FIM_VK_VERIFIED &&
+	    record_refuses(p->fs, record_verdict(p->fs, p->pub.req,
+						 p->vf->path, p->vf->buf,
+						 p->vf->len)))
+		err = -EACCES;
 	if (mine && err)
 		fuse_reply_err(p->pub.req, -err);
 	else if (mine)

@@ -57,22 +57,34 @@ static void reply_xattr(fuse_req_t req, long n, const char *buf, size_t size)
 struct pending_xattr {
 	struct pending pub; /* first: the list links */
 	struct fimfs *fs;
+	int kind;
 	size_t size;
 	const struct fim_stat *checked; /* see virtual_xattr */
 	struct fim_stat file;
 	char path[];
 };
 
+/* Recorded before it is answered, as a read of the virtual file would be:
+ * the access, and a verdict other than OK. */
 static void on_content(void *arg, int err, const char *buf, size_t len)
 {
 	struct pending_xattr *p = arg;
+	int rec, vrec;
 
 	if (!err && p->checked &&
 	    !perm_same_file(p->fs, p->path, strlen(p->path), p->checked))
 		err = -ESTALE;
 	if (pending_take(p->fs, &p->pub)) {
-		record_req(p->fs, p->pub.req, FIM_AUDIT_EV_ACCESS, "getxattr",
-			   p->path, -err, !err, err ? 0 : len, NULL);
+		rec = record_req(p->fs, p->pub.req, FIM_AUDIT_EV_ACCESS,
+				 "getxattr", p->path, -err, !err,
+				 err ? 0 : len, NULL);
+		if (!err && p->kind == FIM_VK_VERIFIED) {
+			vrec = record_verdict(p->fs, p->pub.req, p->path, buf,
+					      len);
+			rec = rec ? rec : vrec;
+		}
+		if (!err && record_refuses(p->fs, rec))
+			err = -EACCES;
 		reply_xattr(p->pub.req, err ? err : (long)len, buf, p->size);
 	}
 	free(p);
@@ -102,6 +114,7 @@ static void virtual_xattr(fuse_req_t req, struct fimfs *fs, struct node *n,
 		return (void)fuse_reply_err(req, ENOMEM);
 	p->pub.req = req;
 	p->fs = fs;
+	p->kind = kind;
 	p->size = size;
 	if (checked) {
 		p->file = *checked;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "digest.h"
+#include "json.h"
 #include "log.h"
 #include "manifest.h"
 
@@ -63,61 +64,19 @@ void report_text(FILE *f, struct rentry *const *v, size_t n,
 	fputc('\n', f);
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if none. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len;
-	uint32_t c;
-
-	if (s[0] < 0xc2 || s[0] > 0xf4)
-		return 0;
-	len = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
-	if (n < len)
-		return 0;
-	c = s[0] & (0x7f >> len);
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
-		return 0;
-	return len;
-}
-
-/* A JSON string. Names are bytes, not always UTF-8: a byte that is not
- * part of valid UTF-8 is written as \udcXX (Python's "surrogateescape"),
- * so every name is representable and distinct. */
+/* A JSON string, escaped as every JSON of ours (json.h). */
 static void put_json_str(FILE *f, const char *str)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	size_t n = strlen(str), len;
+	size_t size = FIM_JSON_ESCAPE_MAX * strlen(str) + 1;
+	char *buf = malloc(size);
 
-	fputc('"', f);
-	while (n) {
-		if (*s == '"' || *s == '\\') {
-			fprintf(f, "\\%c", *s);
-		} else if (*s == '\n') {
-			fputs("\\n", f);
-		} else if (*s == '\t') {
-			fputs("\\t", f);
-		} else if (*s < 0x20 || *s == 0x7f) {
-			fprintf(f, "\\u%04x", *s);
-		} else if (*s < 0x80) {
-			fputc(*s, f);
-		} else if ((len = utf8_len(s, n)) != 0) {
-			fwrite(s, 1, len, f);
-			s += len;
-			n -= len;
-			continue;
-		} else {
-			fprintf(f, "\\udc%02x", *s);
-		}
-		s++;
-		n--;
+	if (!buf) {
+		fputs("\"?\"", f);
+		return;
 	}
-	fputc('"', f);
+	fim_json_escape(str, strlen(str), buf, size);
+	fprintf(f, "\"%s\"", buf);
+	free(buf);
 }
 
 static void put_hex(FILE *f, int have, const unsigned char *md,
