@@ -136,7 +136,5 @@ void audit_now(const struct fim_audit *a, struct timespec *ts);
 void audit_alert(const struct fim_audit *a, int prio, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Write data to a new file (O_EXCL, 0600) and fsync it. */
-int audit_write_new_file(const char *path, const char *data, size_t len);
 
 #endif

@@ -25,6 +25,7 @@
 #include <openssl/rand.h>
 
 #include "digest.h"
+#include "fileio.h"
 #include "log.h"
 
 #define SEAL_MAGIC "fimfs-audit-seal 1"
@@ -138,39 +139,6 @@ int fim_audit_evolve_key(const unsigned char in[FIM_AUDIT_KEY_LEN],
 		return ret;
 	ret = audit_evolve(&c, in, out);
 	audit_crypto_free(&c);
-	return ret;
-}
-
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-int audit_write_new_file(const char *path, const char *data, size_t len)
-{
-	int fd, ret;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		  0600);
-	if (fd < 0)
-		return -errno;
-	ret = write_all(fd, data, len);
-	if (!ret && fsync(fd))
-		ret = -errno;
-	if (close(fd) && !ret)
-		ret = -errno;
-	if (ret)
-		unlink(path);
 	return ret;
 }
 
@@ -298,7 +266,7 @@ int audit_seal_save(const char *path, const struct audit_seal *s)
 		return -ENAMETOOLONG;
 	n = format_seal(s, buf, sizeof(buf));
 	unlink(tmp); /* a stale one from a crash; ours is O_EXCL */
-	ret = audit_write_new_file(tmp, buf, (size_t)n);
+	ret = fim_file_create(tmp, buf, (size_t)n, 0600);
 	OPENSSL_cleanse(buf, sizeof(buf));
 	if (ret)
 		return ret;
@@ -331,12 +299,12 @@ int fim_audit_keygen(const char *seal_path, const char *verify_path,
 	}
 	s.since = (int64_t)time(NULL);
 	n = format_seal(&s, buf, sizeof(buf));
-	ret = audit_write_new_file(seal_path, buf, (size_t)n);
+	ret = fim_file_create(seal_path, buf, (size_t)n, 0600);
 	if (!ret) {
 		failed = verify_path;
 		fim_hex(s.key, sizeof(s.key), hex);
 		n = snprintf(buf, sizeof(buf), VERIFY_MAGIC "\nkey %s\n", hex);
-		ret = audit_write_new_file(verify_path, buf, (size_t)n);
+		ret = fim_file_create(verify_path, buf, (size_t)n, 0600);
 		if (ret)
 			unlink(seal_path);
 	}

@@ -24,6 +24,7 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include "fileio.h"
 #include "log.h"
 
 #define KEY_MAGIC "fimfs-cache-key 1"
@@ -75,21 +76,6 @@ static int open_dir(const char *dir, char *err, size_t errsz)
 	return fd;
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* A new random key under a temporary name, linked into place: link() never
  * replaces, so of two processes making the key at once, one wins and both
  * use its key; a reader never sees a half-written file. */
@@ -119,7 +105,7 @@ static int create_key(int dfd, const char *name, const char *path, char *err,
 		if (fchmod(fd, 0600) < 0)
 			ret = -errno;
 		if (!ret)
-			ret = write_all(fd, text, (size_t)n);
+			ret = fim_write_all(fd, text, (size_t)n);
 		if (!ret && fsync(fd) < 0)
 			ret = -errno;
 		if (close(fd) < 0 && !ret)

@@ -101,7 +101,7 @@ out:
 	return ret;
 }
 
-static int write_all(int fd, const void *buf, size_t len)
+int fim_write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
 
@@ -121,7 +121,7 @@ static int write_all(int fd, const void *buf, size_t len)
 
 static int write_sync_close(int fd, const void *buf, size_t len)
 {
-	int ret = write_all(fd, buf, len);
+	int ret = fim_write_all(fd, buf, len);
 
 	if (!ret && fsync(fd) < 0)
 		ret = -errno;

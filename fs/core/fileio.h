@@ -19,6 +19,9 @@
  * is wiped, so this may read secrets; the caller wipes and frees *buf. */
 int fim_file_read(const char *path, size_t max, char **buf, size_t *len);
 
+/* write(2) all of buf, again after EINTR and short writes. */
+int fim_write_all(int fd, const void *buf, size_t len);
+
 /* Create path exclusively (O_EXCL, never following a symlink) with mode and
  * write buf to it, synced. Returns -EEXIST when path exists; a partly
  * written file is removed. */

@@ -28,47 +28,26 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "mountinfo.h"
 
 #define DRAIN_MS 5000 /* for the child's last words after a failure */
 
-/* mountinfo writes space, tab, newline and backslash as \ooo. */
-static void unescape(char *s)
-{
-	char *o = s;
-
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
-		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
-			*o++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 |
-				      (s[3] - '0'));
-			s += 3;
-		} else {
-			*o++ = *s;
-		}
-	}
-	*o = '\0';
-}
-
 int mount_dev(const char *mnt, unsigned *maj, unsigned *min)
 {
-	char line[8192], point[4096];
+	char line[8192];
+	struct fim_mount m;
 	int found = 0;
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 
 	if (!f)
 		return -1;
-	/* id parent MAJ:MIN root point ...; the last match is the newest */
+	/* the last match is the newest */
 	while (fgets(line, sizeof(line), f)) {
-		unsigned a, b;
-
-		if (sscanf(line, "%*u %*u %u:%u %*s %4095s", &a, &b, point) != 3)
+		if (fim_mountinfo_parse(line, &m) || strcmp(m.point, mnt))
 			continue;
-		unescape(point);
-		if (!strcmp(point, mnt)) {
-			*maj = a;
-			*min = b;
-			found = 1;
-		}
+		*maj = m.major;
+		*min = m.minor;
+		found = 1;
 	}
 	fclose(f);
 	return found ? 0 : -1;

@@ -16,49 +16,9 @@
 #include <string.h>
 #include <sys/xattr.h>
 
+#include "mountinfo.h"
+
 #define SOURCE_XATTR "user.fimfs.source"
-
-/* mountinfo escapes space, tab, newline and backslash as \ooo. */
-static void unescape(char *s)
-{
-	char *o = s;
-
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
-		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
-			*o++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 |
-				      (s[3] - '0'));
-			s += 3;
-		} else {
-			*o++ = *s;
-		}
-	}
-	*o = '\0';
-}
-
-/* The mount point and file system type of one mountinfo line (both point
- * into line), or -1 for a line without them. */
-static int parse_line(char *line, char **point, char **fstype)
-{
-	char *save = NULL, *tok;
-	bool dash = false;
-	int i = 0;
-
-	*point = *fstype = NULL;
-	for (tok = strtok_r(line, " \n", &save); tok && !*fstype;
-	     tok = strtok_r(NULL, " \n", &save), i++) {
-		if (i == 4)
-			*point = tok;
-		else if (!dash && !strcmp(tok, "-"))
-			dash = true;
-		else if (dash)
-			*fstype = tok;
-	}
-	if (!*point || !*fstype)
-		return -1;
-	unescape(*point);
-	return 0;
-}
 
 /* Whether mount point mp contains path; the length of mp that matched. */
 static size_t under(const char *path, const char *mp)
@@ -75,8 +35,9 @@ static size_t under(const char *path, const char *mp)
 /* Whether the deepest mount containing path is a fimfs mount. */
 static bool on_fimfs(const char *path)
 {
-	char *line = NULL, *point, *fstype;
+	char *line = NULL;
 	size_t cap = 0, best_len = 0, n;
+	struct fim_mount m;
 	bool found = false, fimfs = false;
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 
@@ -84,13 +45,13 @@ static bool on_fimfs(const char *path)
 		return false; /* no /proc: nothing is known to be a mount */
 	/* The last listed wins among stacked mounts of one point. */
 	while (getline(&line, &cap, f) > 0) {
-		if (parse_line(line, &point, &fstype) ||
-		    (n = under(path, point)) == (size_t)-1 ||
+		if (fim_mountinfo_parse(line, &m) ||
+		    (n = under(path, m.point)) == (size_t)-1 ||
 		    (found && n < best_len))
 			continue;
 		found = true;
 		best_len = n;
-		fimfs = !strcmp(fstype, "fuse.fimfs");
+		fimfs = !strcmp(m.fstype, "fuse.fimfs");
 	}
 	free(line);
 	fclose(f);
