@@ -46,6 +46,18 @@ static int open_beneath(struct fim_source *src, const char *path, int flags)
 	return fim_openat_beneath(root_fd(src), path, flags);
 }
 
+/* Reading must not write SOURCE: O_NOATIME keeps the access times of a
+ * live tree (a snapshot's never move). The kernel grants it to the owner
+ * and to CAP_FOWNER only, so under run_as a plain open is what is left. */
+static int reopen_noatime(const char *proc, int flags)
+{
+	int fd = open(proc, flags | O_NOATIME);
+
+	if (fd < 0 && errno == EPERM)
+		fd = open(proc, flags);
+	return fd < 0 ? -errno : fd;
+}
+
 static void stat_from(struct fim_stat *st, const struct stat *s)
 {
 	st->ino = s->st_ino;
@@ -107,9 +119,7 @@ static int local_open(struct fim_source *src, const char *path,
 		return -EINVAL;
 	}
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
-	fd = open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		fd = -errno;
+	fd = reopen_noatime(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	close(pfd);
 	if (fd < 0)
 		return fd;
@@ -166,8 +176,10 @@ static int local_opendir(struct fim_source *src, const char *path,
 			 struct fim_src_dir **out)
 {
 	struct local_dir *d;
-	int fd = open_beneath(src, path, O_RDONLY | O_DIRECTORY);
+	int fd = open_beneath(src, path, O_RDONLY | O_DIRECTORY | O_NOATIME);
 
+	if (fd == -EPERM)
+		fd = open_beneath(src, path, O_RDONLY | O_DIRECTORY);
 	if (fd < 0)
 		return fd;
 	d = calloc(1, sizeof(*d));
