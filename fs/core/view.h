@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/statvfs.h>
 
 #include "config.h"
 #include "hashsvc.h"
@@ -35,6 +36,23 @@ struct fim_source *fim_view_source(struct fim_view *v);
 struct fim_hashsvc *fim_view_hashsvc(struct fim_view *v);
 struct fim_dcache *fim_view_dcache(struct fim_view *v);
 const struct fim_config *fim_view_config(struct fim_view *v);
+
+/* The source's own answers about the real entry at path, through the view
+ * so that front ends never touch the source's function table. Each returns
+ * what the source's operation of the same name does (source.h): a length
+ * or 0, or a negative errno. */
+long fim_view_readlink(struct fim_view *v, const char *path, char *buf,
+		       size_t size);
+long fim_view_getxattr(struct fim_view *v, const char *path,
+		       const char *name, void *buf, size_t size);
+long fim_view_listxattr(struct fim_view *v, const char *path, char *buf,
+			size_t size);
+long fim_view_access_attrs(struct fim_view *v, const char *path, bool dir,
+			   struct fim_stat *st, void *buf, size_t size);
+
+/* SOURCE's capacity figures into sv; fields the source does not know are
+ * left as the caller set them. */
+void fim_view_statvfs(struct fim_view *v, struct statvfs *sv);
 
 /* The baseline path of a source path (no leading "./"): in the snapshots
  * layout the first component (the snapshot) is dropped. NULL when the path

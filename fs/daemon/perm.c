@@ -84,7 +84,6 @@ int perm_check(fuse_req_t req, struct fimfs *fs, const char *op,
 bool perm_same_file(struct fimfs *fs, const char *path, size_t len,
 		    const struct fim_stat *checked)
 {
-	struct fim_source *src = fim_view_source(fs->view);
 	char p[PATH_MAX];
 	struct fim_stat now;
 
@@ -94,7 +93,7 @@ bool perm_same_file(struct fimfs *fs, const char *path, size_t len,
 	p[len] = '\0';
 	/* read as the check read it (a directory entered if mounted on
 	 * demand) */
-	return !src->ops->access_attrs(src, p, S_ISDIR(checked->mode), &now,
-				       NULL, 0) &&
+	return !fim_view_access_attrs(fs->view, p, S_ISDIR(checked->mode),
+				      &now, NULL, 0) &&
 	       now.dev == checked->dev && now.ino == checked->ino;
 }

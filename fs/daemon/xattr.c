@@ -134,7 +134,6 @@ static void virtual_xattr(fuse_req_t req, struct fimfs *fs, struct node *n,
 static void acl_xattr(fuse_req_t req, struct fimfs *fs, struct node *n,
 		      const char *name, size_t size)
 {
-	struct fim_source *src = fim_view_source(fs->view);
 	unsigned char acl[FIM_ACL_MAX];
 	char path[PATH_MAX];
 	size_t plen = n->kind < 0 ? strlen(n->path) : n->baselen;
@@ -146,7 +145,7 @@ static void acl_xattr(fuse_req_t req, struct fimfs *fs, struct node *n,
 		return (void)fuse_reply_err(req, ENAMETOOLONG);
 	memcpy(path, n->path, plen);
 	path[plen] = '\0';
-	len = src->ops->getxattr(src, path, name, acl, sizeof(acl));
+	len = fim_view_getxattr(fs->view, path, name, acl, sizeof(acl));
 	if (len == -ENOTSUP)
 		len = -ENODATA;
 	if (len > 0 && n->kind >= 0)
@@ -163,7 +162,6 @@ void fimfs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 		    size_t size)
 {
 	struct fimfs *fs = fimfs_of(req);
-	struct fim_source *src = fim_view_source(fs->view);
 	struct node *n = node_of(fs, ino);
 	int kind = xattr_kind(fs, name);
 	struct fim_stat st, *checked = NULL;
@@ -197,7 +195,7 @@ void fimfs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 		return (void)fuse_reply_err(req, ENODATA);
 	if (size && !(buf = malloc(size)))
 		return (void)fuse_reply_err(req, ENOMEM);
-	len = src->ops->getxattr(src, n->path, name, buf, size);
+	len = fim_view_getxattr(fs->view, n->path, name, buf, size);
 	reply_xattr(req, len, buf, size);
 	free(buf);
 }
@@ -205,7 +203,7 @@ void fimfs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 /* The source's own names of the entry at path without any of ours, into
  * *out (malloc'd or NULL; the caller frees it): returns their length or a
  * negative errno. */
-static long source_names(struct fim_source *src, const char *path,
+static long source_names(struct fim_view *v, const char *path,
 			 char **out)
 {
 	char *buf = NULL;
@@ -213,14 +211,14 @@ static long source_names(struct fim_source *src, const char *path,
 
 	/* The list may grow between asking its length and reading it. */
 	for (int tries = 0; tries < 4; tries++) {
-		len = src->ops->listxattr(src, path, NULL, 0);
+		len = fim_view_listxattr(v, path, NULL, 0);
 		if (len <= 0)
 			break;
 		free(buf);
 		buf = malloc((size_t)len);
 		if (!buf)
 			return -ENOMEM;
-		len = src->ops->listxattr(src, path, buf, (size_t)len);
+		len = fim_view_listxattr(v, path, buf, (size_t)len);
 		if (len != -ERANGE)
 			break;
 	}
@@ -267,7 +265,6 @@ static long add_virtual_names(struct fimfs *fs, struct node *n, char *buf,
 void fimfs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 {
 	struct fimfs *fs = fimfs_of(req);
-	struct fim_source *src = fim_view_source(fs->view);
 	struct node *n = node_of(fs, ino);
 	char *names = NULL, *buf = NULL;
 	long len;
@@ -283,7 +280,7 @@ void fimfs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 				   : fuse_reply_xattr(req, 0));
 	if (size && !(buf = malloc(size)))
 		return (void)fuse_reply_err(req, ENOMEM);
-	len = source_names(src, n->path, &names);
+	len = source_names(fs->view, n->path, &names);
 	/* Filesystems without xattrs still get ours. */
 	if (len == -ENOTSUP)
 		len = 0;

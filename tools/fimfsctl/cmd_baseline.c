@@ -125,7 +125,6 @@ static int write_entry(struct bjob *j, FILE *f, size_t i)
 		.mode = st->mode & 07777, .uid = st->uid, .gid = st->gid,
 		.time_ns = st->mtime_ns,
 	};
-	struct fim_source *src = fim_view_source(j->view);
 	char link[PATH_MAX + 1];
 	long len;
 
@@ -143,7 +142,7 @@ static int write_entry(struct bjob *j, FILE *f, size_t i)
 		r.size = st->size;
 		r.digests = &ds;
 	} else if (r.type == FIM_FT_LINK) {
-		len = src->ops->readlink(src, n->path, link, sizeof(link));
+		len = fim_view_readlink(j->view, n->path, link, sizeof(link));
 		if (len < 0 || (size_t)len >= sizeof(link)) {
 			fprintf(stderr, "fimfsctl: %s/%s: %s\n", j->dir,
 				n->path, strerror(len < 0 ? (int)-len
