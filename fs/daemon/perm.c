@@ -75,8 +75,9 @@ int perm_check(fuse_req_t req, struct fimfs *fs, const char *op,
 		fim_log(LOG_NOTICE, "denied %s of '%s' to uid %u pid %d: %s",
 			op, p, (unsigned)ctx->uid, (int)ctx->pid,
 			fim_errname(EACCES));
-		record_req(fs, req, FIM_AUDIT_EV_REFUSAL, op, p, EACCES,
-			   false, 0, NULL);
+		record_req(fs, req, &(struct fim_audit_event){
+			.kind = FIM_AUDIT_EV_REFUSAL, .op = op, .path = p,
+			.err = EACCES });
 	}
 	return -ret;
 }

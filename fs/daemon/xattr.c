@@ -75,9 +75,10 @@ static void on_content(void *arg, int err, const char *buf, size_t len)
 	    !perm_same_file(p->fs, p->path, strlen(p->path), p->checked))
 		err = -ESTALE;
 	if (pending_take(p->fs, &p->pub)) {
-		rec = record_req(p->fs, p->pub.req, FIM_AUDIT_EV_ACCESS,
-				 "getxattr", p->path, -err, !err,
-				 err ? 0 : len, NULL);
+		rec = record_req(p->fs, p->pub.req, &(struct fim_audit_event){
+			.kind = FIM_AUDIT_EV_ACCESS, .op = "getxattr",
+			.path = p->path, .err = -err, .has_bytes = !err,
+			.bytes = err ? 0 : len });
 		if (!err && p->kind == FIM_VK_VERIFIED) {
 			vrec = record_verdict(p->fs, p->pub.req, p->path, buf,
 					      len);
