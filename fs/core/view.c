@@ -99,31 +99,30 @@ struct fim_source *fim_view_source(struct fim_view *v)
 long fim_view_readlink(struct fim_view *v, const char *path, char *buf,
 		       size_t size)
 {
-	return v->src->ops->readlink(v->src, path, buf, size);
+	return fim_src_readlink(v->src, path, buf, size);
 }
 
 long fim_view_getxattr(struct fim_view *v, const char *path,
 		       const char *name, void *buf, size_t size)
 {
-	return v->src->ops->getxattr(v->src, path, name, buf, size);
+	return fim_src_getxattr(v->src, path, name, buf, size);
 }
 
 long fim_view_listxattr(struct fim_view *v, const char *path, char *buf,
 			size_t size)
 {
-	return v->src->ops->listxattr(v->src, path, buf, size);
+	return fim_src_listxattr(v->src, path, buf, size);
 }
 
 long fim_view_access_attrs(struct fim_view *v, const char *path, bool dir,
 			   struct fim_stat *st, void *buf, size_t size)
 {
-	return v->src->ops->access_attrs(v->src, path, dir, st, buf, size);
+	return fim_src_access_attrs(v->src, path, dir, st, buf, size);
 }
 
 void fim_view_statvfs(struct fim_view *v, struct statvfs *sv)
 {
-	if (v->src->ops->statvfs)
-		v->src->ops->statvfs(v->src, sv);
+	fim_src_statvfs(v->src, sv);
 }
 
 struct fim_hashsvc *fim_view_hashsvc(struct fim_view *v)
