@@ -53,7 +53,7 @@ static void open_real(fuse_req_t req, struct fimfs *fs, struct node *n,
 
 	if (!rf)
 		return (void)fuse_reply_err(req, ENOMEM);
-	ret = fim_src_open(fim_view_source(fs->view), n->path, &rf->f);
+	ret = fim_view_open(fs->view, n->path, &rf->f);
 	if (!ret)
 		ret = fim_src_fstat(rf->f, &st);
 	/* the path may name another file than the one checked by now */

@@ -67,8 +67,8 @@ int perm_check(fuse_req_t req, struct fimfs *fs, const char *op,
 	if (fs->cfg.access == FIM_ACCESS_SOURCE) {
 		ret = host_check(fs, &c);
 		if (!ret)
-			ret = fim_access_path(fim_view_source(fs->view), &c, p,
-					      may, dir, st);
+			ret = fim_view_access_path(fs->view, &c, p, may, dir,
+						   st);
 	}
 	free(g.big);
 	if (ret == -EACCES) {

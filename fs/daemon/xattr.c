@@ -99,7 +99,7 @@ static void virtual_xattr(fuse_req_t req, struct fimfs *fs, struct node *n,
 {
 	struct pending_xattr *p;
 	struct fim_stat st;
-	int ret = fim_src_lstat(fim_view_source(fs->view), n->path, &st);
+	int ret = fim_view_lstat(fs->view, n->path, &st);
 
 	if (ret)
 		return (void)fuse_reply_err(req, -ret);
@@ -242,7 +242,7 @@ static long add_virtual_names(struct fimfs *fs, struct node *n, char *buf,
 {
 	struct fim_stat st;
 
-	if (fim_src_lstat(fim_view_source(fs->view), n->path, &st) ||
+	if (fim_view_lstat(fs->view, n->path, &st) ||
 	    !S_ISREG(st.mode))
 		return len;
 	for (int k = 0; k < FIM_VK_COUNT; k++) {

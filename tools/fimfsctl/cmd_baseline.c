@@ -22,7 +22,6 @@
 #include "fileio.h"
 #include "manifest.h"
 #include "sign.h"
-#include "source.h"
 #include "view.h"
 #include "walk.h"
 
@@ -232,7 +231,7 @@ static int setup(struct bjob *j, struct fim_config *cfg, const char *rdir)
 	if (!ret)
 		ret = fim_view_start(j->view, err, sizeof(err));
 	if (!ret)
-		ret = fimctl_walk(fim_view_source(j->view), &j->tree);
+		ret = fimctl_walk(j->view, &j->tree);
 	if (!ret)
 		ret = fimctl_pool_new(4 * fim_config_threads(cfg),
 				      j->tree.files, j->tree.bytes,
