@@ -245,7 +245,7 @@ int fim_access_path(struct fim_source *src, struct fim_cred *c,
 
 		memcpy(prefix, path, end);
 		prefix[end] = '\0';
-		n = src->ops->access_attrs(src, prefix, !last || dir, &s, acl,
+		n = fim_src_access_attrs(src, prefix, !last || dir, &s, acl,
 					   sizeof(acl));
 		if (n < 0)
 			return (int)n;

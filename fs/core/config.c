@@ -190,7 +190,7 @@ static int add_digest(struct fim_config *cfg, const char *name, int first,
 	if (a < 0 || strcmp(name, fim_alg_name(a))) {
 		snprintf(msg, msz, "unknown digest '%s' (sha256, sha512, sha384, "
 			 "sha1, md5, rmd160, blake2b512, sha3-256)", name);
-		return -1;
+		return -EINVAL;
 	}
 	if (first) {
 		cfg->digests = 0;
@@ -198,7 +198,7 @@ static int add_digest(struct fim_config *cfg, const char *name, int first,
 	}
 	if (cfg->digests & (1u << a)) {
 		snprintf(msg, msz, "digest '%s' listed twice", name);
-		return -1;
+		return -EINVAL;
 	}
 	cfg->digests |= 1u << a;
 	return 0;
@@ -214,11 +214,11 @@ static int add_rule(struct fim_config *cfg, const char *match,
 	if (kind < 0) {
 		snprintf(msg, msz, "unknown rule '%s' (exact, content, "
 			 "append-only, ignore)", rule);
-		return -1;
+		return -EINVAL;
 	}
 	if (!*match) {
 		snprintf(msg, msz, "empty match pattern");
-		return -1;
+		return -EINVAL;
 	}
 	r = realloc(cfg->rules, (cfg->n_rules + 1) * sizeof(*r));
 	if (!r)
@@ -231,7 +231,7 @@ static int add_rule(struct fim_config *cfg, const char *match,
 	return 0;
 oom:
 	snprintf(msg, msz, "out of memory");
-	return -1;
+	return -ENOMEM;
 }
 
 static int set_string(char **field, const char *v, char *msg, size_t msz)
@@ -240,7 +240,7 @@ static int set_string(char **field, const char *v, char *msg, size_t msz)
 
 	if (!s) {
 		snprintf(msg, msz, "out of memory");
-		return -1;
+		return -ENOMEM;
 	}
 	free(*field);
 	*field = s;
@@ -257,7 +257,7 @@ static int append_string(struct fim_config *cfg, const char *v, char *msg,
 		if (l)
 			cfg->manifests = l;
 		snprintf(msg, msz, "out of memory");
-		return -1;
+		return -ENOMEM;
 	}
 	cfg->manifests = l;
 	l[++cfg->n_manifests] = NULL;
@@ -337,7 +337,7 @@ static int set_value(struct fim_config *cfg, const struct key *k,
 	}
 	if (!ok)
 		snprintf(msg, msz, "bad value '%s'", v);
-	return ok ? 0 : -1;
+	return ok ? 0 : -EINVAL;
 }
 
 /* Render a scalar libconfig setting as the string set_value() parses, after
@@ -360,7 +360,7 @@ static int setting_string(const struct key *k, const config_setting_t *s,
 			goto type;
 		if (config_setting_get_int64(s) < 0) {
 			snprintf(msg, msz, "must not be negative");
-			return -1;
+			return -EINVAL;
 		}
 		snprintf(buf, size, "%lld", config_setting_get_int64(s));
 		return 0;
@@ -382,7 +382,7 @@ static int setting_string(const struct key *k, const config_setting_t *s,
 	}
 type:
 	snprintf(msg, msz, "wrong type of value for '%s'", k->path);
-	return -1;
+	return -EINVAL;
 }
 
 static int load_rule(struct fim_config *cfg, const config_setting_t *r,
@@ -393,7 +393,7 @@ static int load_rule(struct fim_config *cfg, const config_setting_t *r,
 	if (!config_setting_is_group(r)) {
 		snprintf(msg, msz, "each rule must be a group "
 			 "{ match = \"GLOB\"; rule = \"RULE\"; }");
-		return -1;
+		return -EINVAL;
 	}
 	for (int i = 0; i < config_setting_length(r); i++) {
 		const config_setting_t *e = config_setting_get_elem(r, i);
@@ -401,18 +401,18 @@ static int load_rule(struct fim_config *cfg, const config_setting_t *r,
 
 		if (strcmp(name, "match") && strcmp(name, "rule")) {
 			snprintf(msg, msz, "unknown key '%s' in rule", name);
-			return -1;
+			return -EINVAL;
 		}
 		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
 			snprintf(msg, msz, "'%s' must be a string", name);
-			return -1;
+			return -EINVAL;
 		}
 		*(strcmp(name, "match") ? &rule : &match) =
 			config_setting_get_string(e);
 	}
 	if (!match || !rule) {
 		snprintf(msg, msz, "a rule needs both 'match' and 'rule'");
-		return -1;
+		return -EINVAL;
 	}
 	return add_rule(cfg, match, rule, msg, msz);
 }
@@ -425,7 +425,7 @@ static int load_setting(struct fim_config *cfg, const config_setting_t *s,
 	const char *name = config_setting_name(s);
 	char path[128], val[4096];
 	const struct key *k;
-	int list;
+	int list, ret;
 
 	*where = s;
 	snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "." : "",
@@ -435,39 +435,43 @@ static int load_setting(struct fim_config *cfg, const config_setting_t *s,
 			if (strcmp(path, groups[g]))
 				continue;
 			for (int i = 0; i < config_setting_length(s); i++)
-				if (load_setting(cfg,
-						 config_setting_get_elem(s, i),
-						 path, where, msg, msz))
-					return -1;
+				if ((ret = load_setting(cfg,
+						config_setting_get_elem(s, i),
+						path, where, msg, msz)))
+					return ret;
 			return 0;
 		}
 	}
 	k = find_key(path, 0);
 	if (!k) {
 		snprintf(msg, msz, "unknown key '%s'", path);
-		return -1;
+		return -EINVAL;
 	}
 	list = k->type == K_DIGESTS || k->type == K_STRLIST ||
 	       k->type == K_RULE;
-	if (!list)
-		return setting_string(k, s, val, sizeof(val), msg, msz) ||
-		       set_value(cfg, k, val, 1, msg, msz) ? -1 : 0;
+	if (!list) {
+		ret = setting_string(k, s, val, sizeof(val), msg, msz);
+		return ret ? ret : set_value(cfg, k, val, 1, msg, msz);
+	}
 	if (!config_setting_is_aggregate(s) || config_setting_is_group(s)) {
 		snprintf(msg, msz, "'%s' must be a list", path);
-		return -1;
+		return -EINVAL;
 	}
 	if (k->type == K_DIGESTS && config_setting_length(s) == 0) {
 		snprintf(msg, msz, "'digests' must not be empty");
-		return -1;
+		return -EINVAL;
 	}
 	for (int i = 0; i < config_setting_length(s); i++) {
 		const config_setting_t *e = config_setting_get_elem(s, i);
 
 		*where = e;
-		if (k->type == K_RULE ? load_rule(cfg, e, msg, msz)
-		    : setting_string(k, e, val, sizeof(val), msg, msz) ||
-		      set_value(cfg, k, val, i == 0, msg, msz))
-			return -1;
+		if (k->type == K_RULE)
+			ret = load_rule(cfg, e, msg, msz);
+		else if (!(ret = setting_string(k, e, val, sizeof(val), msg,
+						msz)))
+			ret = set_value(cfg, k, val, i == 0, msg, msz);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
@@ -492,16 +496,17 @@ int fim_config_load_file(struct fim_config *cfg, const char *path, char *err,
 	if (!config_read(&lc, f)) {
 		snprintf(err, errsz, "%s:%d: %s", path,
 			 config_error_line(&lc), config_error_text(&lc));
-		ret = -EINVAL;
+		ret = config_error_type(&lc) == CONFIG_ERR_FILE_IO ? -EIO
+								   : -EINVAL;
 		goto out;
 	}
 	root = config_root_setting(&lc);
 	for (int i = 0; i < config_setting_length(root); i++) {
-		if (load_setting(cfg, config_setting_get_elem(root, i), "",
-				 &where, msg, sizeof(msg))) {
+		ret = load_setting(cfg, config_setting_get_elem(root, i), "",
+				   &where, msg, sizeof(msg));
+		if (ret) {
 			snprintf(err, errsz, "%s:%u: %s", path,
 				 config_setting_source_line(where), msg);
-			ret = -EINVAL;
 			goto out;
 		}
 	}
@@ -523,12 +528,12 @@ static int option_rule(struct fim_config *cfg, const char *v, char *msg,
 
 	if (!eq) {
 		snprintf(msg, msz, "expected GLOB=RULE");
-		return -1;
+		return -EINVAL;
 	}
 	match = strndup(v, (size_t)(eq - v));
 	if (!match) {
 		snprintf(msg, msz, "out of memory");
-		return -1;
+		return -ENOMEM;
 	}
 	ret = add_rule(cfg, match, eq + 1, msg, msz);
 	free(match);
@@ -551,14 +556,14 @@ static int option_list(struct fim_config *cfg, const struct key *k,
 
 	if (!copy) {
 		snprintf(msg, msz, "out of memory");
-		return -1;
+		return -ENOMEM;
 	}
 	for (tok = strtok_r(copy, ":", &save); tok && !ret;
 	     tok = strtok_r(NULL, ":", &save), first = 0)
 		ret = set_value(cfg, k, tok, first, msg, msz);
 	if (!ret && first) {
 		snprintf(msg, msz, "empty list");
-		ret = -1;
+		ret = -EINVAL;
 	}
 	free(copy);
 	return ret;
@@ -595,11 +600,9 @@ int fim_config_set_option(struct fim_config *cfg, const char *opt, char *err,
 	else
 		ret = set_value(cfg, k, val ? val : "true", 1, msg,
 				sizeof(msg));
-	if (ret) {
+	if (ret)
 		snprintf(err, errsz, "-o %s: %s", name, msg);
-		return -EINVAL;
-	}
-	return 0;
+	return ret;
 }
 
 static int ends_with(const char *s, size_t len, const char *suffix)

@@ -96,14 +96,17 @@ struct fim_config {
 void fim_config_init(struct fim_config *cfg);
 void fim_config_free(struct fim_config *cfg);
 
-/* Read a libconfig file over cfg. Returns 0, -ENOENT when the file does not
- * exist (err says so), or -EINVAL with "FILE:LINE: message" in err. */
+/* Read a libconfig file over cfg. Returns 0 or a negative errno with a
+ * message in err: -ENOENT when the file does not exist, another errno of
+ * opening or reading it, -ENOMEM when out of memory, -EINVAL for what the
+ * file says ("FILE:LINE: message"). */
 int fim_config_load_file(struct fim_config *cfg, const char *path, char *err,
 			 size_t errsz);
 
 /* Apply one flat option "key=value" (or a bare boolean key). Returns 0,
  * -ENOENT when key is not a configuration key (so the caller can pass it on,
- * e.g. to FUSE), or -EINVAL with "-o KEY: message" in err. */
+ * e.g. to FUSE), or -EINVAL (a bad value) or -ENOMEM with "-o KEY: message"
+ * in err. */
 int fim_config_set_option(struct fim_config *cfg, const char *opt, char *err,
 			  size_t errsz);
 

@@ -1,4 +1,4 @@
-#include "source.h"
+#include "source_backend.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -97,4 +97,89 @@ void fim_src_span_put(struct fim_src_file *f, struct fim_src_span *span)
 	span->lent = 0;
 	free(span->buf);
 	span->buf = NULL;
+}
+
+void fim_source_close(struct fim_source *src)
+{
+	if (src)
+		src->ops->destroy(src);
+}
+
+int fim_src_lstat(struct fim_source *s, const char *p, struct fim_stat *st)
+{
+	return s->ops->lstat(s, p, st);
+}
+
+int fim_src_open(struct fim_source *s, const char *p, struct fim_src_file **f)
+{
+	return s->ops->open(s, p, f);
+}
+
+long fim_src_pread(struct fim_src_file *f, void *b, size_t n, uint64_t off)
+{
+	return f->src->ops->pread(f, b, n, off);
+}
+
+int fim_src_fstat(struct fim_src_file *f, struct fim_stat *st)
+{
+	return f->src->ops->fstat(f, st);
+}
+
+int fim_src_fd(struct fim_src_file *f)
+{
+	return f->src->ops->fd(f);
+}
+
+void fim_src_close(struct fim_src_file *f)
+{
+	if (f)
+		f->src->ops->close(f);
+}
+
+int fim_src_opendir(struct fim_source *s, const char *p,
+		    struct fim_src_dir **d)
+{
+	return s->ops->opendir(s, p, d);
+}
+
+int fim_src_readdir(struct fim_src_dir *d, const char **name,
+		    unsigned char *type, uint64_t *ino)
+{
+	return d->src->ops->readdir(d, name, type, ino);
+}
+
+void fim_src_closedir(struct fim_src_dir *d)
+{
+	if (d)
+		d->src->ops->closedir(d);
+}
+
+long fim_src_readlink(struct fim_source *s, const char *p, char *buf,
+		      size_t size)
+{
+	return s->ops->readlink(s, p, buf, size);
+}
+
+long fim_src_getxattr(struct fim_source *s, const char *p, const char *name,
+		      void *buf, size_t size)
+{
+	return s->ops->getxattr(s, p, name, buf, size);
+}
+
+long fim_src_listxattr(struct fim_source *s, const char *p, char *buf,
+		       size_t size)
+{
+	return s->ops->listxattr(s, p, buf, size);
+}
+
+long fim_src_access_attrs(struct fim_source *s, const char *p, bool dir,
+			  struct fim_stat *st, void *buf, size_t size)
+{
+	return s->ops->access_attrs(s, p, dir, st, buf, size);
+}
+
+void fim_src_statvfs(struct fim_source *s, struct statvfs *sv)
+{
+	if (s->ops->statvfs)
+		s->ops->statvfs(s, sv);
 }

@@ -23,6 +23,7 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
+/* Opaque to consumers; backends define them (source_backend.h). */
 struct fim_source;
 struct fim_src_file;
 struct fim_src_dir;
@@ -42,67 +43,6 @@ struct fim_stat {
 	int64_t atime_ns, mtime_ns, ctime_ns;
 };
 
-struct fim_source_ops {
-	int (*lstat)(struct fim_source *src, const char *path,
-		     struct fim_stat *st);
-	/* Open a regular file for reading. Fails with -EINVAL (never blocks)
-	 * when path is not a regular file, e.g. a FIFO or a device. */
-	int (*open)(struct fim_source *src, const char *path,
-		    struct fim_src_file **out);
-	int (*fstat)(struct fim_src_file *f, struct fim_stat *st);
-	long (*pread)(struct fim_src_file *f, void *buf, size_t len,
-		      uint64_t off);
-	/* Optional (NULL): the bytes [off, off + len) where the backend
-	 * already holds them, for a caller that only passes them on. Fills
-	 * at most *niov pieces, sets *niov and returns the bytes lent: fewer
-	 * than len when they are not all at hand (pread has the rest), 0 at
-	 * the end of the file or when nothing is, or a negative errno. Until
-	 * give_back(f), which follows every lend, the pieces stay valid and
-	 * every other call on f waits. */
-	long (*lend)(struct fim_src_file *f, size_t len, uint64_t off,
-		     struct iovec *iov, int *niov);
-	void (*give_back)(struct fim_src_file *f);
-	/* A kernel fd for splice and read-ahead hints, or -1. */
-	int (*fd)(struct fim_src_file *f);
-	void (*close)(struct fim_src_file *f);
-	int (*opendir)(struct fim_source *src, const char *path,
-		       struct fim_src_dir **out);
-	/* Next entry without "." and ".."; 0 with *name NULL at the end.
-	 * *type is a DT_* value, never DT_UNKNOWN. The name stays valid until
-	 * the next call. */
-	int (*readdir)(struct fim_src_dir *d, const char **name,
-		       unsigned char *type, uint64_t *ino);
-	void (*closedir)(struct fim_src_dir *d);
-	/* Returns the length; the target is NUL-terminated when it fits. */
-	long (*readlink)(struct fim_source *src, const char *path, char *buf,
-			 size_t size);
-	/* Extended attributes of the entry itself (never of a link target);
-	 * same conventions as lgetxattr(2)/llistxattr(2) but negative errno. */
-	long (*getxattr)(struct fim_source *src, const char *path,
-			 const char *name, void *buf, size_t size);
-	long (*listxattr)(struct fim_source *src, const char *path, char *buf,
-			  size_t size);
-	/* What an access check needs of the entry at path, in one
-	 * resolution: its attributes, and into buf its POSIX access ACL in
-	 * the Linux xattr form of system.posix_acl_access. dir: the entry
-	 * must be a directory (-ENOTDIR otherwise), and one mounted on
-	 * demand (an automount point: an NFS submount, a ZFS snapshot) is
-	 * entered as opendir would, so that what is read is the mounted
-	 * directory's. size 0: the attributes only. Returns the ACL's
-	 * length, 0 when the entry has none or the backend carries no ACLs
-	 * (NFSv3 has none in its core protocol), or a negative errno. */
-	long (*access_attrs)(struct fim_source *src, const char *path,
-			     bool dir, struct fim_stat *st, void *buf,
-			     size_t size);
-	/* Capacity figures for statfs; optional (NULL). */
-	int (*statvfs)(struct fim_source *src, struct statvfs *sv);
-	void (*destroy)(struct fim_source *src);
-};
-
-struct fim_source {
-	const struct fim_source_ops *ops;
-	char *root; /* as given by the user, for messages and cache keys */
-};
 
 /* Open a local directory as a source. Returns 0, or a negative errno with a
  * message in err. */
@@ -147,39 +87,16 @@ char *fim_source_spec_below(const char *spec, const char *path);
 int fim_source_open(const char *spec, const struct fim_source_opts *opts,
 		    struct fim_source **out, char *err, size_t errsz);
 
-static inline void fim_source_close(struct fim_source *src)
-{
-	if (src)
-		src->ops->destroy(src);
-}
+void fim_source_close(struct fim_source *src);
 
-/* Convenience wrappers. */
-static inline int fim_src_lstat(struct fim_source *s, const char *p,
-				struct fim_stat *st)
-{
-	return s->ops->lstat(s, p, st);
-}
+/* The attributes of the entry at p. */
+int fim_src_lstat(struct fim_source *s, const char *p, struct fim_stat *st);
 
-static inline int fim_src_open(struct fim_source *s, const char *p,
-			       struct fim_src_file **f)
-{
-	return s->ops->open(s, p, f);
-}
+/* Open the regular file at p for reading: -EINVAL (never blocking) when it
+ * is not one, e.g. a FIFO or a device. */
+int fim_src_open(struct fim_source *s, const char *p, struct fim_src_file **f);
 
-/* The source a file was opened from (every fim_src_file begins with it). */
-struct fim_src_file {
-	struct fim_source *src;
-};
-
-struct fim_src_dir {
-	struct fim_source *src;
-};
-
-static inline long fim_src_pread(struct fim_src_file *f, void *b, size_t n,
-				 uint64_t off)
-{
-	return f->src->ops->pread(f, b, n, off);
-}
+long fim_src_pread(struct fim_src_file *f, void *b, size_t n, uint64_t off);
 
 /* The bytes [off, off + len) of f for a caller that passes them on (a
  * FUSE reply): all of them unless the file ends first, since a short reply
@@ -199,39 +116,42 @@ long fim_src_span_get(struct fim_src_file *f, size_t len, uint64_t off,
 		      struct fim_src_span *span);
 void fim_src_span_put(struct fim_src_file *f, struct fim_src_span *span);
 
-static inline int fim_src_fstat(struct fim_src_file *f, struct fim_stat *st)
-{
-	return f->src->ops->fstat(f, st);
-}
+int fim_src_fstat(struct fim_src_file *f, struct fim_stat *st);
 
-static inline int fim_src_fd(struct fim_src_file *f)
-{
-	return f->src->ops->fd(f);
-}
+/* A kernel fd of f for splice and read-ahead hints, or -1. */
+int fim_src_fd(struct fim_src_file *f);
+void fim_src_close(struct fim_src_file *f);
 
-static inline void fim_src_close(struct fim_src_file *f)
-{
-	if (f)
-		f->src->ops->close(f);
-}
+int fim_src_opendir(struct fim_source *s, const char *p,
+		    struct fim_src_dir **d);
 
-static inline int fim_src_opendir(struct fim_source *s, const char *p,
-				  struct fim_src_dir **d)
-{
-	return s->ops->opendir(s, p, d);
-}
+/* The next entry without "." and ".."; 0 with *name NULL at the end. *type
+ * is a DT_* value, never DT_UNKNOWN. The name stays valid until the next
+ * call. */
+int fim_src_readdir(struct fim_src_dir *d, const char **name,
+		    unsigned char *type, uint64_t *ino);
+void fim_src_closedir(struct fim_src_dir *d);
 
-static inline int fim_src_readdir(struct fim_src_dir *d, const char **name,
-				  unsigned char *type, uint64_t *ino)
-{
-	return d->src->ops->readdir(d, name, type, ino);
-}
+/* The target of the symlink at p: its length; NUL-terminated when it
+ * fits. */
+long fim_src_readlink(struct fim_source *s, const char *p, char *buf,
+		      size_t size);
 
-static inline void fim_src_closedir(struct fim_src_dir *d)
-{
-	if (d)
-		d->src->ops->closedir(d);
-}
+/* Extended attributes of the entry itself (never of a link target), as
+ * lgetxattr(2)/llistxattr(2) but with a negative errno. */
+long fim_src_getxattr(struct fim_source *s, const char *p, const char *name,
+		      void *buf, size_t size);
+long fim_src_listxattr(struct fim_source *s, const char *p, char *buf,
+		       size_t size);
+
+/* What an access check needs of the entry at p in one resolution: its
+ * attributes and its POSIX access ACL (the access_attrs operation of
+ * source_backend.h). */
+long fim_src_access_attrs(struct fim_source *s, const char *p, bool dir,
+			  struct fim_stat *st, void *buf, size_t size);
+
+/* Capacity figures into sv; left as they are when the backend has none. */
+void fim_src_statvfs(struct fim_source *s, struct statvfs *sv);
 
 /* Whether two stats describe the same unchanged content (inode, size, mtime,
  * ctime): the test for "changed while hashed" and the cache key. */

@@ -6,7 +6,7 @@
  * and ".." can never climb out. Files are first opened O_PATH and checked to
  * be regular before being reopened for reading, so FIFOs and devices are
  * never opened at all (a FIFO would block, a tape device would rewind). */
-#include "source.h"
+#include "source_backend.h"
 #include "openat_beneath.h"
 
 #include <errno.h>

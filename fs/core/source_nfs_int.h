@@ -25,7 +25,7 @@
 #include <nfsc/libnfs.h>
 #include <nfsc/libnfs-raw.h>
 
-#include "source.h"
+#include "source_backend.h"
 #include "source_nfs.h"
 
 /* Internal: the transport failed; retried, then -EIO to the caller. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access.h"
 #include "log.h"
 #include "strhash.h"
 #include "view_int.h"
@@ -94,6 +95,59 @@ void fim_view_free(struct fim_view *v)
 struct fim_source *fim_view_source(struct fim_view *v)
 {
 	return v->src;
+}
+
+int fim_view_lstat(struct fim_view *v, const char *path, struct fim_stat *st)
+{
+	return fim_src_lstat(v->src, path, st);
+}
+
+int fim_view_open(struct fim_view *v, const char *path,
+		  struct fim_src_file **f)
+{
+	return fim_src_open(v->src, path, f);
+}
+
+int fim_view_opendir(struct fim_view *v, const char *path,
+		     struct fim_src_dir **d)
+{
+	return fim_src_opendir(v->src, path, d);
+}
+
+int fim_view_access_path(struct fim_view *v, struct fim_cred *c,
+			 const char *path, int may, bool dir,
+			 struct fim_stat *st)
+{
+	return fim_access_path(v->src, c, path, may, dir, st);
+}
+
+long fim_view_readlink(struct fim_view *v, const char *path, char *buf,
+		       size_t size)
+{
+	return fim_src_readlink(v->src, path, buf, size);
+}
+
+long fim_view_getxattr(struct fim_view *v, const char *path,
+		       const char *name, void *buf, size_t size)
+{
+	return fim_src_getxattr(v->src, path, name, buf, size);
+}
+
+long fim_view_listxattr(struct fim_view *v, const char *path, char *buf,
+			size_t size)
+{
+	return fim_src_listxattr(v->src, path, buf, size);
+}
+
+long fim_view_access_attrs(struct fim_view *v, const char *path, bool dir,
+			   struct fim_stat *st, void *buf, size_t size)
+{
+	return fim_src_access_attrs(v->src, path, dir, st, buf, size);
+}
+
+void fim_view_statvfs(struct fim_view *v, struct statvfs *sv)
+{
+	fim_src_statvfs(v->src, sv);
 }
 
 struct fim_hashsvc *fim_view_hashsvc(struct fim_view *v)

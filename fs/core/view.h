@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/statvfs.h>
 
 #include "config.h"
 #include "hashsvc.h"
@@ -31,10 +32,45 @@ int fim_view_new(const struct fim_config *cfg, const char *source_spec,
 int fim_view_start(struct fim_view *v, char *err, size_t errsz);
 void fim_view_free(struct fim_view *v);
 
-struct fim_source *fim_view_source(struct fim_view *v);
 struct fim_hashsvc *fim_view_hashsvc(struct fim_view *v);
 struct fim_dcache *fim_view_dcache(struct fim_view *v);
 const struct fim_config *fim_view_config(struct fim_view *v);
+
+/* The attributes of the real entry at path as SOURCE has them (the inode
+ * number is SOURCE's, not fim_view_ino()'s). */
+int fim_view_lstat(struct fim_view *v, const char *path, struct fim_stat *st);
+
+/* Open the real regular file at path (fim_src_open), or list the real
+ * directory at path (fim_src_opendir); the handles are read and closed
+ * with the fim_src_* calls of source.h. */
+int fim_view_open(struct fim_view *v, const char *path,
+		  struct fim_src_file **f);
+int fim_view_opendir(struct fim_view *v, const char *path,
+		     struct fim_src_dir **d);
+
+struct fim_cred;
+/* fim_access_path() (access.h) on SOURCE: whether c may reach path and do
+ * may to it. */
+int fim_view_access_path(struct fim_view *v, struct fim_cred *c,
+			 const char *path, int may, bool dir,
+			 struct fim_stat *st);
+
+/* The source's own answers about the real entry at path, through the view
+ * so that front ends never touch the source's function table. Each returns
+ * what the source's operation of the same name does (source.h): a length
+ * or 0, or a negative errno. */
+long fim_view_readlink(struct fim_view *v, const char *path, char *buf,
+		       size_t size);
+long fim_view_getxattr(struct fim_view *v, const char *path,
+		       const char *name, void *buf, size_t size);
+long fim_view_listxattr(struct fim_view *v, const char *path, char *buf,
+			size_t size);
+long fim_view_access_attrs(struct fim_view *v, const char *path, bool dir,
+			   struct fim_stat *st, void *buf, size_t size);
+
+/* SOURCE's capacity figures into sv; fields the source does not know are
+ * left as the caller set them. */
+void fim_view_statvfs(struct fim_view *v, struct statvfs *sv);
 
 /* The baseline path of a source path (no leading "./"): in the snapshots
  * layout the first component (the snapshot) is dropped. NULL when the path

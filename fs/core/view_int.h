@@ -66,4 +66,7 @@ void judge_put(struct judge *j);
 /* A judge without baseline or rules, for a new view. */
 int judge_init(struct fim_view *v);
 
+/* The source the view reads (for the view's own files). */
+struct fim_source *fim_view_source(struct fim_view *v);
+
 #endif

@@ -36,7 +36,7 @@ static uint64_t mix(uint64_t h)
 static int read_id(struct fim_view *v, const char *name, uint64_t *id)
 {
 	struct fim_stat st;
-	long ret = v->src->ops->access_attrs(v->src, name, true, &st, NULL, 0);
+	long ret = fim_src_access_attrs(v->src, name, true, &st, NULL, 0);
 
 	if (ret == -ENOTDIR)
 		ret = fim_src_lstat(v->src, name, &st);

@@ -94,7 +94,6 @@ static void listing_free(struct listing *l)
 static int read_source(struct fim_view *v, const char *path,
 		       struct listing *l)
 {
-	struct fim_source *src = fim_view_source(v);
 	struct fim_src_dir *d;
 	const char *name;
 	unsigned char type;
@@ -102,7 +101,7 @@ static int read_source(struct fim_view *v, const char *path,
 	char *copy;
 	int ret;
 
-	ret = fim_src_opendir(src, path, &d);
+	ret = fim_view_opendir(v, path, &d);
 	if (ret)
 		return ret;
 	while (!(ret = fim_src_readdir(d, &name, &type, &ino)) && name) {

@@ -53,7 +53,7 @@ static void open_real(fuse_req_t req, struct fimfs *fs, struct node *n,
 
 	if (!rf)
 		return (void)fuse_reply_err(req, ENOMEM);
-	ret = fim_src_open(fim_view_source(fs->view), n->path, &rf->f);
+	ret = fim_view_open(fs->view, n->path, &rf->f);
 	if (!ret)
 		ret = fim_src_fstat(rf->f, &st);
 	/* the path may name another file than the one checked by now */
@@ -61,8 +61,9 @@ static void open_real(fuse_req_t req, struct fimfs *fs, struct node *n,
 		ret = -ESTALE;
 	record_who_of(fs, req, &rf->who);
 	if (ret || record_first) {
-		rec = record_as(fs, &rf->who, FIM_AUDIT_EV_ACCESS, "open",
-				n->path, -ret, false, 0, NULL);
+		rec = record_as(fs, &rf->who, &(struct fim_audit_event){
+			.kind = FIM_AUDIT_EV_ACCESS, .op = "open",
+			.path = n->path, .err = -ret });
 		if (!ret && record_refuses(fs, rec))
 			ret = -EACCES;
 	}
@@ -84,8 +85,9 @@ static void open_real(fuse_req_t req, struct fimfs *fs, struct node *n,
 		return;
 	}
 	if (!record_first)
-		record_as(fs, &rf->who, FIM_AUDIT_EV_ACCESS, "open", n->path,
-			  0, false, 0, NULL);
+		record_as(fs, &rf->who, &(struct fim_audit_event){
+			.kind = FIM_AUDIT_EV_ACCESS, .op = "open",
+			.path = n->path });
 	pthread_mutex_unlock(&rf->logging);
 }
 
@@ -154,9 +156,10 @@ void fimfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		pthread_mutex_lock(&rf->logging);
 		pthread_mutex_unlock(&rf->logging);
 		bytes = __atomic_load_n(&rf->bytes, __ATOMIC_RELAXED);
-		record_as(fs, &rf->who, FIM_AUDIT_EV_ACCESS, "release",
-			  n->path, 0, true,
-			  bytes < rf->size ? bytes : rf->size, NULL);
+		record_as(fs, &rf->who, &(struct fim_audit_event){
+			.kind = FIM_AUDIT_EV_ACCESS, .op = "release",
+			.path = n->path, .has_bytes = true,
+			.bytes = bytes < rf->size ? bytes : rf->size });
 		real_file_free(rf);
 	}
 	fuse_reply_err(req, 0);

@@ -27,7 +27,7 @@ static void source_flags(struct fimfs *fs, struct node *n, unsigned int cmd,
 
 	memset(buf, 0, size);
 	if (n->kind >= 0 ||
-	    fim_src_open(fim_view_source(fs->view), n->path, &f))
+	    fim_view_open(fs->view, n->path, &f))
 		return;
 	fd = fim_src_fd(f);
 	if (fd >= 0 && ioctl(fd, cmd, buf))

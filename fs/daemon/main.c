@@ -181,10 +181,12 @@ static int serve(struct fimfs *fs, const struct fimfs_cmdline *cl)
 	/* Threads only now: background_start() forks, and capabilities
 	 * are per thread. */
 	ret = fs->cfg.run_as ? drop_privileges(fs) : 0;
-	if (!ret)
+	if (ret)
+		snprintf(err, sizeof(err), "cannot drop privileges");
+	else
 		ret = start_threads(fs, &reloader, err, sizeof(err));
 	if (ret) {
-		fim_log(LOG_ERR, "%s", ret == -1 ? "cannot drop privileges" : err);
+		fim_log(LOG_ERR, "%s", err);
 	} else {
 		fs->started = time(NULL);
 		fim_log(LOG_INFO, "mounted %s on %s", fs->source,
@@ -227,6 +229,8 @@ int main(int argc, char **argv)
 		cl.source = source_real;
 	if (reload_block_signal()) {
 		fprintf(stderr, "fimfs: cannot block SIGHUP\n");
+		options_free(&cl);
+		free(source_real);
 		return 1;
 	}
 	openlog("fimfs", LOG_PID, LOG_DAEMON);

@@ -129,8 +129,7 @@ static void fimfs_readlink(fuse_req_t req, fuse_ino_t ino)
 	if (!perm_exempt(req) && (ret = perm_check(req, fs, "readlink",
 			n->path, strlen(n->path), 0, false, NULL)))
 		return (void)fuse_reply_err(req, ret);
-	len = fim_view_source(fs->view)->ops->readlink(
-		fim_view_source(fs->view), n->path, buf, sizeof(buf));
+	len = fim_view_readlink(fs->view, n->path, buf, sizeof(buf));
 	if (len < 0)
 		return (void)fuse_reply_err(req, (int)-len);
 	if ((size_t)len >= sizeof(buf))
@@ -145,9 +144,7 @@ static void fimfs_statfs(fuse_req_t req, fuse_ino_t ino)
 			      .f_namemax = NAME_MAX };
 
 	(void)ino;
-	if (fim_view_source(fs->view)->ops->statvfs)
-		fim_view_source(fs->view)->ops->statvfs(
-			fim_view_source(fs->view), &sv);
+	fim_view_statvfs(fs->view, &sv);
 	sv.f_flag |= ST_RDONLY;
 	fuse_reply_statfs(req, &sv);
 }

@@ -67,16 +67,17 @@ int perm_check(fuse_req_t req, struct fimfs *fs, const char *op,
 	if (fs->cfg.access == FIM_ACCESS_SOURCE) {
 		ret = host_check(fs, &c);
 		if (!ret)
-			ret = fim_access_path(fim_view_source(fs->view), &c, p,
-					      may, dir, st);
+			ret = fim_view_access_path(fs->view, &c, p, may, dir,
+						   st);
 	}
 	free(g.big);
 	if (ret == -EACCES) {
 		fim_log(LOG_NOTICE, "denied %s of '%s' to uid %u pid %d: %s",
 			op, p, (unsigned)ctx->uid, (int)ctx->pid,
 			fim_errname(EACCES));
-		record_req(fs, req, FIM_AUDIT_EV_REFUSAL, op, p, EACCES,
-			   false, 0, NULL);
+		record_req(fs, req, &(struct fim_audit_event){
+			.kind = FIM_AUDIT_EV_REFUSAL, .op = op, .path = p,
+			.err = EACCES });
 	}
 	return -ret;
 }
@@ -84,7 +85,6 @@ int perm_check(fuse_req_t req, struct fimfs *fs, const char *op,
 bool perm_same_file(struct fimfs *fs, const char *path, size_t len,
 		    const struct fim_stat *checked)
 {
-	struct fim_source *src = fim_view_source(fs->view);
 	char p[PATH_MAX];
 	struct fim_stat now;
 
@@ -94,7 +94,7 @@ bool perm_same_file(struct fimfs *fs, const char *path, size_t len,
 	p[len] = '\0';
 	/* read as the check read it (a directory entered if mounted on
 	 * demand) */
-	return !src->ops->access_attrs(src, p, S_ISDIR(checked->mode), &now,
-				       NULL, 0) &&
+	return !fim_view_access_attrs(fs->view, p, S_ISDIR(checked->mode),
+				      &now, NULL, 0) &&
 	       now.dev == checked->dev && now.ino == checked->ino;
 }

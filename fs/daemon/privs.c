@@ -17,13 +17,15 @@
 int privs_lookup(const char *name, struct fimfs_user *u)
 {
 	struct passwd *pw;
+	int err;
 
 	errno = 0;
 	pw = getpwnam(name);
 	if (!pw) {
+		err = errno;
 		fprintf(stderr, "fimfs: run_as: no user '%s'%s%s\n", name,
-			errno ? ": " : "", errno ? strerror(errno) : "");
-		return -1;
+			err ? ": " : "", err ? strerror(err) : "");
+		return err ? -err : -ENOENT;
 	}
 	u->uid = pw->pw_uid;
 	u->gid = pw->pw_gid;
@@ -36,13 +38,15 @@ int privs_drop(const struct fimfs_user *u)
 		.version = _LINUX_CAPABILITY_VERSION_3,
 	};
 	struct __user_cap_data_struct data[2] = { { 0 } };
+	int err;
 
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) || setgroups(0, NULL) ||
 	    setresgid(u->gid, u->gid, u->gid) ||
 	    setresuid(u->uid, u->uid, u->uid)) {
+		err = errno;
 		fim_log(LOG_ERR, "run_as: cannot switch to uid %u: %s",
-			(unsigned)u->uid, strerror(errno));
-		return -1;
+			(unsigned)u->uid, strerror(err));
+		return -err;
 	}
 	data[0].effective = data[0].permitted =
 		1u << CAP_DAC_READ_SEARCH;
@@ -54,9 +58,10 @@ int privs_drop(const struct fimfs_user *u)
 	    prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) ||
 	    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) ||
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
+		err = errno;
 		fim_log(LOG_ERR, "run_as: cannot keep CAP_DAC_READ_SEARCH: %s",
-			strerror(errno));
-		return -1;
+			strerror(err));
+		return -err;
 	}
 	fim_log(LOG_INFO, "running as uid %u gid %u with CAP_DAC_READ_SEARCH "
 		"only", (unsigned)u->uid, (unsigned)u->gid);

@@ -9,14 +9,14 @@ struct fimfs_user {
 	gid_t gid;
 };
 
-/* Look the user up (before mounting, so a typo fails early). 0 or -1 with
- * a message on stderr. */
+/* Look the user up (before mounting, so a typo fails early). 0, or a
+ * negative errno (-ENOENT: no such user) with a message on stderr. */
 int privs_lookup(const char *name, struct fimfs_user *u);
 
 /* Become u, keeping only CAP_DAC_READ_SEARCH (to read every file of
  * SOURCE, nothing else), and not dumpable (u must not read our memory).
  * Must run before any thread is started: the capability sets are per
- * thread. 0 or -1 with a log message. */
+ * thread. 0, or a negative errno with a log message. */
 int privs_drop(const struct fimfs_user *u);
 
 /* Hand a file root created (the cache database and its WAL files) over to

@@ -22,16 +22,12 @@ static int record_ctx(struct fimfs *fs, const struct fuse_ctx *ctx,
 	return fim_audit_record(fs->audit, ev);
 }
 
-int record_req(struct fimfs *fs, fuse_req_t req, enum fim_audit_kind kind,
-	       const char *op, const char *path, int err, bool has_bytes,
-	       uint64_t bytes, const char *status)
+int record_req(struct fimfs *fs, fuse_req_t req,
+	       const struct fim_audit_event *what)
 {
-	struct fim_audit_event ev = {
-		.kind = kind, .op = op, .err = err, .has_bytes = has_bytes,
-		.bytes = bytes, .status = status,
-	};
+	struct fim_audit_event ev = *what;
 
-	return record_ctx(fs, fuse_req_ctx(req), &ev, path);
+	return record_ctx(fs, fuse_req_ctx(req), &ev, what->path);
 }
 
 int record_refusal(struct fimfs *fs, const struct fuse_ctx *ctx,
@@ -59,8 +55,9 @@ int record_verdict(struct fimfs *fs, fuse_req_t req, const char *path,
 	status[n] = '\0';
 	if (!strcmp(status, "OK"))
 		return 0;
-	return record_req(fs, req, FIM_AUDIT_EV_VERDICT, "verdict", path, 0,
-			  false, 0, status);
+	return record_req(fs, req, &(struct fim_audit_event){
+		.kind = FIM_AUDIT_EV_VERDICT, .op = "verdict", .path = path,
+		.status = status });
 }
 
 void record_who_of(struct fimfs *fs, fuse_req_t req, struct record_who *w)
@@ -76,19 +73,19 @@ void record_who_of(struct fimfs *fs, fuse_req_t req, struct record_who *w)
 }
 
 int record_as(struct fimfs *fs, const struct record_who *w,
-	      enum fim_audit_kind kind, const char *op, const char *path,
-	      int err, bool has_bytes, uint64_t bytes, const char *status)
+	      const struct fim_audit_event *what)
 {
 	char shown[PATH_MAX + 2];
-	struct fim_audit_event ev = {
-		.kind = kind, .op = op, .path = shown, .uid = w->uid,
-		.gid = w->gid, .pid = w->pid, .comm = w->comm, .err = err,
-		.has_bytes = has_bytes, .bytes = bytes, .status = status,
-	};
+	struct fim_audit_event ev = *what;
 
 	if (!fs->audit)
 		return 0;
-	snprintf(shown, sizeof(shown), "/%s", path);
+	snprintf(shown, sizeof(shown), "/%s", what->path);
+	ev.path = shown;
+	ev.uid = w->uid;
+	ev.gid = w->gid;
+	ev.pid = w->pid;
+	ev.comm = w->comm;
 	return fim_audit_record(fs->audit, &ev);
 }
 

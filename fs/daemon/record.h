@@ -10,13 +10,11 @@
 #include "audit.h"
 #include "fimfs.h"
 
-/* A record of a request: the requester's uid, gid, pid and process name,
- * op, path within the mount (path within SOURCE, shown with a leading
- * '/'), result (0 or positive errno), bytes when has_bytes, verdict status
- * or NULL. */
-int record_req(struct fimfs *fs, fuse_req_t req, enum fim_audit_kind kind,
-	       const char *op, const char *path, int err, bool has_bytes,
-	       uint64_t bytes, const char *status);
+/* A record of a request: what it did (kind, op, path, err, bytes, status
+ * of *what; path within SOURCE, shown with a leading '/'), with the
+ * requester's uid, gid, pid and process name. */
+int record_req(struct fimfs *fs, fuse_req_t req,
+	       const struct fim_audit_event *what);
 
 /* A refused write (result EROFS) by the requester of ctx: op on path (as
  * for record_req); target, times and detail as in struct fim_audit_event
@@ -45,8 +43,7 @@ void record_who_of(struct fimfs *fs, fuse_req_t req, struct record_who *w);
 
 /* As record_req, on behalf of w. */
 int record_as(struct fimfs *fs, const struct record_who *w,
-	      enum fim_audit_kind kind, const char *op, const char *path,
-	      int err, bool has_bytes, uint64_t bytes, const char *status);
+	      const struct fim_audit_event *what);
 
 /* A record of the daemon's own doing (mount, unmount, baseline). */
 void record_event(struct fimfs *fs, enum fim_audit_kind kind, const char *op,

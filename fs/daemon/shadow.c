@@ -22,6 +22,7 @@ void shadow_report(fuse_req_t req, struct fimfs *fs, const char *path)
 		"(the real one only with -o virtual=off)", fs->source,
 		shown ? shown : "?");
 	free(shown);
-	record_req(fs, req, FIM_AUDIT_EV_VERDICT, "shadowed", path, 0, false, 0,
-		   "SHADOWED");
+	record_req(fs, req, &(struct fim_audit_event){
+		.kind = FIM_AUDIT_EV_VERDICT, .op = "shadowed", .path = path,
+		.status = "SHADOWED" });
 }

@@ -55,8 +55,9 @@ void vread_open(fuse_req_t req, struct fimfs *fs, struct node *n,
 	int rec;
 
 	record_who_of(fs, req, &who);
-	rec = record_as(fs, &who, FIM_AUDIT_EV_ACCESS, "open", n->path,
-			vf ? 0 : ENOMEM, false, 0, NULL);
+	rec = record_as(fs, &who, &(struct fim_audit_event){
+		.kind = FIM_AUDIT_EV_ACCESS, .op = "open", .path = n->path,
+		.err = vf ? 0 : ENOMEM });
 	if (!vf)
 		return (void)fuse_reply_err(req, ENOMEM);
 	if (record_refuses(fs, rec)) {
@@ -176,8 +177,10 @@ void vread_release(struct fimfs *fs, const char *path,
 	struct vfile *vf = (struct vfile *)(uintptr_t)fi->fh;
 
 	handles_remove(&fs->handles, &vf->h);
-	record_as(fs, &vf->who, FIM_AUDIT_EV_ACCESS, "release", path, 0, true,
-		  __atomic_load_n(&vf->bytes, __ATOMIC_RELAXED), NULL);
+	record_as(fs, &vf->who, &(struct fim_audit_event){
+		.kind = FIM_AUDIT_EV_ACCESS, .op = "release", .path = path,
+		.has_bytes = true,
+		.bytes = __atomic_load_n(&vf->bytes, __ATOMIC_RELAXED) });
 	vfile_unref(vf);
 }
 

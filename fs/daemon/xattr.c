@@ -75,9 +75,10 @@ static void on_content(void *arg, int err, const char *buf, size_t len)
 	    !perm_same_file(p->fs, p->path, strlen(p->path), p->checked))
 		err = -ESTALE;
 	if (pending_take(p->fs, &p->pub)) {
-		rec = record_req(p->fs, p->pub.req, FIM_AUDIT_EV_ACCESS,
-				 "getxattr", p->path, -err, !err,
-				 err ? 0 : len, NULL);
+		rec = record_req(p->fs, p->pub.req, &(struct fim_audit_event){
+			.kind = FIM_AUDIT_EV_ACCESS, .op = "getxattr",
+			.path = p->path, .err = -err, .has_bytes = !err,
+			.bytes = err ? 0 : len });
 		if (!err && p->kind == FIM_VK_VERIFIED) {
 			vrec = record_verdict(p->fs, p->pub.req, p->path, buf,
 					      len);
@@ -98,7 +99,7 @@ static void virtual_xattr(fuse_req_t req, struct fimfs *fs, struct node *n,
 {
 	struct pending_xattr *p;
 	struct fim_stat st;
-	int ret = fim_src_lstat(fim_view_source(fs->view), n->path, &st);
+	int ret = fim_view_lstat(fs->view, n->path, &st);
 
 	if (ret)
 		return (void)fuse_reply_err(req, -ret);
@@ -134,7 +135,6 @@ static void virtual_xattr(fuse_req_t req, struct fimfs *fs, struct node *n,
 static void acl_xattr(fuse_req_t req, struct fimfs *fs, struct node *n,
 		      const char *name, size_t size)
 {
-	struct fim_source *src = fim_view_source(fs->view);
 	unsigned char acl[FIM_ACL_MAX];
 	char path[PATH_MAX];
 	size_t plen = n->kind < 0 ? strlen(n->path) : n->baselen;
@@ -146,7 +146,7 @@ static void acl_xattr(fuse_req_t req, struct fimfs *fs, struct node *n,
 		return (void)fuse_reply_err(req, ENAMETOOLONG);
 	memcpy(path, n->path, plen);
 	path[plen] = '\0';
-	len = src->ops->getxattr(src, path, name, acl, sizeof(acl));
+	len = fim_view_getxattr(fs->view, path, name, acl, sizeof(acl));
 	if (len == -ENOTSUP)
 		len = -ENODATA;
 	if (len > 0 && n->kind >= 0)
@@ -163,7 +163,6 @@ void fimfs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 		    size_t size)
 {
 	struct fimfs *fs = fimfs_of(req);
-	struct fim_source *src = fim_view_source(fs->view);
 	struct node *n = node_of(fs, ino);
 	int kind = xattr_kind(fs, name);
 	struct fim_stat st, *checked = NULL;
@@ -197,7 +196,7 @@ void fimfs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 		return (void)fuse_reply_err(req, ENODATA);
 	if (size && !(buf = malloc(size)))
 		return (void)fuse_reply_err(req, ENOMEM);
-	len = src->ops->getxattr(src, n->path, name, buf, size);
+	len = fim_view_getxattr(fs->view, n->path, name, buf, size);
 	reply_xattr(req, len, buf, size);
 	free(buf);
 }
@@ -205,7 +204,7 @@ void fimfs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 /* The source's own names of the entry at path without any of ours, into
  * *out (malloc'd or NULL; the caller frees it): returns their length or a
  * negative errno. */
-static long source_names(struct fim_source *src, const char *path,
+static long source_names(struct fim_view *v, const char *path,
 			 char **out)
 {
 	char *buf = NULL;
@@ -213,14 +212,14 @@ static long source_names(struct fim_source *src, const char *path,
 
 	/* The list may grow between asking its length and reading it. */
 	for (int tries = 0; tries < 4; tries++) {
-		len = src->ops->listxattr(src, path, NULL, 0);
+		len = fim_view_listxattr(v, path, NULL, 0);
 		if (len <= 0)
 			break;
 		free(buf);
 		buf = malloc((size_t)len);
 		if (!buf)
 			return -ENOMEM;
-		len = src->ops->listxattr(src, path, buf, (size_t)len);
+		len = fim_view_listxattr(v, path, buf, (size_t)len);
 		if (len != -ERANGE)
 			break;
 	}
@@ -243,7 +242,7 @@ static long add_virtual_names(struct fimfs *fs, struct node *n, char *buf,
 {
 	struct fim_stat st;
 
-	if (fim_src_lstat(fim_view_source(fs->view), n->path, &st) ||
+	if (fim_view_lstat(fs->view, n->path, &st) ||
 	    !S_ISREG(st.mode))
 		return len;
 	for (int k = 0; k < FIM_VK_COUNT; k++) {
@@ -267,7 +266,6 @@ static long add_virtual_names(struct fimfs *fs, struct node *n, char *buf,
 void fimfs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 {
 	struct fimfs *fs = fimfs_of(req);
-	struct fim_source *src = fim_view_source(fs->view);
 	struct node *n = node_of(fs, ino);
 	char *names = NULL, *buf = NULL;
 	long len;
@@ -283,7 +281,7 @@ void fimfs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 				   : fuse_reply_xattr(req, 0));
 	if (size && !(buf = malloc(size)))
 		return (void)fuse_reply_err(req, ENOMEM);
-	len = source_names(src, n->path, &names);
+	len = source_names(fs->view, n->path, &names);
 	/* Filesystems without xattrs still get ours. */
 	if (len == -ENOTSUP)
 		len = 0;

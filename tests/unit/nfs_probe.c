@@ -14,7 +14,7 @@
 #include <openssl/evp.h>
 
 #include "config.h"
-#include "source.h"
+#include "source_backend.h" /* probes the backend operations directly */
 
 static int fail(long err)
 {

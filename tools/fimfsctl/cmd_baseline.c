@@ -22,7 +22,6 @@
 #include "fileio.h"
 #include "manifest.h"
 #include "sign.h"
-#include "source.h"
 #include "view.h"
 #include "walk.h"
 
@@ -125,7 +124,6 @@ static int write_entry(struct bjob *j, FILE *f, size_t i)
 		.mode = st->mode & 07777, .uid = st->uid, .gid = st->gid,
 		.time_ns = st->mtime_ns,
 	};
-	struct fim_source *src = fim_view_source(j->view);
 	char link[PATH_MAX + 1];
 	long len;
 
@@ -143,7 +141,7 @@ static int write_entry(struct bjob *j, FILE *f, size_t i)
 		r.size = st->size;
 		r.digests = &ds;
 	} else if (r.type == FIM_FT_LINK) {
-		len = src->ops->readlink(src, n->path, link, sizeof(link));
+		len = fim_view_readlink(j->view, n->path, link, sizeof(link));
 		if (len < 0 || (size_t)len >= sizeof(link)) {
 			fprintf(stderr, "fimfsctl: %s/%s: %s\n", j->dir,
 				n->path, strerror(len < 0 ? (int)-len
@@ -233,7 +231,7 @@ static int setup(struct bjob *j, struct fim_config *cfg, const char *rdir)
 	if (!ret)
 		ret = fim_view_start(j->view, err, sizeof(err));
 	if (!ret)
-		ret = fimctl_walk(fim_view_source(j->view), &j->tree);
+		ret = fimctl_walk(j->view, &j->tree);
 	if (!ret)
 		ret = fimctl_pool_new(4 * fim_config_threads(cfg),
 				      j->tree.files, j->tree.bytes,

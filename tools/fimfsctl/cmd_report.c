@@ -35,7 +35,6 @@
 #include "log.h"
 #include "policy.h"
 #include "report.h"
-#include "source.h"
 #include "view.h"
 #include "walk.h"
 
@@ -149,7 +148,7 @@ static int add_missing(const struct fim_mentry *m, void *arg)
 	if (!strcmp(m->path, ".") || (m->keys & FIM_MK_OPTIONAL) ||
 	    rule_of(j, m->path) == FIM_RULE_IGNORE)
 		return 0;
-	ret = fim_src_lstat(fim_view_source(j->view), m->path, &st);
+	ret = fim_view_stat(j->view, m->path, -1, 0, &st);
 	if (ret != -ENOENT && ret != -ENOTDIR && ret != -ELOOP)
 		return 0; /* present, or an error judged in the walk */
 	if (j->n_extra == j->cap_extra) {
@@ -235,7 +234,7 @@ static int open_all(struct rjob *j, struct fim_config *cfg, const char *dir)
 		return ret;
 	}
 	j->bl = fim_view_baseline(j->view);
-	ret = fimctl_walk(fim_view_source(j->view), &j->tree);
+	ret = fimctl_walk(j->view, &j->tree);
 	if (!ret && j->tree.v[0].err) {
 		fprintf(stderr, "fimfsctl: %s: %s\n", dir,
 			strerror(-j->tree.v[0].err));

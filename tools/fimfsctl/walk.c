@@ -13,7 +13,7 @@
 #include "view.h"
 
 static int add_node(struct fimctl_tree *t, char *path,
-		    struct fim_source *src)
+		    struct fim_view *v)
 {
 	struct fimctl_node *n;
 
@@ -31,7 +31,7 @@ static int add_node(struct fimctl_tree *t, char *path,
 	n = &t->v[t->n++];
 	memset(n, 0, sizeof(*n));
 	n->path = path;
-	n->err = fim_src_lstat(src, path, &n->st);
+	n->err = fim_view_lstat(v, path, &n->st);
 	if (!n->err && S_ISREG(n->st.mode)) {
 		t->files++;
 		t->bytes += n->st.size;
@@ -52,7 +52,7 @@ static void free_names(char **names, size_t n)
 }
 
 /* The names of directory dir, sorted; *err set when it cannot be listed. */
-static int list_dir(struct fim_source *src, const char *dir, char ***out,
+static int list_dir(struct fim_view *v, const char *dir, char ***out,
 		    size_t *count, int *err)
 {
 	struct fim_src_dir *d = NULL;
@@ -63,7 +63,7 @@ static int list_dir(struct fim_source *src, const char *dir, char ***out,
 	uint64_t ino;
 	int ret;
 
-	*err = fim_src_opendir(src, dir, &d);
+	*err = fim_view_opendir(v, dir, &d);
 	if (*err)
 		goto done;
 	while ((ret = fim_src_readdir(d, &name, &type, &ino)) == 0 && name) {
@@ -94,14 +94,14 @@ oom:
 	return -ENOMEM;
 }
 
-static int walk_dir(struct fim_source *src, struct fimctl_tree *t,
+static int walk_dir(struct fim_view *v, struct fimctl_tree *t,
 		    size_t self)
 {
 	char **names = NULL, *path;
 	size_t n = 0, i;
 	int ret, err;
 
-	ret = list_dir(src, t->v[self].path, &names, &n, &err);
+	ret = list_dir(v, t->v[self].path, &names, &n, &err);
 	if (ret)
 		return ret;
 	if (err)
@@ -115,24 +115,24 @@ static int walk_dir(struct fim_source *src, struct fimctl_tree *t,
 			ret = -ENOMEM;
 			break;
 		}
-		ret = add_node(t, path, src);
+		ret = add_node(t, path, v);
 		if (!ret && !t->v[at].err && S_ISDIR(t->v[at].st.mode))
-			ret = walk_dir(src, t, at);
+			ret = walk_dir(v, t, at);
 	}
 	free_names(names, n);
 	return ret;
 }
 
-int fimctl_walk(struct fim_source *src, struct fimctl_tree *t)
+int fimctl_walk(struct fim_view *v, struct fimctl_tree *t)
 {
 	char *root = strdup("");
 	int ret;
 
 	if (!root)
 		return -ENOMEM;
-	ret = add_node(t, root, src);
+	ret = add_node(t, root, v);
 	if (!ret && !t->v[0].err && S_ISDIR(t->v[0].st.mode))
-		ret = walk_dir(src, t, 0);
+		ret = walk_dir(v, t, 0);
 	return ret;
 }
 

@@ -1,6 +1,6 @@
 /* Tree walks and parallel hashing for fimfsctl baseline and report.
  *
- * The walk reads a source only through the core's source backend (source.h),
+ * The walk reads a source only through the core's view (view.h),
  * so it never follows a symlink and never opens a FIFO or a device: those are
  * listed by their attributes only. Entries come out in a deterministic
  * order: each directory before its contents, the names of one directory in
@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "source.h"
+#include "view.h"
 
 struct fimctl_node {
 	char *path;         /* relative to the source root; "" for the root */
@@ -37,7 +37,7 @@ struct fimctl_tree {
 
 /* Walk the whole source into t (which must be zeroed). Unreadable entries
  * are recorded with their err and the walk goes on. Returns 0 or -ENOMEM. */
-int fimctl_walk(struct fim_source *src, struct fimctl_tree *t);
+int fimctl_walk(struct fim_view *v, struct fimctl_tree *t);
 void fimctl_tree_free(struct fimctl_tree *t);
 
 struct fimctl_pool;
@@ -62,7 +62,6 @@ double fimctl_pool_wait(struct fimctl_pool *p);
  * user). cfg->cache_path may be changed to "none". Returns 0 or a negative
  * errno with the message in err. */
 struct fim_config;
-struct fim_view;
 int fimctl_open_view(struct fim_config *cfg, const char *source,
 		     struct fim_view **out, char *err, size_t errsz);
 
