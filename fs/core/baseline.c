@@ -2,7 +2,6 @@
 #include "baseline.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,11 +19,6 @@ struct fim_baseline {
 	size_t entries;
 	int64_t loaded_ns;
 	char fpr[FIM_FPR_HEX_LEN + 1];
-};
-
-struct fim_baseline_slot {
-	pthread_mutex_t lock; /* guards bl */
-	struct fim_baseline *bl;
 };
 
 static void baseline_free(struct fim_baseline *bl)
@@ -202,46 +196,4 @@ const char *fim_baseline_key_fingerprint(const struct fim_baseline *bl)
 int64_t fim_baseline_load_time_ns(const struct fim_baseline *bl)
 {
 	return bl->loaded_ns;
-}
-
-int fim_baseline_slot_new(struct fim_baseline_slot **out)
-{
-	struct fim_baseline_slot *s = calloc(1, sizeof(*s));
-
-	if (!s)
-		return -ENOMEM;
-	pthread_mutex_init(&s->lock, NULL);
-	*out = s;
-	return 0;
-}
-
-void fim_baseline_slot_free(struct fim_baseline_slot *s)
-{
-	if (!s)
-		return;
-	fim_baseline_unref(s->bl);
-	pthread_mutex_destroy(&s->lock);
-	free(s);
-}
-
-struct fim_baseline *fim_baseline_slot_get(struct fim_baseline_slot *s)
-{
-	struct fim_baseline *bl;
-
-	pthread_mutex_lock(&s->lock);
-	bl = fim_baseline_ref(s->bl);
-	pthread_mutex_unlock(&s->lock);
-	return bl;
-}
-
-void fim_baseline_slot_set(struct fim_baseline_slot *s,
-			   struct fim_baseline *bl)
-{
-	struct fim_baseline *old;
-
-	pthread_mutex_lock(&s->lock);
-	old = s->bl;
-	s->bl = bl;
-	pthread_mutex_unlock(&s->lock);
-	fim_baseline_unref(old); /* outside the lock: freeing may be slow */
 }

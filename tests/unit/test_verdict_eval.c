@@ -160,30 +160,6 @@ static void test_load(void)
 	       -EINVAL, "no manifest configured");
 }
 
-static void test_slot(void)
-{
-	struct fim_baseline_slot *s = NULL;
-	struct fim_baseline *a = load2(), *b = load2(), *got;
-
-	if (!a || !b || fim_baseline_slot_new(&s)) {
-		ok(0, "slot setup");
-		return;
-	}
-	ok(!fim_baseline_slot_get(s), "empty slot gives NULL");
-	fim_baseline_slot_set(s, a);
-	got = fim_baseline_slot_get(s);
-	ok(got == a, "get returns the published baseline");
-	fim_baseline_slot_set(s, b); /* a survives: got holds a reference */
-	ok(fim_baseline_lookup(got, "f") != NULL, "old baseline still usable");
-	fim_baseline_unref(got);
-	got = fim_baseline_slot_get(s);
-	ok(got == b, "reload published the new baseline");
-	fim_baseline_unref(got);
-	fim_baseline_slot_set(s, NULL);
-	ok(!fim_baseline_slot_get(s), "a rejected reload clears the slot");
-	fim_baseline_slot_free(s);
-}
-
 struct ev {
 	const char *path;
 	enum fim_rule rule;
@@ -489,7 +465,6 @@ int main(void)
 	}
 	make_manifests();
 	test_load();
-	test_slot();
 	test_verdicts();
 	test_nodigest();
 	test_extra_alg();
