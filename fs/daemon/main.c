@@ -168,7 +168,7 @@ out:
 static int serve(struct fimfs *fs, const struct fimfs_cmdline *cl)
 {
 	struct fuse_loop_config *lc = fuse_loop_cfg_create();
-	pthread_t reloader;
+	pthread_t reloader = 0; /* set when start_threads succeeds */
 	char err[1024];
 	int ret;
 
