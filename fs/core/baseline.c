@@ -32,28 +32,35 @@ static void baseline_free(struct fim_baseline *bl)
 	free(bl);
 }
 
-/* Read once, check the signature over those bytes, parse those bytes. */
-static int load_one(const struct fim_pubkey *key, const char *path,
-		    struct fim_manifest **out, char *err, size_t errsz)
+int fim_baseline_load_manifest(const struct fim_pubkey *key,
+			       const char *path, struct fim_manifest **out,
+			       bool *refused, char *err, size_t errsz)
 {
 	unsigned char sig[FIM_SIG_LEN];
 	char *buf = NULL, msg[256];
 	size_t len = 0;
+	bool bad = false;
 	int ret;
 
 	ret = fim_manifest_read(path, &buf, &len, err, errsz);
 	if (ret)
-		return ret;
-	ret = fim_sig_read(path, sig, err, errsz);
-	if (ret)
 		goto out;
+	ret = fim_sig_read(path, sig, err, errsz);
+	if (ret) {
+		bad = ret == -ENOENT || ret == -EBADMSG; /* unsigned */
+		goto out;
+	}
 	ret = fim_verify_buf(key, buf, len, sig, sizeof(sig), msg, sizeof(msg));
 	if (ret) {
+		bad = ret == -EBADMSG;
 		snprintf(err, errsz, "%s: %s", path, msg);
 		goto out;
 	}
 	ret = fim_manifest_parse(path, buf, len, out, err, errsz);
+	bad = ret == -EINVAL;
 out:
+	if (refused)
+		*refused = bad;
 	free(buf);
 	return ret;
 }
@@ -100,7 +107,9 @@ int fim_baseline_load(char *const *manifests, size_t n, const char *pubkey,
 			snprintf(err, errsz, "out of memory");
 			goto fail;
 		}
-		ret = load_one(key, manifests[bl->n], &bl->m[bl->n], err, errsz);
+		ret = fim_baseline_load_manifest(key, manifests[bl->n],
+						 &bl->m[bl->n], NULL, err,
+						 errsz);
 		if (ret) {
 			bl->n++; /* so that paths[n] is freed */
 			goto fail;

@@ -38,6 +38,16 @@ struct fim_baseline;
 int fim_baseline_load(char *const *manifests, size_t n, const char *pubkey,
 		      struct fim_baseline **out, char *err, size_t errsz);
 
+struct fim_pubkey;
+/* One manifest the way a load takes it: read path once, check PATH.sig
+ * over those bytes with key, parse those bytes. Returns 0 with *out, or a
+ * negative errno with one line in err as fim_baseline_load. *refused
+ * (when not NULL) tells a manifest that is unsigned, badly signed or
+ * malformed (true) from one that could not be read or checked (false). */
+int fim_baseline_load_manifest(const struct fim_pubkey *key,
+			       const char *path, struct fim_manifest **out,
+			       bool *refused, char *err, size_t errsz);
+
 struct fim_baseline *fim_baseline_ref(struct fim_baseline *bl);
 void fim_baseline_unref(struct fim_baseline *bl); /* NULL is a no-op */
 

@@ -366,25 +366,3 @@ int fim_sig_read(const char *path, unsigned char sig[FIM_SIG_LEN], char *err,
 	free(sp);
 	return ret;
 }
-
-int fim_verify_file(const struct fim_pubkey *k, const char *path, char *err,
-		    size_t errsz)
-{
-	unsigned char sig[FIM_SIG_LEN];
-	char *buf = NULL, msg[256];
-	size_t len;
-	int ret;
-
-	ret = fim_file_read(path, FIM_MANIFEST_MAX_SIZE, &buf, &len);
-	if (ret)
-		return io_err(err, errsz, path, ret);
-	ret = fim_sig_read(path, sig, err, errsz);
-	if (ret)
-		goto out;
-	ret = fim_verify_buf(k, buf, len, sig, sizeof(sig), msg, sizeof(msg));
-	if (ret)
-		snprintf(err, errsz, "%s: %s", path, msg);
-out:
-	free(buf);
-	return ret;
-}
