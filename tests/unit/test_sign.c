@@ -3,7 +3,6 @@
  * wrong key, other key types. (Interop with the openssl CLI is in
  * tests/tcl/manifest.test.) */
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include <openssl/pem.h>
 
 #include "baseline.h"
+#include "rm_rf.h"
 #include "sign.h"
 #include "tap.h"
 
@@ -49,13 +49,6 @@ static void write_file(const char *path, const void *data, size_t len)
 		fwrite(data, 1, len, f);
 		fclose(f);
 	}
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag,
-		  struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	return remove(path);
 }
 
 static void test_keygen(void)
@@ -184,6 +177,6 @@ int main(void)
 	test_keygen();
 	test_sign_verify();
 	test_bad_keys();
-	nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	rm_rf(dir);
 	return tap_done();
 }

@@ -2,7 +2,6 @@
  * forged or malformed ones), lookup across manifests, and every verdict
  * outcome including append-only growth, shrinking and edits. */
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include <unistd.h>
 
 #include "baseline.h"
+#include "rm_rf.h"
 #include "sign.h"
 #include "tap.h"
 
@@ -53,13 +53,6 @@ static char *hex_of(const char *s, enum fim_alg a)
 	hash(s, &ds);
 	fim_hex(ds.md[a], fim_alg_size(a), out[i]);
 	return out[i];
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag,
-		  struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	return remove(path);
 }
 
 /* Manifest 1 (mtree) and 2 (checksum list, "f" shadowed by manifest 1). */
@@ -471,6 +464,6 @@ int main(void)
 	test_unsupported_alg();
 	fim_seckey_free(sk);
 	fim_digest_engine_free(eng);
-	nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	rm_rf(dir);
 	return tap_done();
 }
