@@ -136,11 +136,11 @@ int fim_audit_tick(struct fim_audit *a);
 /* 0, or the positive errno of the failure that the last write hit. */
 int fim_audit_failed(const struct fim_audit *a);
 
-/* Flush (fsync) and close; writes no record itself. */
 /* The path of the chain-state file kept beside the log at path (malloc'd,
  * NULL when out of memory). */
 char *fim_audit_state_path(const char *path);
 
+/* Flush (fsync) and close; writes no record itself. NULL is a no-op. */
 void fim_audit_close(struct fim_audit *a);
 
 /* The process name of pid from /proc/PID/comm into buf (size >=

@@ -46,8 +46,6 @@ int audit_hmac(struct audit_crypto *c, const unsigned char *key,
 /* K_{e+1} = SHA-256(AUDIT_EVOLVE_TAG || K_e); out may equal in. */
 int audit_evolve(struct audit_crypto *c, const unsigned char *in,
 		 unsigned char *out);
-/* Log what failed and drain OpenSSL's error queue into the message. */
-void audit_ossl_error(const char *what);
 
 /* Append the record body ('{' .. last field, no chain) to b. */
 int audit_fmt_body(struct audit_buf *b, const struct timespec *ts,

@@ -21,33 +21,16 @@
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
-#include <openssl/err.h>
 #include <openssl/rand.h>
 
 #include "digest.h"
 #include "fileio.h"
 #include "log.h"
+#include "sslerr.h"
 
 #define SEAL_MAGIC "fimfs-audit-seal 1"
 #define VERIFY_MAGIC "fimfs-audit-verify 1"
 #define KEYFILE_MAX 4096
-
-void audit_ossl_error(const char *what)
-{
-	char msg[512];
-	size_t len = 0;
-	unsigned long e;
-
-	msg[0] = '\0';
-	while ((e = ERR_get_error()) != 0 && len + 2 < sizeof(msg)) {
-		if (len)
-			msg[len++] = ';';
-		ERR_error_string_n(e, msg + len, sizeof(msg) - len);
-		len += strlen(msg + len);
-	}
-	ERR_clear_error();
-	fim_log(LOG_ERR, "audit: %s: %s", what, len ? msg : "OpenSSL error");
-}
 
 int audit_crypto_init(struct audit_crypto *c)
 {
@@ -65,7 +48,7 @@ int audit_crypto_init(struct audit_crypto *c)
 	/* The digest is set once: EVP_MAC_init then only changes the key. */
 	if (!c->md || !c->mac || !c->mdctx || !c->macctx ||
 	    !EVP_MAC_CTX_set_params(c->macctx, params)) {
-		audit_ossl_error("cannot set up SHA-256/HMAC");
+		fim_sslerr_log("audit", "cannot set up SHA-256/HMAC");
 		audit_crypto_free(c);
 		return -ENOSYS;
 	}
@@ -88,7 +71,7 @@ static int digest2(struct audit_crypto *c, const void *a, size_t alen,
 	    !EVP_DigestUpdate(c->mdctx, a, alen) ||
 	    !EVP_DigestUpdate(c->mdctx, b, blen) ||
 	    !EVP_DigestFinal_ex(c->mdctx, out, NULL)) {
-		audit_ossl_error("SHA-256");
+		fim_sslerr_log("audit", "SHA-256");
 		return -EIO;
 	}
 	return 0;
@@ -123,7 +106,7 @@ int audit_hmac(struct audit_crypto *c, const unsigned char *key,
 	    !EVP_MAC_update(c->macctx, msg, len) ||
 	    !EVP_MAC_final(c->macctx, out, &outlen, AUDIT_HASH_LEN) ||
 	    outlen != AUDIT_HASH_LEN) {
-		audit_ossl_error("HMAC-SHA256");
+		fim_sslerr_log("audit", "HMAC-SHA256");
 		return -EIO;
 	}
 	return 0;
@@ -293,7 +276,7 @@ int fim_audit_keygen(const char *seal_path, const char *verify_path,
 		return -EEXIST;
 	}
 	if (RAND_priv_bytes(s.key, sizeof(s.key)) != 1) {
-		audit_ossl_error("random key");
+		fim_sslerr_log("audit", "random key");
 		snprintf(err, errsz, "cannot make a random key");
 		return -EIO;
 	}

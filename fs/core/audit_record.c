@@ -158,20 +158,21 @@ static int write_buf(struct fim_audit *a)
 {
 	size_t done = 0;
 	struct stat st;
-	ssize_t n;
-	int err;
+	int err = ENOSPC; /* what a write of 0 bytes means here */
 
 	while (done < a->buf.len) {
-		n = write(a->fd, a->buf.p + done, a->buf.len - done);
+		ssize_t n = write(a->fd, a->buf.p + done, a->buf.len - done);
+
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0)
+			err = errno;
 		if (n <= 0)
 			break;
 		done += (size_t)n;
 	}
 	if (done == a->buf.len)
 		return 0;
-	err = n < 0 ? errno : ENOSPC;
 	if (done && (fstat(a->fd, &st) || !S_ISREG(st.st_mode) ||
 		     ftruncate(a->fd, st.st_size - (off_t)done)))
 		a->need_newline = true; /* the verifier will show the cut */

@@ -2,7 +2,6 @@
 #include "baseline.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,11 +21,6 @@ struct fim_baseline {
 	char fpr[FIM_FPR_HEX_LEN + 1];
 };
 
-struct fim_baseline_slot {
-	pthread_mutex_t lock; /* guards bl */
-	struct fim_baseline *bl;
-};
-
 static void baseline_free(struct fim_baseline *bl)
 {
 	for (size_t i = 0; i < bl->n; i++) {
@@ -38,28 +32,35 @@ static void baseline_free(struct fim_baseline *bl)
 	free(bl);
 }
 
-/* Read once, check the signature over those bytes, parse those bytes. */
-static int load_one(const struct fim_pubkey *key, const char *path,
-		    struct fim_manifest **out, char *err, size_t errsz)
+int fim_baseline_load_manifest(const struct fim_pubkey *key,
+			       const char *path, struct fim_manifest **out,
+			       bool *refused, char *err, size_t errsz)
 {
 	unsigned char sig[FIM_SIG_LEN];
 	char *buf = NULL, msg[256];
 	size_t len = 0;
+	bool bad = false;
 	int ret;
 
 	ret = fim_manifest_read(path, &buf, &len, err, errsz);
 	if (ret)
-		return ret;
-	ret = fim_sig_read(path, sig, err, errsz);
-	if (ret)
 		goto out;
+	ret = fim_sig_read(path, sig, err, errsz);
+	if (ret) {
+		bad = ret == -ENOENT || ret == -EBADMSG; /* unsigned */
+		goto out;
+	}
 	ret = fim_verify_buf(key, buf, len, sig, sizeof(sig), msg, sizeof(msg));
 	if (ret) {
+		bad = ret == -EBADMSG;
 		snprintf(err, errsz, "%s: %s", path, msg);
 		goto out;
 	}
 	ret = fim_manifest_parse(path, buf, len, out, err, errsz);
+	bad = ret == -EINVAL;
 out:
+	if (refused)
+		*refused = bad;
 	free(buf);
 	return ret;
 }
@@ -106,7 +107,9 @@ int fim_baseline_load(char *const *manifests, size_t n, const char *pubkey,
 			snprintf(err, errsz, "out of memory");
 			goto fail;
 		}
-		ret = load_one(key, manifests[bl->n], &bl->m[bl->n], err, errsz);
+		ret = fim_baseline_load_manifest(key, manifests[bl->n],
+						 &bl->m[bl->n], NULL, err,
+						 errsz);
 		if (ret) {
 			bl->n++; /* so that paths[n] is freed */
 			goto fail;
@@ -202,46 +205,4 @@ const char *fim_baseline_key_fingerprint(const struct fim_baseline *bl)
 int64_t fim_baseline_load_time_ns(const struct fim_baseline *bl)
 {
 	return bl->loaded_ns;
-}
-
-int fim_baseline_slot_new(struct fim_baseline_slot **out)
-{
-	struct fim_baseline_slot *s = calloc(1, sizeof(*s));
-
-	if (!s)
-		return -ENOMEM;
-	pthread_mutex_init(&s->lock, NULL);
-	*out = s;
-	return 0;
-}
-
-void fim_baseline_slot_free(struct fim_baseline_slot *s)
-{
-	if (!s)
-		return;
-	fim_baseline_unref(s->bl);
-	pthread_mutex_destroy(&s->lock);
-	free(s);
-}
-
-struct fim_baseline *fim_baseline_slot_get(struct fim_baseline_slot *s)
-{
-	struct fim_baseline *bl;
-
-	pthread_mutex_lock(&s->lock);
-	bl = fim_baseline_ref(s->bl);
-	pthread_mutex_unlock(&s->lock);
-	return bl;
-}
-
-void fim_baseline_slot_set(struct fim_baseline_slot *s,
-			   struct fim_baseline *bl)
-{
-	struct fim_baseline *old;
-
-	pthread_mutex_lock(&s->lock);
-	old = s->bl;
-	s->bl = bl;
-	pthread_mutex_unlock(&s->lock);
-	fim_baseline_unref(old); /* outside the lock: freeing may be slow */
 }

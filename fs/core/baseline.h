@@ -11,11 +11,10 @@
  * counted: fim_baseline_load returns one reference; fim_baseline_ref adds
  * one; fim_baseline_unref drops one and frees on the last. Lookups and
  * iteration need no lock while the caller holds a reference. A reload
- * (SIGHUP) loads a new baseline and publishes it with
- * fim_baseline_slot_set; a reader takes a reference with
- * fim_baseline_slot_get, uses it for a whole verdict (need + eval) and drops
- * it. A reader therefore sees the old or the new baseline, never a mix, and
- * the old one is freed when its last reader drops it.
+ * (SIGHUP) loads a new baseline and the view publishes it
+ * (fim_view_load_baseline); a verdict holds a reference for its whole
+ * course (need + eval), so it sees the old or the new baseline, never a
+ * mix, and the old one is freed when its last reader drops it.
  */
 #ifndef FIM_BASELINE_H
 #define FIM_BASELINE_H
@@ -38,6 +37,16 @@ struct fim_baseline;
  * key, another errno for I/O. */
 int fim_baseline_load(char *const *manifests, size_t n, const char *pubkey,
 		      struct fim_baseline **out, char *err, size_t errsz);
+
+struct fim_pubkey;
+/* One manifest the way a load takes it: read path once, check PATH.sig
+ * over those bytes with key, parse those bytes. Returns 0 with *out, or a
+ * negative errno with one line in err as fim_baseline_load. *refused
+ * (when not NULL) tells a manifest that is unsigned, badly signed or
+ * malformed (true) from one that could not be read or checked (false). */
+int fim_baseline_load_manifest(const struct fim_pubkey *key,
+			       const char *path, struct fim_manifest **out,
+			       bool *refused, char *err, size_t errsz);
 
 struct fim_baseline *fim_baseline_ref(struct fim_baseline *bl);
 void fim_baseline_unref(struct fim_baseline *bl); /* NULL is a no-op */
@@ -64,18 +73,6 @@ const struct fim_manifest *fim_baseline_manifest(const struct fim_baseline *bl,
 						 size_t i);
 const char *fim_baseline_key_fingerprint(const struct fim_baseline *bl);
 int64_t fim_baseline_load_time_ns(const struct fim_baseline *bl); /* UTC */
-
-/* A published baseline, swapped atomically on reload. Thread-safe. */
-struct fim_baseline_slot;
-int fim_baseline_slot_new(struct fim_baseline_slot **out);
-/* Drops the slot's reference. */
-void fim_baseline_slot_free(struct fim_baseline_slot *s);
-/* A new reference to the current baseline, or NULL when there is none. */
-struct fim_baseline *fim_baseline_slot_get(struct fim_baseline_slot *s);
-/* Publish bl (may be NULL: no baseline, e.g. after a rejected reload),
- * taking over the caller's reference; the previous one is dropped. */
-void fim_baseline_slot_set(struct fim_baseline_slot *s,
-			   struct fim_baseline *bl);
 
 /* --- Verdicts ------------------------------------------------------------
  *

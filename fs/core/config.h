@@ -1,6 +1,6 @@
 /* Configuration: defaults, then the libconfig file, then -o options.
  *
- * Every key of the file has a flat name for -o (see fim_config_keys()):
+ * Every key of the file has a flat name for -o (the key table in config.c):
  * `cache.path` is `cache=PATH`, `hashing.threads` is `threads=N`, lists are
  * colon-separated (`digests=sha256:sha512`), and `rule=GLOB=RULE` appends a
  * policy rule. Errors name the place: "FILE:LINE: message" for the file,

@@ -19,10 +19,9 @@
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
-#include <openssl/err.h>
 #include <openssl/evp.h>
 
-#include "log.h"
+#include "sslerr.h"
 
 #define ROW_TAG "fimfs-dcache-row 2"
 
@@ -31,18 +30,6 @@ struct fim_dcmac {
 	char *source_id;
 	int order[FIM_ALG_COUNT]; /* algorithms by name */
 };
-
-static void ossl_error(const char *what)
-{
-	char msg[256];
-	unsigned long e = ERR_get_error();
-
-	if (e)
-		ERR_error_string_n(e, msg, sizeof(msg));
-	ERR_clear_error();
-	fim_log(LOG_ERR, "digest cache: %s: %s", what,
-		e ? msg : "OpenSSL error");
-}
 
 int fim_dcmac_new(const unsigned char *key, const char *source_id,
 		  struct fim_dcmac **out)
@@ -71,7 +58,7 @@ int fim_dcmac_new(const unsigned char *key, const char *source_id,
 	m->keyed = mac ? EVP_MAC_CTX_new(mac) : NULL;
 	if (!m->keyed ||
 	    !EVP_MAC_init(m->keyed, key, FIM_DCACHE_KEY_LEN, params)) {
-		ossl_error("cannot set up HMAC-SHA256");
+		fim_sslerr_log("digest cache", "cannot set up HMAC-SHA256");
 		ret = -ENOSYS;
 		goto fail;
 	}
@@ -98,7 +85,7 @@ EVP_MAC_CTX *fim_dcmac_ctx(const struct fim_dcmac *m)
 	EVP_MAC_CTX *c = EVP_MAC_CTX_dup(m->keyed);
 
 	if (!c)
-		ossl_error("cannot copy the HMAC context");
+		fim_sslerr_log("digest cache", "cannot copy the HMAC context");
 	return c;
 }
 
@@ -154,7 +141,7 @@ int fim_dcmac_row(const struct fim_dcmac *m, EVP_MAC_CTX *c,
 	}
 	if (!ok || !EVP_MAC_final(c, out, &outlen, FIM_DCMAC_LEN) ||
 	    outlen != FIM_DCMAC_LEN) {
-		ossl_error("HMAC-SHA256 of a row");
+		fim_sslerr_log("digest cache", "HMAC-SHA256 of a row");
 		return -EIO;
 	}
 	return 0;

@@ -1,9 +1,10 @@
 /* The digest cache's writer: puts are queued and one thread commits them.
  *
- * An autocommit insert costs ~20 us, a row inside a batch ~1 us. A put is queued and the writer thread commits what
- * gathered within FLUSH_MS in one transaction, so a put survives a kill -9 of
- * the process once FLUSH_MS have passed (WAL, synchronous=NORMAL: a commit is
- * in the file system when COMMIT returns). The queue is bounded: a put waits
+ * An autocommit insert costs ~20 us, a row inside a batch ~1 us
+ * (fs/PERFORMANCE-NOTES.md). A put is queued and the writer thread commits
+ * what gathered within FLUSH_MS in one transaction, so a put survives a
+ * kill -9 of the process once FLUSH_MS have passed (WAL,
+ * synchronous=NORMAL: a commit is in the file system when COMMIT returns). The queue is bounded: a put waits
  * when QUEUE_MAX are pending, and the writer does not wait for FLUSH_MS when
  * half of that is queued.
  */

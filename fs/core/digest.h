@@ -2,8 +2,8 @@
  *
  * Algorithms are fetched from OpenSSL once per engine (EVP_MD_fetch), so the
  * SHA-NI implementation is used where the CPU has it. An engine is immutable
- * after creation and may be shared by threads; the per-call state lives on
- * the caller's stack or in a fim_digest_ctx owned by one thread.
+ * after creation and may be shared by threads; the state of a run (digest
+ * contexts, read buffers, the reader thread) belongs to that call.
  */
 #ifndef FIM_DIGEST_H
 #define FIM_DIGEST_H

@@ -50,7 +50,7 @@ struct fim_hashsvc {
 
 static uint32_t job_hash(const char *path, int want_prefix, uint64_t prefix)
 {
-	uint32_t h = fim_strhash(path);
+	uint32_t h = (uint32_t)fim_strhash_keyed(path);
 
 	if (want_prefix)
 		h ^= (uint32_t)(prefix * 2654435761u) ^ (uint32_t)(prefix >> 32);

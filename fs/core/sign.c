@@ -18,6 +18,7 @@
 #include "digest.h"
 #include "fileio.h"
 #include "manifest.h"
+#include "sslerr.h"
 
 #define KEY_FILE_MAX 65536
 
@@ -35,7 +36,7 @@ struct fim_pubkey {
 __attribute__((format(printf, 3, 4))) static void
 ossl_err(char *err, size_t errsz, const char *fmt, ...)
 {
-	unsigned long e;
+	char why[512];
 	size_t n = 0;
 	va_list ap;
 
@@ -45,15 +46,8 @@ ossl_err(char *err, size_t errsz, const char *fmt, ...)
 		va_end(ap);
 		n = strlen(err);
 	}
-	while ((e = ERR_get_error()) != 0) {
-		char buf[256];
-
-		ERR_error_string_n(e, buf, sizeof(buf));
-		if (n + 2 < errsz) {
-			snprintf(err + n, errsz - n, "%s%s", n ? ": " : "", buf);
-			n = strlen(err);
-		}
-	}
+	if (*fim_sslerr_drain(why, sizeof(why)) && n + 2 < errsz)
+		snprintf(err + n, errsz - n, "%s%s", n ? ": " : "", why);
 }
 
 static int no_passphrase(char *buf, int size, int rwflag, void *u)
@@ -370,27 +364,5 @@ int fim_sig_read(const char *path, unsigned char sig[FIM_SIG_LEN], char *err,
 	}
 	free(buf);
 	free(sp);
-	return ret;
-}
-
-int fim_verify_file(const struct fim_pubkey *k, const char *path, char *err,
-		    size_t errsz)
-{
-	unsigned char sig[FIM_SIG_LEN];
-	char *buf = NULL, msg[256];
-	size_t len;
-	int ret;
-
-	ret = fim_file_read(path, FIM_MANIFEST_MAX_SIZE, &buf, &len);
-	if (ret)
-		return io_err(err, errsz, path, ret);
-	ret = fim_sig_read(path, sig, err, errsz);
-	if (ret)
-		goto out;
-	ret = fim_verify_buf(k, buf, len, sig, sizeof(sig), msg, sizeof(msg));
-	if (ret)
-		snprintf(err, errsz, "%s: %s", path, msg);
-out:
-	free(buf);
 	return ret;
 }

@@ -60,11 +60,6 @@ int fim_sign_file(const struct fim_seckey *k, const char *path, char *err,
 int fim_verify_buf(const struct fim_pubkey *k, const void *msg, size_t len,
 		   const void *sig, size_t siglen, char *err, size_t errsz);
 
-/* Verify path against PATH.sig: 0, -EBADMSG (bad or malformed signature),
- * -ENOENT when PATH.sig is missing, or another I/O error. */
-int fim_verify_file(const struct fim_pubkey *k, const char *path, char *err,
-		    size_t errsz);
-
 /* Read the signature of the manifest at path (PATH.sig) into sig.
  * -EBADMSG when it is not exactly FIM_SIG_LEN bytes. */
 int fim_sig_read(const char *path, unsigned char sig[FIM_SIG_LEN],

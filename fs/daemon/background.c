@@ -78,6 +78,7 @@ static void child_sink(int prio, const char *msg, void *arg)
 }
 
 /* libfuse's own messages (a refused INIT, ...) go the same way. */
+__attribute__((format(printf, 2, 0)))
 static void fuse_to_log(enum fuse_log_level level, const char *fmt,
 			va_list ap)
 {

@@ -46,7 +46,7 @@ static int names_build(struct names *ns, const struct dirent_rec *ents,
 	if (!ns->slot)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		size_t h = fim_strhash(ents[i].name) & (ns->size - 1);
+		size_t h = fim_strhash_keyed(ents[i].name) & (ns->size - 1);
 
 		while (ns->slot[h])
 			h = (h + 1) & (ns->size - 1);
@@ -59,7 +59,7 @@ static bool names_is_regular(void *arg, const char *name)
 {
 	struct names *ns = arg;
 
-	for (size_t i = fim_strhash(name) & (ns->size - 1); ns->slot[i];
+	for (size_t i = fim_strhash_keyed(name) & (ns->size - 1); ns->slot[i];
 	     i = (i + 1) & (ns->size - 1))
 		if (!strcmp(ns->slot[i]->name, name))
 			return ns->slot[i]->type == DT_REG;

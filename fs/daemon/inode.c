@@ -74,7 +74,7 @@ static void grow(struct fimfs *fs)
 struct node *node_get(struct fimfs *fs, const char *path, uint64_t snap,
 		      int kind, size_t baselen)
 {
-	uint32_t h = fim_strhash(path) ^ (uint32_t)snap;
+	uint32_t h = (uint32_t)fim_strhash_keyed(path) ^ (uint32_t)snap;
 	struct node *n;
 
 	if (!*path)

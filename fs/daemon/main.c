@@ -51,8 +51,8 @@ static int check_mountpoint(const char *mnt)
  * the header and three pages; beyond fs.pipe-max-size (1 MiB by default) a
  * pipe grows only with CAP_SYS_RESOURCE, which containers and run_as lack,
  * and libfuse then silently allocates and copies a buffer per request
- * (PERFORMANCE.md). So: 1 MiB when a 1 MiB reply fits, else the largest
- * read-ahead that does. */
+ * (~10x slower, fs/PERFORMANCE-NOTES.md). So: 1 MiB when a 1 MiB reply
+ * fits, else the largest read-ahead that does. */
 static unsigned splice_read_ahead_kb(void)
 {
 	const long want = 1024, slack = 16; /* KiB: header + 3 pages, rounded */
@@ -168,7 +168,7 @@ out:
 static int serve(struct fimfs *fs, const struct fimfs_cmdline *cl)
 {
 	struct fuse_loop_config *lc = fuse_loop_cfg_create();
-	pthread_t reloader;
+	pthread_t reloader = 0; /* set when start_threads succeeds */
 	char err[1024];
 	int ret;
 

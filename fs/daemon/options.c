@@ -89,7 +89,7 @@ void options_parse(int argc, char **argv, struct fimfs_cmdline *cl)
 			break;
 		case 'd':
 			cl->debug = true;
-			/* fall through */
+			__attribute__((fallthrough));
 		case 'f':
 			cl->foreground = true;
 			break;

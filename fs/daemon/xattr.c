@@ -208,7 +208,7 @@ static long source_names(struct fim_view *v, const char *path,
 			 char **out)
 {
 	char *buf = NULL;
-	long len, kept = 0;
+	long len = 0, kept = 0; /* the loop runs at least once */
 
 	/* The list may grow between asking its length and reading it. */
 	for (int tries = 0; tries < 4; tries++) {

@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "rm_rf.h"
 
 /* A fake clock the tests move by hand. */
 static struct timespec fake_time = { 1714564800, 123456789 };
@@ -28,20 +28,6 @@ static inline void quiet_syslog(int prio, const char *msg, void *arg)
 	(void)prio;
 	(void)msg;
 	(void)arg;
-}
-
-static inline int rm_one(const char *p, const struct stat *st, int flag,
-			 struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
-static inline void rm_rf(const char *dir)
-{
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* The whole file, NUL-terminated (binary-safe through *len); NULL on error. */

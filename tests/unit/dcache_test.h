@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <glob.h>
 #include <pthread.h>
 #include <signal.h>
@@ -22,6 +21,7 @@
 #include "dcache.h"
 #include "dcache_int.h"
 #include "log.h"
+#include "rm_rf.h"
 #include "tap.h"
 
 #define SHA256 (1u << FIM_SHA256)
@@ -138,16 +138,6 @@ static inline int count_corrupt(const char *db)
 	return n;
 }
 
-static inline int rm_one(const char *p, const struct stat *st, int flag,
-		  struct FTW *f)
-{
-	(void)st;
-	(void)flag;
-	(void)f;
-	return remove(p);
-}
-
-
 /* A private directory for the files of one test program. */
 static inline int dc_setup(void)
 {
@@ -164,7 +154,7 @@ static inline int dc_setup(void)
 
 static inline int dc_teardown(void)
 {
-	nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	rm_rf(tmp);
 	return tap_done();
 }
 

@@ -318,6 +318,9 @@ static double bench_gets(struct fim_dcache *dc, int from, int to, int *hits,
 	return (now_s() - t0) / (to - from) * 1e6;
 }
 
+/* 100k puts and lookups through the file: every put found again. The
+ * times are printed for a reader, never asserted: a shared, loaded machine
+ * makes any bound flaky (tests/bench/run times the cache). */
 static void test_cost(void)
 {
 	const char *db = path_in("bench.db");
@@ -340,7 +343,6 @@ static void test_cost(void)
 	printf("# %d puts: %.2f us each to return, %.2f us each until "
 	       "committed (close included)\n", NBENCH, t_put / NBENCH * 1e6,
 	       t_all / NBENCH * 1e6);
-	ok(t_put / NBENCH < 100e-6, "a put costs < 100 us");
 
 	dc = open_cache(db, "src", 0, false);
 	us_get = bench_gets(dc, 0, 1, &hits, &worst);
@@ -350,7 +352,6 @@ static void test_cost(void)
 	printf("# %d more lookups (from the file): %.2f us each, worst %.2f ms\n",
 	       NBENCH - 1, us_get, worst * 1e3);
 	is_int(hits, NBENCH - 1, "every put found after reopen");
-	ok(us_get < 5000, "a cached answer from the file costs < 5 ms");
 	us_get = bench_gets(dc, NBENCH - 50000, NBENCH, &hits, &worst);
 	printf("# 50000 lookups again (memory part, %d hits): %.2f us each\n",
 	       hits, us_get);

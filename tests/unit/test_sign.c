@@ -3,7 +3,6 @@
  * wrong key, other key types. (Interop with the openssl CLI is in
  * tests/tcl/manifest.test.) */
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +12,21 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include "baseline.h"
+#include "rm_rf.h"
 #include "sign.h"
 #include "tap.h"
+
+/* A signed manifest the way a baseline load takes it. */
+static int verify_file(const struct fim_pubkey *k, const char *path,
+		       char *err, size_t errsz)
+{
+	struct fim_manifest *m = NULL;
+	int ret = fim_baseline_load_manifest(k, path, &m, NULL, err, errsz);
+
+	fim_manifest_free(m);
+	return ret;
+}
 
 static char dir[] = "/tmp/fim-test-sign-XXXXXX";
 static char err[512];
@@ -37,13 +49,6 @@ static void write_file(const char *path, const void *data, size_t len)
 		fwrite(data, 1, len, f);
 		fclose(f);
 	}
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag,
-		  struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	return remove(path);
 }
 
 static void test_keygen(void)
@@ -99,18 +104,18 @@ static void test_sign_verify(void)
 	is_int(fim_sign_file(sk, p("m"), err, sizeof(err)), 0, "sign a file");
 	ok(stat(p("m.sig"), &st) == 0 && st.st_size == 64,
 	   "MANIFEST.sig is 64 raw bytes");
-	is_int(fim_verify_file(pk, p("m"), err, sizeof(err)), 0,
+	is_int(verify_file(pk, p("m"), err, sizeof(err)), 0,
 	       "the file verifies");
 	write_file(p("m"), "#mtree\n./a size=2\n", sizeof(text) - 1);
-	is_int(fim_verify_file(pk, p("m"), err, sizeof(err)), -EBADMSG,
+	is_int(verify_file(pk, p("m"), err, sizeof(err)), -EBADMSG,
 	       "one byte changed: bad signature");
 	ok(strstr(err, "/m: bad signature"), "message names the manifest");
 	write_file(p("m"), text, sizeof(text) - 1);
 	write_file(p("m.sig"), sig, 10);
-	is_int(fim_verify_file(pk, p("m"), err, sizeof(err)), -EBADMSG,
+	is_int(verify_file(pk, p("m"), err, sizeof(err)), -EBADMSG,
 	       "a truncated .sig fails");
 	unlink(p("m.sig"));
-	is_int(fim_verify_file(pk, p("m"), err, sizeof(err)), -ENOENT,
+	is_int(verify_file(pk, p("m"), err, sizeof(err)), -ENOENT,
 	       "a missing .sig fails with ENOENT");
 	ok(strstr(err, "unsigned"), "and says the manifest is unsigned");
 
@@ -120,7 +125,7 @@ static void test_sign_verify(void)
 	is_int(fim_pubkey_load(p("p2.pem"), &pk2, err, sizeof(err)), 0,
 	       "second public key loads");
 	if (pk2) {
-		is_int(fim_verify_file(pk2, p("m"), err, sizeof(err)), -EBADMSG,
+		is_int(verify_file(pk2, p("m"), err, sizeof(err)), -EBADMSG,
 		       "the wrong key fails");
 		ok(strcmp(fim_pubkey_fingerprint(pk2), fpr) != 0,
 		   "fingerprints differ between keys");
@@ -172,6 +177,6 @@ int main(void)
 	test_keygen();
 	test_sign_verify();
 	test_bad_keys();
-	nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	rm_rf(dir);
 	return tap_done();
 }

@@ -2,7 +2,6 @@
  * forged or malformed ones), lookup across manifests, and every verdict
  * outcome including append-only growth, shrinking and edits. */
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include <unistd.h>
 
 #include "baseline.h"
+#include "rm_rf.h"
 #include "sign.h"
 #include "tap.h"
 
@@ -53,13 +53,6 @@ static char *hex_of(const char *s, enum fim_alg a)
 	hash(s, &ds);
 	fim_hex(ds.md[a], fim_alg_size(a), out[i]);
 	return out[i];
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag,
-		  struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	return remove(path);
 }
 
 /* Manifest 1 (mtree) and 2 (checksum list, "f" shadowed by manifest 1). */
@@ -158,30 +151,6 @@ static void test_load(void)
 	is_int(load_err(p("absent")), -ENOENT, "missing manifest refused");
 	is_int(fim_baseline_load(NULL, 0, p("p.pem"), &bl, err, sizeof(err)),
 	       -EINVAL, "no manifest configured");
-}
-
-static void test_slot(void)
-{
-	struct fim_baseline_slot *s = NULL;
-	struct fim_baseline *a = load2(), *b = load2(), *got;
-
-	if (!a || !b || fim_baseline_slot_new(&s)) {
-		ok(0, "slot setup");
-		return;
-	}
-	ok(!fim_baseline_slot_get(s), "empty slot gives NULL");
-	fim_baseline_slot_set(s, a);
-	got = fim_baseline_slot_get(s);
-	ok(got == a, "get returns the published baseline");
-	fim_baseline_slot_set(s, b); /* a survives: got holds a reference */
-	ok(fim_baseline_lookup(got, "f") != NULL, "old baseline still usable");
-	fim_baseline_unref(got);
-	got = fim_baseline_slot_get(s);
-	ok(got == b, "reload published the new baseline");
-	fim_baseline_unref(got);
-	fim_baseline_slot_set(s, NULL);
-	ok(!fim_baseline_slot_get(s), "a rejected reload clears the slot");
-	fim_baseline_slot_free(s);
 }
 
 struct ev {
@@ -489,13 +458,12 @@ int main(void)
 	}
 	make_manifests();
 	test_load();
-	test_slot();
 	test_verdicts();
 	test_nodigest();
 	test_extra_alg();
 	test_unsupported_alg();
 	fim_seckey_free(sk);
 	fim_digest_engine_free(eng);
-	nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	rm_rf(dir);
 	return tap_done();
 }
