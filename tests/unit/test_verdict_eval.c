@@ -443,6 +443,82 @@ static void test_unsupported_alg(void)
 	fim_baseline_unref(bl);
 }
 
+/* Entries a report judges without hashing: other types, failures, absent
+ * entries and hidden ones. */
+static void test_report_verdicts(void)
+{
+	char text[1024], *m[] = { (char *)p("m3") };
+	struct fim_baseline *bl = NULL;
+	struct fim_stat dirst = { .mode = S_IFDIR | 0755 },
+			lnk = { .mode = S_IFLNK | 0777 },
+			fifo = { .mode = S_IFIFO | 0600 };
+	struct fim_eval_in in = { .rule = FIM_RULE_EXACT, .alg = FIM_SHA256,
+				  .checkable = FIM_ALG_ALL };
+	struct fim_verdict v;
+
+	snprintf(text, sizeof(text),
+		 "#mtree\n. type=dir mode=0755\n./d type=dir mode=0700\n"
+		 "./l type=link link=t\n./untyped mode=0600\n"
+		 "./opt type=file optional\n./gone type=file sha256digest=%s\n",
+		 hex_of("hello", FIM_SHA256));
+	write_file(p("m3"), text);
+	fim_sign_file(sk, p("m3"), err, sizeof(err));
+	if (fim_baseline_load(m, 1, p("p.pem"), &bl, err, sizeof(err))) {
+		printf("# load: %s\n", err);
+		ok(0, "report manifest loads");
+		return;
+	}
+	in.bl = bl;
+
+	in.bpath = "d", in.st = &dirst;
+	ok(!fim_verdict_eval_other(&in, &v),
+	   "directory of the listed type, other mode: not judged");
+	in.bpath = "l", in.st = &dirst;
+	ok(fim_verdict_eval_other(&in, &v) && v.status == FIM_MISMATCH &&
+	   v.differs == FIM_DIFF_TYPE && v.rule == FIM_RULE_EXACT,
+	   "directory where a symlink was: MISMATCH (type)");
+	in.bpath = "l", in.st = &lnk;
+	ok(!fim_verdict_eval_other(&in, &v), "symlink as listed: not judged");
+	in.bpath = "untyped", in.st = &fifo;
+	ok(!fim_verdict_eval_other(&in, &v),
+	   "entry listed without a type: not judged");
+	in.bpath = "new", in.st = &fifo;
+	ok(!fim_verdict_eval_other(&in, &v), "unlisted FIFO: not judged");
+	in.bpath = "", in.st = &fifo;
+	ok(!fim_verdict_eval_other(&in, &v), "the root: not judged");
+	in.bpath = "d", in.st = NULL, in.err = EACCES;
+	ok(fim_verdict_eval_other(&in, &v) && v.status == FIM_ERROR &&
+	   v.err == EACCES, "unreadable directory: ERROR EACCES");
+	in.rule = FIM_RULE_IGNORE;
+	ok(!fim_verdict_eval_other(&in, &v), "ignored: not judged, even if "
+	   "unreadable");
+	in.rule = FIM_RULE_CONTENT, in.st = &dirst, in.err = 0, in.bpath = "l";
+	ok(fim_verdict_eval_other(&in, &v) && v.status == FIM_MISMATCH &&
+	   v.rule == FIM_RULE_CONTENT, "type differs under every rule but "
+	   "ignore");
+
+	in.rule = FIM_RULE_EXACT, in.st = NULL;
+	in.bpath = "gone";
+	ok(fim_verdict_missing(&in, &v) && v.status == FIM_MISSING &&
+	   v.have_expected && !v.have_actual,
+	   "absent file: MISSING with its listed digest");
+	in.bpath = "l";
+	ok(fim_verdict_missing(&in, &v) && v.status == FIM_MISSING &&
+	   !v.have_expected, "absent symlink: MISSING, no digest");
+	in.bpath = "opt";
+	ok(!fim_verdict_missing(&in, &v), "optional entry: no finding");
+	in.bpath = ".";
+	ok(!fim_verdict_missing(&in, &v), "the root: no finding");
+	in.bpath = "gone", in.rule = FIM_RULE_IGNORE;
+	ok(!fim_verdict_missing(&in, &v), "ignored entry: no finding");
+
+	in.rule = FIM_RULE_APPEND_ONLY;
+	fim_verdict_shadowed(&in, &v);
+	ok(v.status == FIM_SHADOWED && v.rule == FIM_RULE_APPEND_ONLY &&
+	   v.alg == FIM_SHA256, "hidden entry: SHADOWED under its rule");
+	fim_baseline_unref(bl);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -462,6 +538,7 @@ int main(void)
 	test_nodigest();
 	test_extra_alg();
 	test_unsupported_alg();
+	test_report_verdicts();
 	fim_seckey_free(sk);
 	fim_digest_engine_free(eng);
 	rm_rf(dir);

@@ -22,13 +22,14 @@
 #include "fileio.h"
 #include "manifest.h"
 #include "sign.h"
+#include "fimctl.h"
 #include "view.h"
 #include "walk.h"
 
 struct bjob {
-	struct fimctl_tree tree;
+	struct fim_tree tree;
 	struct fim_view *view;
-	struct fimctl_pool *pool;
+	struct fim_pool *pool;
 	uint32_t mask;
 	size_t dsize, off[FIM_ALG_COUNT];
 	struct bitem *items; /* one per node; used for regular files */
@@ -58,7 +59,7 @@ static void on_hashed(void *arg, const struct fim_hash_result *res)
 				memcpy(md + j->off[a], res->digests.md[a],
 				       fim_alg_size(a));
 	}
-	fimctl_pool_release(j->pool, res->err ? 0 : res->st.size);
+	fim_pool_release(j->pool, res->err ? 0 : res->st.size);
 }
 
 static void submit(struct bjob *j, size_t i)
@@ -71,12 +72,12 @@ static void submit(struct bjob *j, size_t i)
 	it->job = j;
 	it->node = i;
 	it->err = -ECANCELED;
-	fimctl_pool_acquire(j->pool);
+	fim_pool_acquire(j->pool);
 	ret = fim_hashsvc_request(fim_view_hashsvc(j->view), &req, on_hashed,
 				  it);
 	if (ret) {
 		it->err = ret;
-		fimctl_pool_release(j->pool, 0);
+		fim_pool_release(j->pool, 0);
 	}
 }
 
@@ -89,15 +90,15 @@ static size_t hash_all(struct bjob *j)
 	for (size_t i = 0; i < j->tree.n; i++)
 		if (!j->tree.v[i].err && S_ISREG(j->tree.v[i].st.mode))
 			submit(j, i);
-	fimctl_pool_wait(j->pool);
+	fim_pool_wait(j->pool);
 	for (int round = 0; round < 2; round++) {
 		for (size_t i = 0; i < j->tree.n; i++)
 			if (j->items[i].err == -EAGAIN)
 				submit(j, i);
-		fimctl_pool_wait(j->pool);
+		fim_pool_wait(j->pool);
 	}
 	for (size_t i = 0; i < j->tree.n; i++) {
-		const struct fimctl_node *n = &j->tree.v[i];
+		const struct fim_tree_node *n = &j->tree.v[i];
 		int err = n->err ? n->err
 			  : S_ISREG(n->st.mode) ? j->items[i].err : 0;
 
@@ -113,7 +114,7 @@ static size_t hash_all(struct bjob *j)
 
 static int write_entry(struct bjob *j, FILE *f, size_t i)
 {
-	const struct fimctl_node *n = &j->tree.v[i];
+	const struct fim_tree_node *n = &j->tree.v[i];
 	const struct fim_stat *st = S_ISREG(n->st.mode) ? &j->items[i].st
 							: &n->st;
 	struct fim_digest_set ds = { .mask = 0 };
@@ -231,11 +232,13 @@ static int setup(struct bjob *j, struct fim_config *cfg, const char *rdir)
 	if (!ret)
 		ret = fim_view_start(j->view, err, sizeof(err));
 	if (!ret)
-		ret = fimctl_walk(j->view, &j->tree);
+		ret = fim_tree_walk(j->view, "", &j->tree);
 	if (!ret)
-		ret = fimctl_pool_new(4 * fim_config_threads(cfg),
-				      j->tree.files, j->tree.bytes,
-				      isatty(STDERR_FILENO), &j->pool);
+		ret = fim_pool_new(4 * fim_config_threads(cfg),
+				   j->tree.files, j->tree.bytes,
+				   isatty(STDERR_FILENO) ? fimctl_progress
+							 : NULL,
+				   NULL, &j->pool);
 	if (ret == -ENOMEM)
 		snprintf(err, sizeof(err), "out of memory");
 	if (!ret) {
@@ -293,9 +296,9 @@ static int run(struct fim_config *cfg, const char *dir, const char *out,
 	status = write_out(out, buf, len, key);
 out:
 	free(buf);
-	fimctl_pool_free(j.pool);
+	fim_pool_free(j.pool);
 	fim_view_free(j.view);
-	fimctl_tree_free(&j.tree);
+	fim_tree_free(&j.tree);
 	free(j.items);
 	free(j.md);
 	free(rdir);

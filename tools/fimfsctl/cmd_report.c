@@ -5,10 +5,10 @@
  * PATH is a directory of the source tree or inside a mounted fimfs, which is
  * mapped back to its source as the daemon tells it (report_map_mount) and
  * read directly. The
- * baseline path of a file is its path relative to PATH. Verdicts come from
- * fim_view_verdict, the same code that answers NAME.verified, over a view of
- * PATH (layout tree) with the configuration's baseline, rules, digests and
- * cache. What else is judged, beyond regular files:
+ * baseline path of a file is its path relative to PATH. The core's report
+ * (report.h) judges every entry over a view of PATH (layout tree) with the
+ * configuration's baseline, rules, digests and cache; regular files by the
+ * same code that answers NAME.verified. What else is judged:
  *  - a baseline entry whose path is absent (any type; not the root, not an
  *    entry marked optional, not one the rules ignore): MISSING;
  *  - an entry present with another type than the baseline's: MISMATCH
@@ -29,179 +29,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "baseline.h"
 #include "cmd.h"
 #include "config.h"
+#include "fimctl.h"
 #include "log.h"
-#include "policy.h"
 #include "report.h"
 #include "view.h"
-#include "walk.h"
-
-/* A verdict in progress: the callback needs the pool. */
-struct rslot {
-	struct rentry e;
-	struct fimctl_pool *pool;
-};
-
-struct rjob {
-	struct fim_view *view;
-	struct fim_baseline *bl;
-	const struct fim_config *cfg;
-	struct fimctl_tree tree;
-	struct fimctl_pool *pool;
-	struct rslot *node_res;  /* one per node; e.path NULL when unused */
-	struct rentry *extra;    /* MISSING entries */
-	size_t n_extra, cap_extra;
-	size_t counts[FIM_STATUS_COUNT];
-};
-
-static void on_verdict(void *arg, const struct fim_verdict *vd,
-		       const struct fim_hash_result *res)
-{
-	struct rslot *r = arg;
-
-	r->e.vd = *vd;
-	fimctl_pool_release(r->pool, res && !res->err ? res->st.size : 0);
-}
-
-/* The rule of a baseline path under the configured rules. */
-static enum fim_rule rule_of(const struct rjob *j, const char *bpath)
-{
-	return fim_policy_match(j->cfg->rules, j->cfg->n_rules, bpath, NULL);
-}
-
-/* A non-regular entry (or one that failed): judged by type only. */
-static void judge_other(struct rjob *j, size_t i)
-{
-	const struct fimctl_node *n = &j->tree.v[i];
-	struct rentry *e = &j->node_res[i].e;
-	const struct fim_mentry *m;
-
-	memset(&e->vd, 0, sizeof(e->vd));
-	e->vd.alg = j->cfg->primary;
-	e->vd.rule = rule_of(j, n->path);
-	if (e->vd.rule == FIM_RULE_IGNORE)
-		return;
-	if (n->err) {
-		e->path = n->path;
-		e->vd.status = FIM_ERROR;
-		e->vd.err = -n->err;
-		return;
-	}
-	m = fim_baseline_lookup(j->bl, n->path);
-	if (!*n->path || !m || !(m->keys & FIM_MK_TYPE) ||
-	    m->type == fim_ftype_from_mode(n->st.mode))
-		return;
-	e->path = n->path;
-	e->vd.status = FIM_MISMATCH;
-	e->vd.differs = FIM_DIFF_TYPE;
-}
-
-/* A real entry a mount hides behind a virtual entry of its name: whatever
- * it holds, through the mount that name shows fimfs's own answer. */
-static void judge_shadowed(struct rjob *j, size_t i)
-{
-	struct rentry *e = &j->node_res[i].e;
-
-	memset(&e->vd, 0, sizeof(e->vd));
-	e->path = j->tree.v[i].path;
-	e->vd.alg = j->cfg->primary;
-	e->vd.rule = rule_of(j, e->path);
-	e->vd.status = FIM_SHADOWED;
-}
-
-static int judge_tree(struct rjob *j)
-{
-	j->node_res = calloc(j->tree.n ? j->tree.n : 1, sizeof(*j->node_res));
-	if (!j->node_res)
-		return -ENOMEM;
-	for (size_t i = 0; i < j->tree.n; i++) {
-		const struct fimctl_node *n = &j->tree.v[i];
-		struct rslot *r = &j->node_res[i];
-
-		if (*n->path && fim_view_shadowed(j->view, n->path)) {
-			judge_shadowed(j, i);
-			continue;
-		}
-		if (n->err || !S_ISREG(n->st.mode)) {
-			judge_other(j, i);
-			continue;
-		}
-		r->e.path = n->path;
-		r->pool = j->pool;
-		fimctl_pool_acquire(j->pool);
-		fim_view_verdict(j->view, n->path, on_verdict, r);
-	}
-	fimctl_pool_wait(j->pool);
-	return 0;
-}
-
-static int add_missing(const struct fim_mentry *m, void *arg)
-{
-	struct rjob *j = arg;
-	const unsigned char *md;
-	struct rentry *e;
-	struct fim_stat st;
-	int ret;
-
-	if (!strcmp(m->path, ".") || (m->keys & FIM_MK_OPTIONAL) ||
-	    rule_of(j, m->path) == FIM_RULE_IGNORE)
-		return 0;
-	ret = fim_view_stat(j->view, m->path, -1, 0, &st);
-	if (ret != -ENOENT && ret != -ENOTDIR && ret != -ELOOP)
-		return 0; /* present, or an error judged in the walk */
-	if (j->n_extra == j->cap_extra) {
-		size_t cap = j->cap_extra ? 2 * j->cap_extra : 64;
-
-		e = realloc(j->extra, cap * sizeof(*e));
-		if (!e)
-			return -ENOMEM;
-		j->extra = e;
-		j->cap_extra = cap;
-	}
-	e = &j->extra[j->n_extra++];
-	memset(e, 0, sizeof(*e));
-	e->path = m->path;
-	e->vd.status = FIM_MISSING;
-	e->vd.rule = rule_of(j, m->path);
-	e->vd.alg = j->cfg->primary;
-	md = fim_mentry_digest(m, j->cfg->primary);
-	if (md) {
-		e->vd.have_expected = 1;
-		memcpy(e->vd.expected, md, fim_alg_size(j->cfg->primary));
-	}
-	return 0;
-}
-
-static int cmp_entry(const void *a, const void *b)
-{
-	return strcmp((*(struct rentry *const *)a)->path,
-		      (*(struct rentry *const *)b)->path);
-}
-
-static int print(struct rjob *j, bool json)
-{
-	size_t n = 0;
-	struct rentry **v = calloc(j->tree.n + j->n_extra + 1, sizeof(*v));
-
-	if (!v)
-		return -ENOMEM;
-	for (size_t i = 0; i < j->tree.n; i++)
-		if (j->node_res[i].e.path)
-			v[n++] = &j->node_res[i].e;
-	for (size_t i = 0; i < j->n_extra; i++)
-		v[n++] = &j->extra[i];
-	qsort(v, n, sizeof(*v), cmp_entry);
-	for (size_t i = 0; i < n; i++)
-		j->counts[v[i]->vd.status]++;
-	if (json)
-		report_json(stdout, v, n, j->counts, j->cfg->primary);
-	else
-		report_text(stdout, v, n, j->counts);
-	free(v);
-	return 0;
-}
 
 /* The core logs a rejected baseline as an alert; fimfsctl reports it once,
  * itself, with its exit status. */
@@ -210,7 +43,8 @@ static void quiet_sink(int prio, const char *msg, void *arg)
 	(void)prio, (void)msg, (void)arg;
 }
 
-static int open_all(struct rjob *j, struct fim_config *cfg, const char *dir)
+static int open_view(struct fim_config *cfg, const char *dir,
+		     struct fim_view **view)
 {
 	char err[1024];
 	int ret;
@@ -221,38 +55,59 @@ static int open_all(struct rjob *j, struct fim_config *cfg, const char *dir)
 			"(baseline.manifests, or -o manifest=PATH)\n");
 		return -EINVAL;
 	}
-	ret = fimctl_open_view(cfg, dir, &j->view, err, sizeof(err));
+	ret = fimctl_open_view(cfg, dir, view, err, sizeof(err));
 	if (!ret) {
 		fim_log_set_sink(quiet_sink, NULL);
-		ret = fim_view_load_baseline(j->view, cfg, err, sizeof(err));
+		ret = fim_view_load_baseline(*view, cfg, err, sizeof(err));
 		fim_log_set_sink(NULL, NULL);
 	}
 	if (!ret)
-		ret = fim_view_start(j->view, err, sizeof(err));
-	if (ret) {
-		fprintf(stderr, "fimfsctl: %s\n", err);
-		return ret;
-	}
-	j->bl = fim_view_baseline(j->view);
-	ret = fimctl_walk(j->view, &j->tree);
-	if (!ret && j->tree.v[0].err) {
-		fprintf(stderr, "fimfsctl: %s: %s\n", dir,
-			strerror(-j->tree.v[0].err));
-		return j->tree.v[0].err;
-	}
-	if (!ret)
-		ret = fimctl_pool_new(4 * fim_config_threads(cfg),
-				      j->tree.files, j->tree.bytes,
-				      isatty(STDERR_FILENO), &j->pool);
+		ret = fim_view_start(*view, err, sizeof(err));
 	if (ret)
-		fprintf(stderr, "fimfsctl: out of memory\n");
+		fprintf(stderr, "fimfsctl: %s\n", err);
 	return ret;
+}
+
+/* Judge the tree and print the report; returns the exit status. */
+static int judge(struct fim_view *view, const struct fim_config *cfg,
+		 const char *dir, bool json)
+{
+	struct fim_report_opts opts = {
+		.root = "",
+		.inflight = 4 * fim_config_threads(cfg),
+		.progress = isatty(STDERR_FILENO) ? fimctl_progress : NULL,
+	};
+	struct fim_report_set set = { 0 };
+	struct fim_report_sum sum;
+	int ret, status = EXIT_USAGE;
+
+	ret = fim_report_run(view, &opts, fim_report_set_add, &set, &sum);
+	if (!ret)
+		ret = set.err;
+	if (ret == -ENOMEM) {
+		fprintf(stderr, "fimfsctl: out of memory\n");
+		goto out;
+	}
+	if (ret) {
+		fprintf(stderr, "fimfsctl: %s: %s\n", dir, strerror(-ret));
+		goto out;
+	}
+	fim_report_set_sort(&set);
+	if (json)
+		fim_report_json(stdout, set.v, set.n, sum.counts,
+				cfg->primary);
+	else
+		fim_report_text(stdout, set.v, set.n, sum.counts);
+	status = fim_report_sum_bad(&sum) ? EXIT_BAD : EXIT_OK;
+out:
+	fim_report_set_free(&set);
+	return status;
 }
 
 static int run(struct fim_config *cfg, const char *path, bool json)
 {
-	struct rjob j = { .cfg = cfg };
 	char *real = NULL, *mapped = NULL, err[1024];
+	struct fim_view *view = NULL;
 	int status = EXIT_USAGE;
 	struct stat st;
 
@@ -279,24 +134,10 @@ static int run(struct fim_config *cfg, const char *path, bool json)
 		goto out;
 	}
 judge:
-	if (open_all(&j, cfg, mapped ? mapped : real) || judge_tree(&j) ||
-	    fim_baseline_foreach(j.bl, add_missing, &j) || print(&j, json)) {
-		if (j.node_res)
-			fprintf(stderr, "fimfsctl: out of memory\n");
-		goto out;
-	}
-	status = EXIT_OK;
-	if (j.counts[FIM_MISMATCH] || j.counts[FIM_MISSING] ||
-	    j.counts[FIM_UNLISTED] || j.counts[FIM_ERROR] ||
-	    j.counts[FIM_NOBASELINE] || j.counts[FIM_SHADOWED])
-		status = EXIT_BAD;
+	if (!open_view(cfg, mapped ? mapped : real, &view))
+		status = judge(view, cfg, mapped ? mapped : real, json);
 out:
-	fimctl_pool_free(j.pool);
-	fim_view_free(j.view); /* stops the hashing threads first */
-	fim_baseline_unref(j.bl);
-	fimctl_tree_free(&j.tree);
-	free(j.node_res);
-	free(j.extra);
+	fim_view_free(view); /* stops the hashing threads first */
 	free(mapped);
 	free(real);
 	return status;

@@ -1,5 +1,5 @@
 /* fimfsctl report: the source behind a path inside a fimfs mount; see
- * report.h.
+ * fimctl.h.
  *
  * The mount table cannot tell it exactly: the daemon names the mount
  * "fimfs:SOURCE" with every comma of SOURCE turned into '_' (libfuse's
@@ -7,7 +7,7 @@
  * a directory "/srv/c_d" that may hold anything. The daemon itself answers
  * the exact source of each of its entries (xattr user.fimfs.source); when
  * it does not, the report refuses rather than guess. */
-#include "report.h"
+#include "fimctl.h"
 
 #include <errno.h>
 #include <stdbool.h>

@@ -135,4 +135,28 @@ struct fim_eval_in {
 
 void fim_verdict_eval(const struct fim_eval_in *in, struct fim_verdict *out);
 
+/* The verdict of an entry that is not a regular file, or that could not be
+ * stat'ed or listed (in->err), as a report gives it; in->digests and
+ * in->prefix are unused. Only the type is compared: a directory, symlink,
+ * device, FIFO or socket whose baseline entry has another type is a
+ * MISMATCH (type); one that cannot be read is an ERROR. Returns false when
+ * the entry is not judged at all: its rule is ignore, it is the root (empty
+ * bpath) or it has no baseline entry with a type of another kind. */
+bool fim_verdict_eval_other(const struct fim_eval_in *in,
+			    struct fim_verdict *out);
+
+/* The verdict of the baseline entry in->bpath when it is absent from the
+ * tree: MISSING, with its listed digest of in->alg as expected. Returns
+ * false when its absence is no finding: the root ("."), an entry marked
+ * optional, or one whose rule is ignore. in->st, in->err and the digests
+ * are unused. */
+bool fim_verdict_missing(const struct fim_eval_in *in,
+			 struct fim_verdict *out);
+
+/* The verdict of a real entry that a mount hides behind a virtual entry of
+ * its name (fim_view_shadowed): SHADOWED under every rule, whatever it
+ * holds, since through a mount its name shows fimfs's own answer. */
+void fim_verdict_shadowed(const struct fim_eval_in *in,
+			  struct fim_verdict *out);
+
 #endif

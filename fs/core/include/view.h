@@ -178,6 +178,21 @@ typedef void (*fim_verdict_cb)(void *arg, const struct fim_verdict *vd,
 int fim_view_verdict(struct fim_view *v, const char *path, fim_verdict_cb cb,
 		     void *arg);
 
+/* The verdicts decided without hashing, by the same baseline and rules
+ * (see baseline.h for each): of the entry at path that is not a regular
+ * file, or could not be stat'ed or listed (err, a negative errno; st
+ * unused then); of the baseline entry bpath found absent; of the real
+ * entry at path that the view hides (fim_view_shadowed). The first two
+ * return false when the entry is not judged at all. Not counted in
+ * fim_view_verdict_counts. */
+bool fim_view_verdict_other(struct fim_view *v, const char *path,
+			    const struct fim_stat *st, int err,
+			    struct fim_verdict *vd);
+bool fim_view_verdict_missing(struct fim_view *v, const char *bpath,
+			      struct fim_verdict *vd);
+void fim_view_verdict_shadowed(struct fim_view *v, const char *path,
+			       struct fim_verdict *vd);
+
 /* (Re)load what verdicts are judged by from cfg: the baseline (manifests,
  * signatures, public key), the rules and new_files_ok. It replaces the
  * current one atomically: verdicts in progress finish with the old. When

@@ -176,3 +176,56 @@ void fim_verdict_eval(const struct fim_eval_in *in, struct fim_verdict *v)
 		v->status = FIM_OK;
 	}
 }
+
+bool fim_verdict_eval_other(const struct fim_eval_in *in,
+			    struct fim_verdict *v)
+{
+	const struct fim_mentry *e;
+
+	memset(v, 0, sizeof(*v));
+	v->alg = in->alg;
+	v->rule = in->rule;
+	if (in->rule == FIM_RULE_IGNORE)
+		return false;
+	if (in->err || !in->st) {
+		v->status = FIM_ERROR;
+		v->err = in->err ? in->err : EINVAL;
+		return true;
+	}
+	e = in->bl ? fim_baseline_lookup(in->bl, in->bpath) : NULL;
+	if (!*in->bpath || !e || !(e->keys & FIM_MK_TYPE) ||
+	    e->type == fim_ftype_from_mode(in->st->mode))
+		return false;
+	v->status = FIM_MISMATCH;
+	v->differs = FIM_DIFF_TYPE;
+	return true;
+}
+
+bool fim_verdict_missing(const struct fim_eval_in *in, struct fim_verdict *v)
+{
+	const struct fim_mentry *e;
+	const unsigned char *md;
+
+	memset(v, 0, sizeof(*v));
+	v->alg = in->alg;
+	v->rule = in->rule;
+	e = in->bl ? fim_baseline_lookup(in->bl, in->bpath) : NULL;
+	if (!e || !strcmp(in->bpath, ".") || (e->keys & FIM_MK_OPTIONAL) ||
+	    in->rule == FIM_RULE_IGNORE)
+		return false;
+	v->status = FIM_MISSING;
+	md = fim_mentry_digest(e, in->alg);
+	if (md) {
+		v->have_expected = 1;
+		memcpy(v->expected, md, fim_alg_size(in->alg));
+	}
+	return true;
+}
+
+void fim_verdict_shadowed(const struct fim_eval_in *in, struct fim_verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->alg = in->alg;
+	v->rule = in->rule;
+	v->status = FIM_SHADOWED;
+}

@@ -248,6 +248,59 @@ now:
 	return 0;
 }
 
+/* The verdicts a report decides without hashing: the judge's baseline and
+ * rules applied to bpath (the caller's NULL bpath is the root, ""). */
+static struct judge *eval_in(struct fim_view *v, const char *bpath,
+			     struct fim_eval_in *in)
+{
+	struct judge *j = judge_get(v);
+
+	memset(in, 0, sizeof(*in));
+	in->bl = j->bl;
+	in->bpath = bpath ? bpath : "";
+	in->rule = fim_policy_match(j->rules, j->n_rules, in->bpath, NULL);
+	in->new_files_ok = j->new_files_ok;
+	in->alg = fim_view_config(v)->primary;
+	in->checkable = fim_digest_engine_avail(v->eng);
+	return j;
+}
+
+bool fim_view_verdict_other(struct fim_view *v, const char *path,
+			    const struct fim_stat *st, int err,
+			    struct fim_verdict *vd)
+{
+	struct fim_eval_in in;
+	struct judge *j = eval_in(v, fim_view_bpath(v, path), &in);
+	bool judged;
+
+	in.st = err ? NULL : st;
+	in.err = -err;
+	judged = fim_verdict_eval_other(&in, vd);
+	judge_put(j);
+	return judged;
+}
+
+bool fim_view_verdict_missing(struct fim_view *v, const char *bpath,
+			      struct fim_verdict *vd)
+{
+	struct fim_eval_in in;
+	struct judge *j = eval_in(v, bpath, &in);
+	bool judged = fim_verdict_missing(&in, vd);
+
+	judge_put(j);
+	return judged;
+}
+
+void fim_view_verdict_shadowed(struct fim_view *v, const char *path,
+			       struct fim_verdict *vd)
+{
+	struct fim_eval_in in;
+	struct judge *j = eval_in(v, fim_view_bpath(v, path), &in);
+
+	fim_verdict_shadowed(&in, vd);
+	judge_put(j);
+}
+
 void fim_view_verdict_counts(struct fim_view *v,
 			     uint64_t counts[FIM_STATUS_COUNT])
 {

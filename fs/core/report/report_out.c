@@ -1,4 +1,4 @@
-/* fimfsctl report: the output, text and JSON; see report.h. */
+/* Reports: the output, text and JSON; see report.h. */
 #include "report.h"
 
 #include <stdbool.h>
@@ -39,8 +39,8 @@ static void put_differs(FILE *f, unsigned differs, const char *sep,
 	}
 }
 
-void report_text(FILE *f, struct rentry *const *v, size_t n,
-		 const size_t *counts)
+void fim_report_text(FILE *f, struct fim_report_entry *const *v, size_t n,
+		     const size_t *counts)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct fim_verdict *vd = &v[i]->vd;
@@ -92,8 +92,8 @@ static void put_hex(FILE *f, int have, const unsigned char *md,
 	fprintf(f, "\"%s\"", hex);
 }
 
-void report_json(FILE *f, struct rentry *const *v, size_t n,
-		 const size_t *counts, enum fim_alg alg)
+void fim_report_json(FILE *f, struct fim_report_entry *const *v, size_t n,
+		     const size_t *counts, enum fim_alg alg)
 {
 	fputs("{\"summary\": {", f);
 	for (int s = 0; s < FIM_STATUS_COUNT; s++)

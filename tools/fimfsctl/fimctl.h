@@ -1,0 +1,31 @@
+/* What several fimfsctl subcommands share besides the core: opening the
+ * view of a directory, the progress line, and the source behind a path
+ * inside a fimfs mount. */
+#ifndef FIMCTL_H
+#define FIMCTL_H
+
+#include <stddef.h>
+
+#include "walk.h"
+
+struct fim_config;
+struct fim_view;
+
+/* Resolve the cache to use: opens the view over source with cfg, falling
+ * back to a memory-only cache with a warning on stderr when the configured
+ * cache file cannot be opened (e.g. /var/lib/fimfs is not writable by this
+ * user). cfg->cache_path may be changed to "none". Returns 0 or a negative
+ * errno with the message in err. */
+int fimctl_open_view(struct fim_config *cfg, const char *source,
+		     struct fim_view **out, char *err, size_t errsz);
+
+/* A fim_progress_cb drawing one line on stderr, redrawn in place. */
+void fimctl_progress(void *arg, const struct fim_progress *p);
+
+/* When path (resolved, absolute) lies inside a mounted fimfs, the source
+ * it shows there, malloc'd, in *out, as the daemon tells it (a directory
+ * or an nfs:// URL); else *out is NULL. Returns 0, or -1 with a message in
+ * err when the daemon does not tell it: never a guess. */
+int report_map_mount(const char *path, char **out, char *err, size_t errsz);
+
+#endif
