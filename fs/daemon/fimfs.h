@@ -19,6 +19,7 @@
 struct node;
 struct pending;
 struct fim_audit;
+struct fim_watch;
 struct fimfs_cmdline;
 
 struct fimfs {
@@ -29,6 +30,7 @@ struct fimfs {
 	struct fuse_session *se;
 	const struct fimfs_cmdline *cmdline; /* for reloads */
 	struct fim_audit *audit; /* NULL: no audit log */
+	struct fim_watch *watch; /* NULL: not watching (watcher.c) */
 	bool audit_broken;       /* could not open it, and on_failure deny */
 	int stopping;            /* atomic: tells the reload thread to end */
 	uint64_t refused;        /* atomic: refused mutating requests */

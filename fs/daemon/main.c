@@ -20,6 +20,7 @@
 #include "record.h"
 #include "reload.h"
 #include "tmpfile.h"
+#include "watcher.h"
 
 /* A dead FUSE mount answers ENOTCONN: say so instead of failing obscurely
  * (or hanging) in the mount call. */
@@ -193,10 +194,12 @@ static int serve(struct fimfs *fs, const struct fimfs_cmdline *cl)
 			fs->mountpoint);
 		record_event(fs, FIM_AUDIT_EV_MOUNT, "mount", 0, fs->source);
 		reload_baseline(fs, &fs->cfg);
+		watcher_start(fs);
 		fuse_loop_cfg_set_max_threads(lc, 64);
 		/* a cloned /dev/fuse fd would need root again after run_as */
 		fuse_loop_cfg_set_clone_fd(lc, 0);
 		ret = fuse_session_loop_mt(fs->se, lc);
+		watcher_stop(fs);
 		fim_log(LOG_INFO, "unmounting %s", fs->mountpoint);
 		record_event(fs, FIM_AUDIT_EV_MOUNT, "unmount", 0, fs->source);
 		reload_stop(fs, reloader);
@@ -242,7 +245,7 @@ int main(int argc, char **argv)
 	fs.cmdline = &cl;
 	if (fuse_opt_add_arg(&args, argv[0]) ||
 	    options_configure(&cl, &fs.cfg, &args) ||
-	    check_mountpoint(cl.mountpoint) ||
+	    check_mountpoint(cl.mountpoint) || watcher_check(&fs) ||
 	    (fs.cfg.run_as && privs_lookup(fs.cfg.run_as, &fs.user)))
 		goto out;
 	/* As root: the cache reads its key here, before run_as. */

@@ -9,6 +9,7 @@
 
 #include "baseline.h"
 #include "json.h"
+#include "watch.h"
 
 struct out {
 	char *buf;
@@ -75,6 +76,8 @@ struct facts {
 	uint64_t verdicts[FIM_STATUS_COUNT];
 	struct fim_baseline *bl;
 	int64_t uptime;
+	bool watching;
+	struct fim_watch_status w;
 };
 
 static void gather(struct fimfs *fs, struct facts *f)
@@ -84,6 +87,82 @@ static void gather(struct fimfs *fs, struct facts *f)
 	fim_view_verdict_counts(fs->view, f->verdicts);
 	f->bl = fim_view_baseline(fs->view);
 	f->uptime = (int64_t)(time(NULL) - fs->started);
+	f->watching = fs->watch != NULL;
+	if (f->watching)
+		fim_watch_get_status(fs->watch, &f->w);
+}
+
+/* The watcher's part of the JSON document, ending in ", ". */
+static void watch_json(struct fimfs *fs, const struct facts *f,
+		       struct out *o)
+{
+	const struct fim_watch_status *w = &f->w;
+	char when[32];
+
+	if (!f->watching) {
+		put(o, "\"watch\": null, ");
+		return;
+	}
+	put(o, "\"watch\": {\"interval_seconds\": %llu, \"snapshots\": %zu, "
+	    "\"verified\": %zu, \"findings\": %llu, \"skipped\": %llu, "
+	    "\"bytes_read\": %llu, \"current\": ",
+	    (unsigned long long)fs->cfg.watch_interval, w->known, w->verified,
+	    (unsigned long long)w->findings, (unsigned long long)w->skipped,
+	    (unsigned long long)w->bytes_read);
+	if (*w->current) {
+		put(o, "{\"snapshot\": ");
+		put_str(o, w->current);
+		put(o, ", \"files\": %llu, \"files_done\": %llu, "
+		    "\"bytes\": %llu, \"bytes_done\": %llu}",
+		    (unsigned long long)w->files,
+		    (unsigned long long)w->done_files,
+		    (unsigned long long)w->bytes,
+		    (unsigned long long)w->done_bytes);
+	} else {
+		put(o, "null");
+	}
+	put(o, ", \"last_finding\": ");
+	if (!*w->last_snap) {
+		put(o, "null}, ");
+		return;
+	}
+	rfc3339(w->last_time * 1000000000LL, when, sizeof(when));
+	put(o, "{\"snapshot\": ");
+	put_str(o, w->last_snap);
+	put(o, ", \"path\": ");
+	put_str(o, w->last_path);
+	put(o, ", \"status\": \"%s\", \"time\": \"%s\"}}, ",
+	    fim_status_name(w->last_status), when);
+}
+
+static void watch_text(struct fimfs *fs, const struct facts *f,
+		       struct out *o)
+{
+	const struct fim_watch_status *w = &f->w;
+	char when[32];
+
+	if (!f->watching) {
+		put(o, "watch:           off\n");
+		return;
+	}
+	put(o, "watch:           every %llu s: %zu snapshots, %zu verified, "
+	    "%llu findings, %llu skipped (deleted while verified), %llu "
+	    "bytes read\n", (unsigned long long)fs->cfg.watch_interval,
+	    w->known, w->verified, (unsigned long long)w->findings,
+	    (unsigned long long)w->skipped,
+	    (unsigned long long)w->bytes_read);
+	if (*w->current)
+		put(o, "  verifying:     %s: %llu/%llu files, %llu/%llu "
+		    "bytes\n", w->current, (unsigned long long)w->done_files,
+		    (unsigned long long)w->files,
+		    (unsigned long long)w->done_bytes,
+		    (unsigned long long)w->bytes);
+	if (*w->last_snap) {
+		rfc3339(w->last_time * 1000000000LL, when, sizeof(when));
+		put(o, "  last finding:  %s %s/%s at %s\n",
+		    fim_status_name(w->last_status), w->last_snap,
+		    w->last_path, when);
+	}
 }
 
 static void json(struct fimfs *fs, const struct facts *f, struct out *o)
@@ -106,9 +185,11 @@ static void json(struct fimfs *fs, const struct facts *f, struct out *o)
 	for (int s = 0; s < FIM_MISSING; s++)
 		put(o, "%s\"%s\": %llu", s ? ", " : "", fim_status_name(s),
 		    (unsigned long long)f->verdicts[s]);
-	put(o, "}, \"refused_writes\": %llu, \"baseline\": ",
+	put(o, "}, \"refused_writes\": %llu, ",
 	    (unsigned long long)__atomic_load_n(&fs->refused,
 						__ATOMIC_RELAXED));
+	watch_json(fs, f, o);
+	put(o, "\"baseline\": ");
 	if (!f->bl) {
 		put(o, "null}\n");
 		return;
@@ -147,6 +228,7 @@ static void text(struct fimfs *fs, const struct facts *f, struct out *o)
 	put(o, "\nrefused writes:  %llu\n",
 	    (unsigned long long)__atomic_load_n(&fs->refused,
 						__ATOMIC_RELAXED));
+	watch_text(fs, f, o);
 	if (!f->bl) {
 		put(o, "baseline:        none (verdicts are NOBASELINE)\n");
 		return;

@@ -65,6 +65,12 @@
 #                                   rethrows other errors
 #   fim::wait_until SCRIPT ?MS?  -> 1 once the expression SCRIPT (caller's
 #                                   scope) is true, 0 after MS (default 10000)
+#   fim::syslog_listener FILE    -> binds /dev/log (constraint nosyslogd: no
+#                                   syslog daemon owns it) and appends each
+#                                   datagram there as one line to FILE
+#                                   ("<PRI>..."); once per file of tests (later
+#                                   calls keep the first FILE), removed at the
+#                                   end of the file
 #
 # Mounting (lib_mount.tcl). Nothing here makes a blocking call on a mount
 # point from tclsh: probes run under `timeout`, and a mount that does not
@@ -160,7 +166,8 @@
 #   fim::problems                problems found by fim::finish
 #
 # tcltest constraints set here: root, fuse (root, /dev/fuse, fusermount3),
-# fimfsBuilt, fimfsctlBuilt, btrfs (root, mkfs.btrfs, loop devices).
+# fimfsBuilt, fimfsctlBuilt, btrfs (root, mkfs.btrfs, loop devices),
+# nosyslogd (no /dev/log, python3 to listen there).
 
 package require Tcl 8.6
 package require tcltest 2.5
@@ -534,6 +541,34 @@ proc fim::wait_until {script {ms 10000}} {
 	}
 }
 
+proc fim::syslog_listener {file} {
+	variable syslog_file
+	if {[info exists syslog_file]} {
+		return $syslog_file
+	}
+	set syslog_file $file
+	set py {
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind("/dev/log")
+os.chmod("/dev/log", 0o666)
+out = open(sys.argv[1], "ab", buffering=0)
+print("ready", flush=True)
+while True:
+    d = s.recv(65536)
+    out.write(d.replace(b"\n", b" ") + b"\n")
+}
+	set ch [open |[list /usr/bin/python3 -c $py $file 2>@stderr] r]
+	gets $ch
+	defer [list apply {{ch} {
+		catch {exec kill [pid $ch]}
+		catch {close $ch}
+		file delete /dev/log
+		unset -nocomplain ::fim::syslog_file
+	}} $ch]
+	return $file
+}
+
 # --- the rest ------------------------------------------------------------
 
 source [file join $::fim::here lib_fixture.tcl]
@@ -553,5 +588,8 @@ namespace eval ::fim {
 		tcltest::testConstraint btrfs [expr {$root &&
 			[llength [auto_execok mkfs.btrfs]] &&
 			[file exists /dev/loop-control]}]
+		tcltest::testConstraint nosyslogd [expr {
+			![file exists /dev/log] &&
+			[file executable /usr/bin/python3]}]
 	} ::fim}
 }

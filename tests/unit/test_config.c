@@ -153,12 +153,38 @@ static void test_nfs_defaults(void)
 	fim_config_free(&c);
 }
 
+/* The watcher's keys: off with one thread and no rate bound by default;
+ * the watch group in the file and the flat names agree. */
+static void test_watch(void)
+{
+	struct fim_config c;
+	char err[512] = "";
+
+	fim_config_init(&c);
+	ok(!c.watch_interval && c.watch_threads == 1 && !c.watch_rate,
+	   "watch: off, 1 thread, no bound by default");
+	is_int(load_text(&c, "watch = { interval = 300; threads = 2;\n"
+			 "  rate = 52428800; };\n", err, sizeof(err)), 0,
+	       "the watch group loads");
+	ok(c.watch_interval == 300 && c.watch_threads == 2 &&
+	   c.watch_rate == 52428800, "its values");
+	is_int(fim_config_set_option(&c, "watch=60", err, sizeof(err)), 0,
+	       "-o watch=");
+	is_int(fim_config_set_option(&c, "watch_rate=1048576", err,
+				     sizeof(err)), 0, "-o watch_rate=");
+	ok(c.watch_interval == 60 && c.watch_rate == 1048576,
+	   "-o overrides the file");
+	fim_config_free(&c);
+	bad_option("watch_threads=65", "-o watch_threads: bad value '65'");
+}
+
 int main(void)
 {
 	struct fim_config c;
 	char err[512];
 
 	test_good_file();
+	test_watch();
 	test_access();
 	test_nfs_defaults();
 	bad("layout = \"tree\"\nx = ;\n", "FILE:2: syntax error",

@@ -46,6 +46,7 @@ struct fim_hashsvc {
 	struct fim_hashsvc_stats stats;
 	unsigned nthreads;
 	pthread_t *threads;
+	struct fim_hashsvc_opts opts;
 };
 
 static uint32_t job_hash(const char *path, int want_prefix, uint64_t prefix)
@@ -93,9 +94,25 @@ static int from_cache(struct fim_hashsvc *svc, const struct fim_hash_req *req,
 	return 0;
 }
 
-static long src_pread(void *f, void *buf, size_t len, uint64_t off)
+/* What the digest engine reads through: the file, and the service for its
+ * after_read hook. */
+struct reading {
+	struct fim_hashsvc *svc;
+	struct fim_src_file *f;
+};
+
+static long src_pread(void *arg, void *buf, size_t len, uint64_t off)
 {
-	return fim_src_pread(f, buf, len, off);
+	struct reading *r = arg;
+	long n = fim_src_pread(r->f, buf, len, off);
+	int ret;
+
+	if (n > 0 && r->svc->opts.after_read) {
+		ret = r->svc->opts.after_read(r->svc->opts.arg, (uint64_t)n);
+		if (ret)
+			return ret;
+	}
+	return n;
 }
 
 static void compute(struct fim_hashsvc *svc, const struct job *job,
@@ -108,6 +125,7 @@ static void compute(struct fim_hashsvc *svc, const struct job *job,
 				    .prefix = job->prefix,
 				    .extra = job->extra };
 	struct fim_src_file *f = NULL;
+	struct reading rd = { .svc = svc };
 	struct fim_stat after;
 	struct fim_dkey key;
 	uint64_t bytes = 0;
@@ -128,8 +146,9 @@ static void compute(struct fim_hashsvc *svc, const struct job *job,
 		opts.prefix = job->prefix;
 		opts.prefix_out = &res->prefix;
 	}
-	res->err = fim_digest_run(svc->eng, src_pread, f, &opts, &res->digests,
-				  &bytes);
+	rd.f = f;
+	res->err = fim_digest_run(svc->eng, src_pread, &rd, &opts,
+				  &res->digests, &bytes);
 	if (!res->err)
 		res->err = fim_src_fstat(f, &after);
 	/* Content read while the file changed is no digest of any state of
@@ -193,6 +212,8 @@ static void *worker(void *arg)
 	struct fim_hash_result res;
 	struct job *job;
 
+	if (svc->opts.thread_init)
+		svc->opts.thread_init(svc->opts.arg);
 	for (;;) {
 		pthread_mutex_lock(&svc->mu);
 		while (!svc->head && !svc->stop)
@@ -305,19 +326,32 @@ int fim_hashsvc_new(struct fim_source *src,
 		    const struct fim_digest_engine *eng, struct fim_dcache *dc,
 		    unsigned threads, struct fim_hashsvc **out)
 {
+	struct fim_hashsvc_opts opts = { .threads = threads };
+
+	return fim_hashsvc_new_opts(src, eng, dc, &opts, out);
+}
+
+int fim_hashsvc_new_opts(struct fim_source *src,
+			 const struct fim_digest_engine *eng,
+			 struct fim_dcache *dc,
+			 const struct fim_hashsvc_opts *opts,
+			 struct fim_hashsvc **out)
+{
 	struct fim_hashsvc *svc = calloc(1, sizeof(*svc));
+	unsigned threads = opts->threads ? opts->threads : 1;
 
 	if (!svc)
 		return -ENOMEM;
 	svc->src = src;
 	svc->eng = eng;
 	svc->dc = dc;
+	svc->opts = *opts;
 	pthread_mutex_init(&svc->mu, NULL);
 	pthread_cond_init(&svc->cv, NULL);
-	svc->threads = calloc(threads ? threads : 1, sizeof(pthread_t));
+	svc->threads = calloc(threads, sizeof(pthread_t));
 	if (!svc->threads)
 		goto fail;
-	for (unsigned i = 0; i < (threads ? threads : 1); i++) {
+	for (unsigned i = 0; i < threads; i++) {
 		if (pthread_create(&svc->threads[i], NULL, worker, svc))
 			goto fail;
 		svc->nthreads++;

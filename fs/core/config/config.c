@@ -62,6 +62,9 @@ static const struct key keys[] = {
 	{ "audit.syslog", "audit_syslog", K_BOOL, F(audit_syslog), 0 },
 	{ "audit.on_failure", "audit_on_failure", K_AUDIT_FAILURE,
 	  F(audit_on_failure), 0 },
+	{ "watch.interval", "watch", K_U64, F(watch_interval), 31536000 },
+	{ "watch.threads", "watch_threads", K_U64, F(watch_threads), 64 },
+	{ "watch.rate", "watch_rate", K_U64, F(watch_rate), UINT64_MAX },
 	{ "nfs.version", "nfs_version", K_NFS_VERSION, F(nfs_version), 0 },
 	{ "nfs.uid", "nfs_uid", K_U64, F(nfs_uid), 4294967294u },
 	{ "nfs.gid", "nfs_gid", K_U64, F(nfs_gid), 4294967294u },
@@ -77,7 +80,7 @@ static const struct key keys[] = {
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
 static const char *const groups[] = { "kernel", "hashing", "cache",
-				      "baseline", "audit", "nfs" };
+				      "baseline", "audit", "watch", "nfs" };
 
 void fim_config_init(struct fim_config *cfg)
 {
@@ -98,6 +101,7 @@ void fim_config_init(struct fim_config *cfg)
 	cfg->audit_path = strdup(FIM_DEFAULT_AUDIT_LOG);
 	cfg->audit_epoch_seconds = 3600;
 	cfg->audit_syslog = true;
+	cfg->watch_threads = 1;
 	/* The NFS backend's own defaults, stated once in source.c. */
 	fim_source_opts_init(&so);
 	cfg->nfs_version = so.nfs_version;

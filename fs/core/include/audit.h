@@ -64,6 +64,10 @@ enum fim_audit_kind {
 	FIM_AUDIT_EV_BASELINE, /* baseline load (err 0) or reject (syslog) */
 	FIM_AUDIT_EV_CONFIG,   /* configuration load, reload, reject */
 	FIM_AUDIT_EV_MOUNT,    /* mount, unmount */
+	FIM_AUDIT_EV_WATCH,    /* the watcher's alerts and summaries; never
+				* copied to syslog here: the daemon sends
+				* its own LOG_ALERT lines whatever
+				* audit.syslog says */
 };
 
 struct fim_audit_event {

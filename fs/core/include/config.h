@@ -80,6 +80,11 @@ struct fim_config {
 	bool audit_syslog;
 	enum fim_audit_failure audit_on_failure;
 
+	/* watch: new snapshots verified in the background (watch.h) */
+	uint64_t watch_interval; /* seconds between listings; 0 = off */
+	uint64_t watch_threads;  /* its hashing threads; 0 = 1 */
+	uint64_t watch_rate;     /* bytes/s it reads at most; 0 = no bound */
+
 	/* nfs (sources given as nfs:// URLs) */
 	uint64_t nfs_version;    /* 3 or 4 */
 	uint64_t nfs_uid;        /* FIM_NFS_ID_UNSET: the process's own */

@@ -52,6 +52,30 @@ int fim_hashsvc_new(struct fim_source *src,
 		    const struct fim_digest_engine *eng, struct fim_dcache *dc,
 		    unsigned threads, struct fim_hashsvc **out);
 
+/* A service for background work (a watcher) beside the one that serves
+ * readers: the same cache, so what it hashes answers readers later, but
+ * its own single-flight table, so that a reader never waits behind its
+ * throttled reads. */
+struct fim_hashsvc_opts {
+	unsigned threads; /* workers, at least 1 */
+	/* Called once in each worker before its first job: whatever it sets
+	 * for the thread (its I/O priority) is inherited by the threads the
+	 * digest engine starts from it to read ahead. NULL: nothing. */
+	void (*thread_init)(void *arg);
+	/* Called after each read of a file with the bytes it read, in the
+	 * thread that read them; it may sleep (a rate limit). A negative
+	 * errno fails the computation with it (nothing is cached). NULL:
+	 * nothing. */
+	int (*after_read)(void *arg, uint64_t bytes);
+	void *arg;
+};
+
+int fim_hashsvc_new_opts(struct fim_source *src,
+			 const struct fim_digest_engine *eng,
+			 struct fim_dcache *dc,
+			 const struct fim_hashsvc_opts *opts,
+			 struct fim_hashsvc **out);
+
 /* Stops the workers: queued requests are answered with -ECANCELED, the
  * running computations are cancelled. */
 void fim_hashsvc_free(struct fim_hashsvc *svc);

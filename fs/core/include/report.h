@@ -40,6 +40,11 @@ struct fim_report_opts {
 	fim_progress_cb progress; /* NULL: none; else the tree is walked
 				   * once more, first, for the totals */
 	void *progress_arg;
+	struct fim_hashsvc *svc;  /* NULL: the view's own */
+	/* Polled before each entry: non-zero stops the run, which returns
+	 * -ECANCELED (entries judged so far were handed to cb). NULL:
+	 * never. */
+	const volatile int *cancel;
 };
 
 struct fim_report_sum {

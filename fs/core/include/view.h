@@ -178,6 +178,17 @@ typedef void (*fim_verdict_cb)(void *arg, const struct fim_verdict *vd,
 int fim_view_verdict(struct fim_view *v, const char *path, fim_verdict_cb cb,
 		     void *arg);
 
+/* A hashing service of its own for background work over the view's
+ * source, digests and cache (fim_hashsvc_new_opts); the caller frees it
+ * with fim_hashsvc_free() before the view. */
+int fim_view_hashsvc_new(struct fim_view *v,
+			 const struct fim_hashsvc_opts *opts,
+			 struct fim_hashsvc **out);
+
+/* fim_view_verdict hashing through svc instead of the view's service. */
+int fim_view_verdict_with(struct fim_view *v, struct fim_hashsvc *svc,
+			  const char *path, fim_verdict_cb cb, void *arg);
+
 /* The verdicts decided without hashing, by the same baseline and rules
  * (see baseline.h for each): of the entry at path that is not a regular
  * file, or could not be stat'ed or listed (err, a negative errno; st

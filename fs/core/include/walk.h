@@ -56,6 +56,11 @@ void fim_tree_free(struct fim_tree *t);
  * progress line needs before the work starts. Returns 0 or -ENOMEM. */
 int fim_walk_count(struct fim_view *v, const char *root, uint64_t *files,
 		   uint64_t *bytes);
+/* The same, stopping with -ECANCELED once *cancel is non-zero (NULL:
+ * never). */
+int fim_walk_count_until(struct fim_view *v, const char *root,
+			 const volatile int *cancel, uint64_t *files,
+			 uint64_t *bytes);
 
 /* Progress of a pool: done_* of the expected totals, seconds since the
  * pool was made. last: the final call of a pool that reported before. */

@@ -12,6 +12,8 @@
 
 struct run {
 	struct fim_view *view;
+	struct fim_hashsvc *svc;
+	const volatile int *cancel;
 	const char *root;
 	struct fim_pool *pool;
 	pthread_mutex_t mu; /* serializes cb and guards sum */
@@ -64,7 +66,7 @@ static int judge_regular(struct run *r, const char *path)
 	p->run = r;
 	memcpy(p->path, path, len);
 	fim_pool_acquire(r->pool);
-	ret = fim_view_verdict(r->view, path, on_verdict, p);
+	ret = fim_view_verdict_with(r->view, r->svc, path, on_verdict, p);
 	if (ret) {
 		free(p);
 		fim_pool_release(r->pool, 0);
@@ -79,6 +81,8 @@ static int judge(void *arg, const char *path, const struct fim_stat *st,
 	bool is_root = !strcmp(path, r->root);
 	struct fim_verdict vd;
 
+	if (r->cancel && *r->cancel)
+		return -ECANCELED;
 	if (is_root && err) {
 		r->root_err = err;
 		return err;
@@ -146,7 +150,8 @@ int fim_report_run(struct fim_view *v, const struct fim_report_opts *opts,
 {
 	struct run r = {
 		.view = v, .root = opts->root, .cb = cb, .arg = arg,
-		.sum = sum,
+		.sum = sum, .cancel = opts->cancel,
+		.svc = opts->svc ? opts->svc : fim_view_hashsvc(v),
 	};
 	uint64_t files = 0, bytes = 0;
 	int ret = 0, wret;
@@ -154,7 +159,8 @@ int fim_report_run(struct fim_view *v, const struct fim_report_opts *opts,
 	memset(sum, 0, sizeof(*sum));
 	pthread_mutex_init(&r.mu, NULL);
 	if (opts->progress)
-		ret = fim_walk_count(v, opts->root, &files, &bytes);
+		ret = fim_walk_count_until(v, opts->root, opts->cancel,
+					   &files, &bytes);
 	if (!ret)
 		ret = fim_pool_new(opts->inflight, files, bytes,
 				   opts->progress, opts->progress_arg,

@@ -142,6 +142,7 @@ void fim_tree_free(struct fim_tree *t)
 
 struct totals {
 	uint64_t files, bytes;
+	const volatile int *cancel;
 };
 
 static int count_node(void *arg, const char *path, const struct fim_stat *st,
@@ -150,6 +151,8 @@ static int count_node(void *arg, const char *path, const struct fim_stat *st,
 	struct totals *t = arg;
 
 	(void)path;
+	if (t->cancel && *t->cancel)
+		return -ECANCELED;
 	if (!err && S_ISREG(st->mode)) {
 		t->files++;
 		t->bytes += st->size;
@@ -160,7 +163,14 @@ static int count_node(void *arg, const char *path, const struct fim_stat *st,
 int fim_walk_count(struct fim_view *v, const char *root, uint64_t *files,
 		   uint64_t *bytes)
 {
-	struct totals t = { 0, 0 };
+	return fim_walk_count_until(v, root, NULL, files, bytes);
+}
+
+int fim_walk_count_until(struct fim_view *v, const char *root,
+			 const volatile int *cancel, uint64_t *files,
+			 uint64_t *bytes)
+{
+	struct totals t = { .cancel = cancel };
 	int ret = fim_walk(v, root, count_node, &t);
 
 	*files = t.files;

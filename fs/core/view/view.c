@@ -74,6 +74,13 @@ int fim_view_start(struct fim_view *v, char *err, size_t errsz)
 	return ret;
 }
 
+int fim_view_hashsvc_new(struct fim_view *v,
+			 const struct fim_hashsvc_opts *opts,
+			 struct fim_hashsvc **out)
+{
+	return fim_hashsvc_new_opts(v->src, v->eng, v->dc, opts, out);
+}
+
 void fim_view_free(struct fim_view *v)
 {
 	if (!v)

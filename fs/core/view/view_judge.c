@@ -209,6 +209,12 @@ static void on_digests(void *arg, const struct fim_hash_result *res)
 int fim_view_verdict(struct fim_view *v, const char *path, fim_verdict_cb cb,
 		     void *arg)
 {
+	return fim_view_verdict_with(v, fim_view_hashsvc(v), path, cb, arg);
+}
+
+int fim_view_verdict_with(struct fim_view *v, struct fim_hashsvc *svc,
+			  const char *path, fim_verdict_cb cb, void *arg)
+{
 	const char *bpath = fim_view_bpath(v, path);
 	struct fim_hash_req req = { .path = path, .bpath = bpath };
 	struct fim_hash_result res = { 0 };
@@ -240,7 +246,7 @@ int fim_view_verdict(struct fim_view *v, const char *path, fim_verdict_cb cb,
 	req.extra = fim_verdict_extra(r->j->bl, bpath, r->rule,
 				      fim_digest_engine_mask(v->eng),
 				      fim_digest_engine_avail(v->eng));
-	res.err = fim_hashsvc_request(fim_view_hashsvc(v), &req, on_digests, r);
+	res.err = fim_hashsvc_request(svc, &req, on_digests, r);
 	if (!res.err)
 		return 0;
 now:
