@@ -38,6 +38,20 @@ static const char KAT_LINE[] =
 	"95e3675\",\"mac\":\"90c4548e79d7e4e8dfc3be0b400787738ead0b6ac52a9bfec"
 	"6eff2df0e527b42\"}\n";
 
+/* A record with every field, unsealed, as the log has always written it
+ * (its chain checked with Python hashlib): the bytes of existing logs. */
+static const char KAT_EVERY_FIELD[] =
+	"{\"time\":\"2024-05-01T12:00:00.123456789Z\",\"seq\":1,"
+	"\"epoch\":0,\"uid\":0,\"gid\":4294967294,\"pid\":0,"
+	"\"comm\":\"a\\nb\",\"op\":\"rename\","
+	"\"path\":\"d/\\t\\u0001\\u007f\\\\xe2\\\\x82\","
+	"\"target\":\"d/new \\\"n\\\"\",\"times\":\"changed\","
+	"\"result\":\"EROFS\",\"bytes\":18446744073709551615,"
+	"\"status\":\"MISMATCH\","
+	"\"detail\":\"\xf0\x9f\x98\x80 \\\\\\\\ /\","
+	"\"chain\":\"e8957f3d4558fe20d76d74b759ad157ed4083d4c828b9db5d20e"
+	"3594bf469141\"}\n";
+
 static int syslog_prios[16], n_syslog;
 
 static void fake_syslog(int prio, const char *msg, void *arg)
@@ -144,6 +158,30 @@ static void test_format(void)
 	fim_audit_close(a);
 	buf = slurp(logp, &len);
 	is_str(buf, KAT_LINE, "record line known answer");
+	free(buf);
+}
+
+static void test_format_every_field(void)
+{
+	struct fim_audit_opts o = opts(NULL);
+	struct fim_audit *a = NULL;
+	struct fim_audit_event ev = {
+		.kind = FIM_AUDIT_EV_REFUSAL, .op = "rename",
+		.path = "d/\t\x01\x7f\xe2\x82", .target = "d/new \"n\"",
+		.times = "changed", .uid = 0, .gid = 4294967294u, .pid = -1,
+		.comm = "a\nb", .err = EROFS, .has_bytes = true,
+		.bytes = 18446744073709551615u, .status = "MISMATCH",
+		.detail = "\xf0\x9f\x98\x80 \\ /",
+	};
+	char *buf;
+	size_t len = 0;
+
+	reset();
+	ok(fim_audit_open(&o, &a) == 0 && a, "open unsealed");
+	ok(fim_audit_record(a, &ev) == 0, "record with every field");
+	fim_audit_close(a);
+	buf = slurp(logp, &len);
+	is_str(buf, KAT_EVERY_FIELD, "every field: known answer");
 	free(buf);
 }
 
@@ -497,6 +535,7 @@ int main(void)
 	snprintf(vkey, sizeof(vkey), "%s/verify.key", dir);
 	test_evolve();
 	test_format();
+	test_format_every_field();
 	test_chain_and_restart();
 	test_levels_and_syslog();
 	test_epochs();

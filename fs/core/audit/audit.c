@@ -313,7 +313,7 @@ static void audit_free(struct fim_audit *a)
 	if (a->state_fd >= 0)
 		close(a->state_fd);
 	audit_crypto_free(&a->crypto);
-	audit_buf_free(&a->buf);
+	fim_buf_free(&a->buf);
 	free(a->path);
 	free(a->seal_path);
 	free(a->state_path);

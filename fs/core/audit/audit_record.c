@@ -116,14 +116,16 @@ static int add_record(struct fim_audit *a, const struct timespec *ts,
 		      unsigned char *chain)
 {
 	size_t start = a->buf.len;
+	struct fim_json w;
 	int ret;
 
+	fim_json_init(&w, &a->buf, false);
 	ret = epoch_check(a, ts);
 	if (!ret)
-		ret = audit_fmt_body(&a->buf, ts, a->next_seq,
+		ret = audit_fmt_body(&w, ts, a->next_seq,
 				     a->sealed ? a->seal.epoch : 0, ev, comm);
 	if (!ret)
-		ret = audit_fmt_seal(&a->crypto, &a->buf, start, chain,
+		ret = audit_fmt_seal(&a->crypto, &w, start, chain,
 				     a->sealed ? a->seal.key : NULL, chain);
 	if (ret)
 		return ret;
@@ -202,7 +204,7 @@ static int record_locked(struct fim_audit *a, const struct fim_audit_event *ev,
 	audit_now(a, &ts);
 	a->buf.len = 0;
 	if (a->need_newline)
-		ret = audit_buf_add(&a->buf, "\n", 1);
+		ret = fim_buf_add(&a->buf, "\n", 1);
 	memcpy(chain, a->chain, sizeof(chain));
 	if (!ret && a->failed)
 		ret = add_recovered(a, &ts, chain);
