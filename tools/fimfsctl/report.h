@@ -15,11 +15,11 @@ struct rentry {
 
 /* Print entries (sorted by the caller) with counts[FIM_STATUS_COUNT].
  * Text: one line per entry that is not OK, then a summary line. JSON: the
- * document of fimfsctl(8). */
+ * document of fimfsctl(8); 0, or -ENOMEM with the document cut short. */
 void report_text(FILE *f, struct rentry *const *v, size_t n,
 		 const size_t *counts);
-void report_json(FILE *f, struct rentry *const *v, size_t n,
-		 const size_t *counts, enum fim_alg alg);
+int report_json(FILE *f, struct rentry *const *v, size_t n,
+		const size_t *counts, enum fim_alg alg);
 
 /* When path (resolved, absolute) lies inside a mounted fimfs, the source
  * it shows there, malloc'd, in *out, as the daemon tells it (a directory
