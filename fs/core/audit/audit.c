@@ -402,11 +402,6 @@ out:
 	return ret;
 }
 
-int fim_audit_failed(const struct fim_audit *a)
-{
-	return a ? __atomic_load_n(&a->failed, __ATOMIC_ACQUIRE) : 0;
-}
-
 void fim_audit_close(struct fim_audit *a)
 {
 	if (!a)

@@ -83,7 +83,7 @@ int audit_seal_load(const char *path, struct audit_seal *s);
 int audit_seal_save(const char *path, const struct audit_seal *s);
 
 /* An open log. lock guards every field except those set at open and
- * read-only after (names, options, hooks) and failed (atomic). */
+ * read-only after (names, options, hooks). */
 struct fim_audit {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;     /* wakes the timer thread at close */

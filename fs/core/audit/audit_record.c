@@ -186,7 +186,7 @@ static void write_failed(struct fim_audit *a, uint64_t first_seq, int err)
 	if (a->failed)
 		return;
 	a->lost_first = first_seq;
-	__atomic_store_n(&a->failed, err, __ATOMIC_RELEASE);
+	a->failed = err;
 	audit_alert(a, LOG_CRIT, "audit: %s: cannot write record seq %" PRIu64
 		    ": %s; %s", a->path, first_seq, strerror(err),
 		    a->on_failure == FIM_AUDIT_DENY ? "denying opens" :
@@ -225,7 +225,7 @@ static int record_locked(struct fim_audit *a, const struct fim_audit_event *ev,
 	memcpy(a->chain, chain, sizeof(chain));
 	a->need_newline = false;
 	if (a->failed) {
-		__atomic_store_n(&a->failed, 0, __ATOMIC_RELEASE);
+		a->failed = 0;
 		audit_alert(a, LOG_CRIT, "audit: %s: writing again; seq %"
 			    PRIu64 "-%" PRIu64 " lost", a->path, lost_first,
 			    first - 1);
