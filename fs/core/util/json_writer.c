@@ -61,6 +61,7 @@ static int begin_value(struct fim_json *w, const char *key)
 	/* a key in an object, none in an array */
 	if (!key != !!(w->array & bit))
 		return fail(w, -EINVAL);
+	/* ", " spaced, "," compact or before a line break */
 	if (w->used & bit)
 		add(w, ", ", w->spaced && !(w->lines & bit) ? 2 : 1);
 	if (w->lines & bit)
