@@ -8,12 +8,12 @@
 #include <time.h>
 
 #include "baseline.h"
+#include "buf.h"
 #include "json.h"
 #include "watch.h"
 
 struct out {
-	char *buf;
-	size_t len, cap;
+	struct fim_buf b;
 	bool failed;
 };
 
@@ -23,42 +23,11 @@ static void put(struct out *o, const char *fmt, ...)
 static void put(struct out *o, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(o->buf + o->len, o->cap - o->len, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			o->failed = true;
-			return;
-		}
-		if ((size_t)n < o->cap - o->len)
-			break;
-		char *b = realloc(o->buf, o->cap * 2 + (size_t)n);
-		if (!b) {
-			o->failed = true;
-			return;
-		}
-		o->buf = b;
-		o->cap = o->cap * 2 + (size_t)n;
-	}
-	o->len += (size_t)n;
-}
-
-/* A JSON string (quoted) of arbitrary bytes (json.h). */
-static void put_str(struct out *o, const char *s)
-{
-	size_t need = FIM_JSON_ESCAPE_MAX * strlen(s) + 1;
-	char *e = malloc(need);
-
-	if (!e) {
+	va_start(ap, fmt);
+	if (fim_buf_vprintf(&o->b, fmt, ap))
 		o->failed = true;
-		return;
-	}
-	fim_json_escape(s, strlen(s), e, need);
-	put(o, "\"%s\"", e);
-	free(e);
+	va_end(ap);
 }
 
 static void rfc3339(int64_t ns, char *buf, size_t size)
@@ -92,47 +61,101 @@ static void gather(struct fimfs *fs, struct facts *f)
 		fim_watch_get_status(fs->watch, &f->w);
 }
 
-/* The watcher's part of the JSON document, ending in ", ". */
-static void watch_json(struct fimfs *fs, const struct facts *f,
-		       struct out *o)
+static void json_baseline(struct fim_json *w, struct fim_baseline *bl)
+{
+	char when[32];
+
+	if (!bl) {
+		fim_json_null(w, "baseline");
+		return;
+	}
+	rfc3339(fim_baseline_load_time_ns(bl), when, sizeof(when));
+	fim_json_begin_object(w, "baseline");
+	fim_json_begin_array(w, "manifests");
+	for (size_t i = 0; i < fim_baseline_manifest_count(bl); i++)
+		fim_json_str(w, NULL, fim_baseline_manifest_path(bl, i));
+	fim_json_end(w);
+	fim_json_uint(w, "entries", fim_baseline_entry_count(bl));
+	fim_json_str(w, "key_fingerprint", fim_baseline_key_fingerprint(bl));
+	fim_json_str(w, "loaded", when);
+	fim_json_end(w);
+}
+
+static void json_watch(struct fim_json *j, struct fimfs *fs,
+		       const struct facts *f)
 {
 	const struct fim_watch_status *w = &f->w;
 	char when[32];
 
 	if (!f->watching) {
-		put(o, "\"watch\": null, ");
+		fim_json_null(j, "watch");
 		return;
 	}
-	put(o, "\"watch\": {\"interval_seconds\": %llu, \"snapshots\": %zu, "
-	    "\"verified\": %zu, \"findings\": %llu, \"skipped\": %llu, "
-	    "\"bytes_read\": %llu, \"current\": ",
-	    (unsigned long long)fs->cfg.watch_interval, w->known, w->verified,
-	    (unsigned long long)w->findings, (unsigned long long)w->skipped,
-	    (unsigned long long)w->bytes_read);
+	fim_json_begin_object(j, "watch");
+	fim_json_uint(j, "interval_seconds", fs->cfg.watch_interval);
+	fim_json_uint(j, "snapshots", w->known);
+	fim_json_uint(j, "verified", w->verified);
+	fim_json_uint(j, "findings", w->findings);
+	fim_json_uint(j, "skipped", w->skipped);
+	fim_json_uint(j, "bytes_read", w->bytes_read);
 	if (*w->current) {
-		put(o, "{\"snapshot\": ");
-		put_str(o, w->current);
-		put(o, ", \"files\": %llu, \"files_done\": %llu, "
-		    "\"bytes\": %llu, \"bytes_done\": %llu}",
-		    (unsigned long long)w->files,
-		    (unsigned long long)w->done_files,
-		    (unsigned long long)w->bytes,
-		    (unsigned long long)w->done_bytes);
+		fim_json_begin_object(j, "current");
+		fim_json_str(j, "snapshot", w->current);
+		fim_json_uint(j, "files", w->files);
+		fim_json_uint(j, "files_done", w->done_files);
+		fim_json_uint(j, "bytes", w->bytes);
+		fim_json_uint(j, "bytes_done", w->done_bytes);
+		fim_json_end(j);
 	} else {
-		put(o, "null");
+		fim_json_null(j, "current");
 	}
-	put(o, ", \"last_finding\": ");
-	if (!*w->last_snap) {
-		put(o, "null}, ");
-		return;
+	if (*w->last_snap) {
+		rfc3339(w->last_time * 1000000000LL, when, sizeof(when));
+		fim_json_begin_object(j, "last_finding");
+		fim_json_str(j, "snapshot", w->last_snap);
+		fim_json_str(j, "path", w->last_path);
+		fim_json_str(j, "status", fim_status_name(w->last_status));
+		fim_json_str(j, "time", when);
+		fim_json_end(j);
+	} else {
+		fim_json_null(j, "last_finding");
 	}
-	rfc3339(w->last_time * 1000000000LL, when, sizeof(when));
-	put(o, "{\"snapshot\": ");
-	put_str(o, w->last_snap);
-	put(o, ", \"path\": ");
-	put_str(o, w->last_path);
-	put(o, ", \"status\": \"%s\", \"time\": \"%s\"}}, ",
-	    fim_status_name(w->last_status), when);
+	fim_json_end(j);
+}
+
+static void json(struct fimfs *fs, const struct facts *f, struct out *o)
+{
+	struct fim_json w;
+
+	fim_json_init(&w, &o->b, true);
+	fim_json_begin_object(&w, NULL);
+	fim_json_str(&w, "source", fs->source);
+	fim_json_int(&w, "uptime_seconds", f->uptime);
+	fim_json_begin_object(&w, "hashed");
+	fim_json_uint(&w, "files", f->h.files_hashed);
+	fim_json_uint(&w, "bytes", f->h.bytes_hashed);
+	fim_json_uint(&w, "errors", f->h.errors);
+	fim_json_uint(&w, "changed", f->h.changed);
+	fim_json_uint(&w, "joined", f->h.joined);
+	fim_json_end(&w);
+	fim_json_begin_object(&w, "cache");
+	fim_json_uint(&w, "hits", f->c.hits);
+	fim_json_uint(&w, "misses", f->c.misses);
+	fim_json_uint(&w, "stored", f->c.puts);
+	fim_json_uint(&w, "reused", f->c.reused);
+	fim_json_uint(&w, "forged", f->c.forged);
+	fim_json_end(&w);
+	fim_json_begin_object(&w, "verdicts");
+	for (int s = 0; s < FIM_MISSING; s++)
+		fim_json_uint(&w, fim_status_name(s), f->verdicts[s]);
+	fim_json_end(&w);
+	fim_json_uint(&w, "refused_writes",
+		      __atomic_load_n(&fs->refused, __ATOMIC_RELAXED));
+	json_watch(&w, fs, f);
+	json_baseline(&w, f->bl);
+	fim_json_end(&w);
+	if (fim_json_finish(&w))
+		o->failed = true;
 }
 
 static void watch_text(struct fimfs *fs, const struct facts *f,
@@ -163,46 +186,6 @@ static void watch_text(struct fimfs *fs, const struct facts *f,
 		    fim_status_name(w->last_status), w->last_snap,
 		    w->last_path, when);
 	}
-}
-
-static void json(struct fimfs *fs, const struct facts *f, struct out *o)
-{
-	char when[32];
-
-	put(o, "{\"source\": ");
-	put_str(o, fs->source);
-	put(o, ", \"uptime_seconds\": %lld, \"hashed\": {\"files\": %llu, "
-	    "\"bytes\": %llu, \"errors\": %llu, \"changed\": %llu, "
-	    "\"joined\": %llu}, \"cache\": {\"hits\": %llu, \"misses\": %llu, "
-	    "\"stored\": %llu, \"reused\": %llu, \"forged\": %llu}, "
-	    "\"verdicts\": {",
-	    (long long)f->uptime, (unsigned long long)f->h.files_hashed,
-	    (unsigned long long)f->h.bytes_hashed,
-	    (unsigned long long)f->h.errors, (unsigned long long)f->h.changed,
-	    (unsigned long long)f->h.joined, (unsigned long long)f->c.hits,
-	    (unsigned long long)f->c.misses, (unsigned long long)f->c.puts,
-	    (unsigned long long)f->c.reused, (unsigned long long)f->c.forged);
-	for (int s = 0; s < FIM_MISSING; s++)
-		put(o, "%s\"%s\": %llu", s ? ", " : "", fim_status_name(s),
-		    (unsigned long long)f->verdicts[s]);
-	put(o, "}, \"refused_writes\": %llu, ",
-	    (unsigned long long)__atomic_load_n(&fs->refused,
-						__ATOMIC_RELAXED));
-	watch_json(fs, f, o);
-	put(o, "\"baseline\": ");
-	if (!f->bl) {
-		put(o, "null}\n");
-		return;
-	}
-	rfc3339(fim_baseline_load_time_ns(f->bl), when, sizeof(when));
-	put(o, "{\"manifests\": [");
-	for (size_t i = 0; i < fim_baseline_manifest_count(f->bl); i++) {
-		put(o, i ? ", " : "");
-		put_str(o, fim_baseline_manifest_path(f->bl, i));
-	}
-	put(o, "], \"entries\": %zu, \"key_fingerprint\": \"%s\", "
-	    "\"loaded\": \"%s\"}}\n", fim_baseline_entry_count(f->bl),
-	    fim_baseline_key_fingerprint(f->bl), when);
 }
 
 static void text(struct fimfs *fs, const struct facts *f, struct out *o)
@@ -246,7 +229,7 @@ bool status_xattr(fuse_req_t req, struct fimfs *fs, const char *name,
 		  size_t size)
 {
 	bool as_json = !strcmp(name, "user.fimfs.status.json");
-	struct out o = { .cap = 4096 };
+	struct out o = { .b = FIM_BUF_INIT };
 	struct facts f;
 
 	if (!as_json && strcmp(name, "user.fimfs.status"))
@@ -254,21 +237,18 @@ bool status_xattr(fuse_req_t req, struct fimfs *fs, const char *name,
 	/* Paths of manifests and counts of refusals are for root only. */
 	if (fuse_req_ctx(req)->uid != 0)
 		return fuse_reply_err(req, EACCES), true;
-	o.buf = malloc(o.cap);
-	if (!o.buf)
-		return fuse_reply_err(req, ENOMEM), true;
 	gather(fs, &f);
 	(as_json ? json : text)(fs, &f, &o);
 	fim_baseline_unref(f.bl);
 	if (o.failed)
 		fuse_reply_err(req, ENOMEM);
 	else if (!size)
-		fuse_reply_xattr(req, o.len);
-	else if (size < o.len)
+		fuse_reply_xattr(req, o.b.len);
+	else if (size < o.b.len)
 		fuse_reply_err(req, ERANGE);
 	else
-		fuse_reply_buf(req, o.buf, o.len);
-	free(o.buf);
+		fuse_reply_buf(req, o.b.p, o.b.len);
+	fim_buf_free(&o.b);
 	return true;
 }
 

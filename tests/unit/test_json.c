@@ -1,7 +1,9 @@
-/* The JSON string escaping of every JSON fimfs writes (json.h): known
+/* The JSON of every JSON fimfs writes (json.h). The escaping: known
  * answers, and for every string of up to two bytes and many random longer
  * ones that decoding the JSON and then undoing the rule gives the bytes
- * back, so that no two names share a JSON string. */
+ * back, so that no two names share a JSON string. The writer: both
+ * layouts, nesting, escaped keys and values, and its sticky errors. */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,9 +172,170 @@ static void test_round_trip(void)
 	is_int(bad, 0, "random strings of three to eight bytes come back");
 }
 
+/* The writer's buffer as a string (it holds no NUL in these tests). */
+static const char *text(struct fim_buf *b)
+{
+	if (fim_buf_add(b, "", 1))
+		return "(no memory)";
+	b->len--;
+	return b->p;
+}
+
+/* One document with a little of everything, in layout spaced. */
+static const char *sample(struct fim_buf *b, bool spaced)
+{
+	struct fim_json w;
+
+	b->len = 0;
+	fim_json_init(&w, b, spaced);
+	fim_json_begin_object(&w, NULL);
+	fim_json_str(&w, "s", "x");
+	fim_json_int(&w, "i", INT64_MIN);
+	fim_json_uint(&w, "u", UINT64_MAX);
+	fim_json_null(&w, "n");
+	fim_json_begin_array(&w, "a");
+	fim_json_int(&w, NULL, -1);
+	fim_json_begin_object(&w, NULL);
+	fim_json_end(&w);
+	fim_json_begin_array(&w, NULL);
+	fim_json_end(&w);
+	fim_json_end(&w);
+	fim_json_begin_lines(&w, "l");
+	fim_json_uint(&w, NULL, 1);
+	fim_json_begin_object(&w, NULL);
+	fim_json_str(&w, "k", "v");
+	fim_json_end(&w);
+	fim_json_end(&w);
+	fim_json_begin_lines(&w, "e");
+	fim_json_end(&w);
+	fim_json_end(&w);
+	return fim_json_finish(&w) ? "(error)" : text(b);
+}
+
+static void test_writer_layout(void)
+{
+	struct fim_buf b = FIM_BUF_INIT;
+	struct fim_json w;
+
+	is_str(sample(&b, false),
+	       "{\"s\":\"x\",\"i\":-9223372036854775808,"
+	       "\"u\":18446744073709551615,\"n\":null,\"a\":[-1,{},[]],"
+	       "\"l\":[\n  1,\n  {\"k\":\"v\"}\n],\"e\":[]}\n",
+	       "compact layout");
+	is_str(sample(&b, true),
+	       "{\"s\": \"x\", \"i\": -9223372036854775808, "
+	       "\"u\": 18446744073709551615, \"n\": null, "
+	       "\"a\": [-1, {}, []], "
+	       "\"l\": [\n  1,\n  {\"k\": \"v\"}\n], \"e\": []}\n",
+	       "spaced layout");
+
+	/* A second document after the first, as audit records follow */
+	fim_json_init(&w, &b, false);
+	fim_json_str(&w, NULL, "top");
+	is_int(fim_json_finish(&w), 0, "a string alone is a document");
+	ok(b.len > 6 && !memcmp(b.p + b.len - 6, "\"top\"\n", 6),
+	   "appended after the first document");
+	fim_buf_free(&b);
+}
+
+static void test_writer_escapes(void)
+{
+	struct fim_buf b = FIM_BUF_INIT;
+	struct fim_json w;
+	char *big;
+	size_t n = 100000;
+
+	fim_json_init(&w, &b, false);
+	fim_json_begin_object(&w, NULL);
+	fim_json_str(&w, "k\"\n\xff", "\x01\t\\\"\x7f");
+	fim_json_str(&w, "utf8", "\xc3\xa9\xe2\x82");   /* é, a cut sequence */
+	/* an overlong form, a surrogate */
+	fim_json_str(&w, "bad", "\xc0\xaf\xed\xa0\x80");
+	fim_json_end(&w);
+	is_int(fim_json_finish(&w), 0, "keys and values escaped");
+	is_str(text(&b),
+	       "{\"k\\\"\\n\\\\xff\":"
+	       "\"\\u0001\\t\\\\\\\\\\\"\\u007f\","
+	       "\"utf8\":\"\xc3\xa9\\\\xe2\\\\x82\","
+	       "\"bad\":\"\\\\xc0\\\\xaf\\\\xed\\\\xa0\\\\x80\"}\n",
+	       "controls, quotes, backslashes and invalid UTF-8 as in json.h");
+
+	/* The buffer grows to the longest escaping */
+	big = malloc(n + 1);
+	if (!big)
+		return;
+	memset(big, 0x1f, n);
+	big[n] = '\0';
+	b.len = 0;
+	fim_json_init(&w, &b, false);
+	fim_json_str(&w, NULL, big);
+	is_int(fim_json_finish(&w), 0, "a long string of controls");
+	ok(b.len == FIM_JSON_ESCAPE_MAX * n + 3 &&
+	   !memcmp(b.p + b.len - 8, "\\u001f\"\n", 8),
+	   "written whole, six bytes each");
+	free(big);
+	fim_buf_free(&b);
+}
+
+/* A call that breaks the grammar fails with -EINVAL; the error sticks
+ * and nothing more is written, so the document is cut where it failed. */
+static int misuse(int how)
+{
+	struct fim_buf b = FIM_BUF_INIT;
+	struct fim_json w;
+	size_t len;
+	int ret;
+
+	fim_json_init(&w, &b, true);
+	fim_json_begin_object(&w, NULL);
+	fim_json_uint(&w, "ok", 1);
+	len = b.len;
+	switch (how) {
+	case 0: ret = fim_json_uint(&w, NULL, 2); break;   /* no key */
+	case 1: fim_json_begin_array(&w, "a");
+		len = b.len;
+		ret = fim_json_str(&w, "k", "v"); break;   /* key in array */
+	case 2: fim_json_end(&w);
+		len = b.len;
+		ret = fim_json_end(&w); break;             /* nothing open */
+	default: ret = fim_json_finish(&w); break;         /* still open */
+	}
+	if (ret != -EINVAL || b.len != len)
+		ret = 0;
+	else if (fim_json_str(&w, "more", "x") != -EINVAL ||
+		 fim_json_end(&w) != -EINVAL ||
+		 fim_json_finish(&w) != -EINVAL || b.len != len)
+		ret = 0;
+	fim_buf_free(&b);
+	return ret == -EINVAL;
+}
+
+static void test_writer_errors(void)
+{
+	struct fim_buf b = FIM_BUF_INIT;
+	struct fim_json w;
+	int ret = 0, d;
+
+	ok(misuse(0), "a value without a key in an object");
+	ok(misuse(1), "a key in an array");
+	ok(misuse(2), "an end with nothing open");
+	ok(misuse(3), "a finish inside an object");
+
+	fim_json_init(&w, &b, false);
+	for (d = 0; d < FIM_JSON_DEPTH && !ret; d++)
+		ret = fim_json_begin_array(&w, NULL);
+	is_int(ret, 0, "nesting to FIM_JSON_DEPTH");
+	is_int(fim_json_begin_object(&w, NULL), -EINVAL, "one deeper: EINVAL");
+	is_int((int)b.len, FIM_JSON_DEPTH, "nothing written for it");
+	fim_buf_free(&b);
+}
+
 int main(void)
 {
 	test_known();
 	test_round_trip();
+	test_writer_layout();
+	test_writer_escapes();
+	test_writer_errors();
 	return tap_done();
 }

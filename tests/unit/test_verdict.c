@@ -50,7 +50,6 @@ int main(void)
 	v.err = 5;
 	is_int(fim_verdict_format(&v, b, len), 0, "short buffer refused");
 	ok(fim_verdict_line_len(FIM_SHA512) > len, "sha512 lines are longer");
-	is_int(fim_status_from_name("UNLISTED"), FIM_UNLISTED, "status names");
 	is_int(fim_rule_from_name("append-only"), FIM_RULE_APPEND_ONLY,
 	       "rule names");
 	is_int(fim_rule_from_name("-"), -1, "no rule is not a rule name");

@@ -93,10 +93,12 @@ static int judge(struct fim_view *view, const struct fim_config *cfg,
 		goto out;
 	}
 	fim_report_set_sort(&set);
-	if (json)
-		fim_report_json(stdout, set.v, set.n, sum.counts,
-				cfg->primary);
-	else
+	if (json && fim_report_json(stdout, set.v, set.n, sum.counts,
+				    cfg->primary)) {
+		fprintf(stderr, "fimfsctl: out of memory\n");
+		goto out;
+	}
+	if (!json)
 		fim_report_text(stdout, set.v, set.n, sum.counts);
 	status = fim_report_sum_bad(&sum) ? EXIT_BAD : EXIT_OK;
 out:

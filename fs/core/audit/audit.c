@@ -313,7 +313,7 @@ static void audit_free(struct fim_audit *a)
 	if (a->state_fd >= 0)
 		close(a->state_fd);
 	audit_crypto_free(&a->crypto);
-	audit_buf_free(&a->buf);
+	fim_buf_free(&a->buf);
 	free(a->path);
 	free(a->seal_path);
 	free(a->state_path);
@@ -400,11 +400,6 @@ int fim_audit_reopen(struct fim_audit *a)
 out:
 	pthread_mutex_unlock(&a->lock);
 	return ret;
-}
-
-int fim_audit_failed(const struct fim_audit *a)
-{
-	return a ? __atomic_load_n(&a->failed, __ATOMIC_ACQUIRE) : 0;
 }
 
 void fim_audit_close(struct fim_audit *a)

@@ -11,21 +11,13 @@
 #include <openssl/evp.h>
 
 #include "audit.h"
+#include "buf.h"
+#include "json.h"
 
 #define AUDIT_HASH_LEN 32
 #define AUDIT_MAX_LINE (1u << 20) /* longer lines are malformed */
 #define AUDIT_EVOLVE_TAG "fimfs-audit-evolve"
 #define AUDIT_RECOVERED_OP "audit-recovered"
-
-/* A growing byte buffer; functions return 0 or -ENOMEM. */
-struct audit_buf {
-	char *p;
-	size_t len, cap;
-};
-
-int audit_buf_reserve(struct audit_buf *b, size_t more);
-int audit_buf_add(struct audit_buf *b, const void *s, size_t n);
-void audit_buf_free(struct audit_buf *b);
 
 /* Hashing state fetched once per log or verifier; one user at a time. */
 struct audit_crypto {
@@ -47,15 +39,16 @@ int audit_hmac(struct audit_crypto *c, const unsigned char *key,
 int audit_evolve(struct audit_crypto *c, const unsigned char *in,
 		 unsigned char *out);
 
-/* Append the record body ('{' .. last field, no chain) to b. */
-int audit_fmt_body(struct audit_buf *b, const struct timespec *ts,
+/* Begin a record with w (a compact writer, at the top of a document):
+ * its body, '{' .. last field, no chain. */
+int audit_fmt_body(struct fim_json *w, const struct timespec *ts,
 		   uint64_t seq, uint64_t epoch,
 		   const struct fim_audit_event *ev, const char *comm);
 
-/* Append `,"chain":"..."[,"mac":"..."]}\n` to the record that starts at
- * offset start of b, chained to prev; key NULL: no mac. chain_out gets
- * the record's chain. */
-int audit_fmt_seal(struct audit_crypto *c, struct audit_buf *b, size_t start,
+/* End the record that starts at offset start of w's buffer with
+ * `,"chain":"..."[,"mac":"..."]}\n`, chained to prev; key NULL: no mac.
+ * chain_out gets the record's chain. */
+int audit_fmt_seal(struct audit_crypto *c, struct fim_json *w, size_t start,
 		   const unsigned char *prev, const unsigned char *key,
 		   unsigned char *chain_out);
 
@@ -90,7 +83,7 @@ int audit_seal_load(const char *path, struct audit_seal *s);
 int audit_seal_save(const char *path, const struct audit_seal *s);
 
 /* An open log. lock guards every field except those set at open and
- * read-only after (names, options, hooks) and failed (atomic). */
+ * read-only after (names, options, hooks). */
 struct fim_audit {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;     /* wakes the timer thread at close */
@@ -118,7 +111,7 @@ struct fim_audit {
 	uint64_t lost_first;     /* first seq lost while failed */
 
 	struct audit_crypto crypto;
-	struct audit_buf buf;
+	struct fim_buf buf;       /* the records of one write */
 
 	pthread_t timer;
 	bool timer_on, stopping;

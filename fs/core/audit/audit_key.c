@@ -112,19 +112,6 @@ int audit_hmac(struct audit_crypto *c, const unsigned char *key,
 	return 0;
 }
 
-int fim_audit_evolve_key(const unsigned char in[FIM_AUDIT_KEY_LEN],
-			 unsigned char out[FIM_AUDIT_KEY_LEN])
-{
-	struct audit_crypto c;
-	int ret = audit_crypto_init(&c);
-
-	if (ret)
-		return ret;
-	ret = audit_evolve(&c, in, out);
-	audit_crypto_free(&c);
-	return ret;
-}
-
 /* Read a small key file into buf (NUL-terminated). */
 static int read_small(const char *path, char *buf, size_t size)
 {

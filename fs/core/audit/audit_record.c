@@ -116,14 +116,16 @@ static int add_record(struct fim_audit *a, const struct timespec *ts,
 		      unsigned char *chain)
 {
 	size_t start = a->buf.len;
+	struct fim_json w;
 	int ret;
 
+	fim_json_init(&w, &a->buf, false);
 	ret = epoch_check(a, ts);
 	if (!ret)
-		ret = audit_fmt_body(&a->buf, ts, a->next_seq,
+		ret = audit_fmt_body(&w, ts, a->next_seq,
 				     a->sealed ? a->seal.epoch : 0, ev, comm);
 	if (!ret)
-		ret = audit_fmt_seal(&a->crypto, &a->buf, start, chain,
+		ret = audit_fmt_seal(&a->crypto, &w, start, chain,
 				     a->sealed ? a->seal.key : NULL, chain);
 	if (ret)
 		return ret;
@@ -184,7 +186,7 @@ static void write_failed(struct fim_audit *a, uint64_t first_seq, int err)
 	if (a->failed)
 		return;
 	a->lost_first = first_seq;
-	__atomic_store_n(&a->failed, err, __ATOMIC_RELEASE);
+	a->failed = err;
 	audit_alert(a, LOG_CRIT, "audit: %s: cannot write record seq %" PRIu64
 		    ": %s; %s", a->path, first_seq, strerror(err),
 		    a->on_failure == FIM_AUDIT_DENY ? "denying opens" :
@@ -202,7 +204,7 @@ static int record_locked(struct fim_audit *a, const struct fim_audit_event *ev,
 	audit_now(a, &ts);
 	a->buf.len = 0;
 	if (a->need_newline)
-		ret = audit_buf_add(&a->buf, "\n", 1);
+		ret = fim_buf_add(&a->buf, "\n", 1);
 	memcpy(chain, a->chain, sizeof(chain));
 	if (!ret && a->failed)
 		ret = add_recovered(a, &ts, chain);
@@ -223,7 +225,7 @@ static int record_locked(struct fim_audit *a, const struct fim_audit_event *ev,
 	memcpy(a->chain, chain, sizeof(chain));
 	a->need_newline = false;
 	if (a->failed) {
-		__atomic_store_n(&a->failed, 0, __ATOMIC_RELEASE);
+		a->failed = 0;
 		audit_alert(a, LOG_CRIT, "audit: %s: writing again; seq %"
 			    PRIu64 "-%" PRIu64 " lost", a->path, lost_first,
 			    first - 1);

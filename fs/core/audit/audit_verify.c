@@ -181,7 +181,7 @@ struct fim_audit_verifier {
 	uint64_t prev_seq, epoch;
 	unsigned char prev_chain[AUDIT_HASH_LEN];
 	struct fim_audit_verify_stats st;
-	struct audit_buf pending; /* a line not yet ended */
+	struct fim_buf pending; /* a line not yet ended */
 	uint64_t line;            /* lines ended in this file */
 	bool bad;
 	uint64_t bad_line;
@@ -215,7 +215,7 @@ void fim_audit_verifier_free(struct fim_audit_verifier *v)
 	if (!v)
 		return;
 	audit_crypto_free(&v->c);
-	audit_buf_free(&v->pending);
+	fim_buf_free(&v->pending);
 	OPENSSL_cleanse(v, sizeof(*v));
 	free(v);
 }
@@ -342,7 +342,7 @@ int fim_audit_verify_feed(struct fim_audit_verifier *v, const void *buf,
 			return fail(v, "line too long: not a record");
 		}
 		if (!nl || v->pending.len) {
-			ret = audit_buf_add(&v->pending, p, seg);
+			ret = fim_buf_add(&v->pending, p, seg);
 			if (ret)
 				return ret;
 		}

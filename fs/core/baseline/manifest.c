@@ -205,18 +205,6 @@ const unsigned char *fim_mentry_digest(const struct fim_mentry *e,
 	return e->data + off;
 }
 
-void fim_mentry_digests(const struct fim_mentry *e, struct fim_digest_set *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->mask = e->dmask;
-	for (int a = 0; a < FIM_ALG_COUNT; a++) {
-		const unsigned char *md = fim_mentry_digest(e, a);
-
-		if (md)
-			memcpy(out->md[a], md, fim_alg_size(a));
-	}
-}
-
 static struct fim_mentry *pack(const struct fim_mdraft *d)
 {
 	size_t dsz = digests_size(d->dmask), plen = strlen(d->path) + 1;

@@ -217,7 +217,8 @@ char *fim_dcdb_sql_schema(void); /* in one transaction */
 int fim_dcdb_errno(int rc);
 bool fim_dcdb_is_damage(int rc);
 
-/* For tests: entries held by the memory part. */
+/* Entries held by the memory part. Only tests use it: nothing else shows
+ * that the memory part keeps to its bound. */
 size_t fim_dcache_mem_count(struct fim_dcache *dc);
 
 #endif

@@ -124,8 +124,8 @@ int fim_audit_open(const struct fim_audit_opts *opts, struct fim_audit **out);
 
 /* Record one event (filtered by level). Returns 0 when written or
  * filtered, or a negative errno when the write failed: the record's seq
- * is kept, syslog gets a LOG_CRIT alert and fim_audit_failed() says so
- * until a later write succeeds (which first writes "audit-recovered"). */
+ * is kept and syslog gets a LOG_CRIT alert; the next write that succeeds
+ * first writes "audit-recovered", naming the seqs lost. */
 int fim_audit_record(struct fim_audit *a, const struct fim_audit_event *ev);
 
 /* Reopen the log path (SIGHUP after logrotate). The chain and seq carry on
@@ -136,9 +136,6 @@ int fim_audit_reopen(struct fim_audit *a);
 /* Evolve the key when its epoch_seconds have passed (what the timer thread
  * does). Returns 1 when it evolved, 0 when not due, or a negative errno. */
 int fim_audit_tick(struct fim_audit *a);
-
-/* 0, or the positive errno of the failure that the last write hit. */
-int fim_audit_failed(const struct fim_audit *a);
 
 /* The path of the chain-state file kept beside the log at path (malloc'd,
  * NULL when out of memory). */
@@ -152,10 +149,6 @@ void fim_audit_close(struct fim_audit *a);
  * negative errno (buf still set). Thread-safe; keeps the comm files of up
  * to 32 recent processes open (audit_comm.c). */
 int fim_audit_comm(pid_t pid, char *buf, size_t size);
-
-/* K_{e+1} from K_e. out may equal in. Returns 0 or -EIO (logged). */
-int fim_audit_evolve_key(const unsigned char in[FIM_AUDIT_KEY_LEN],
-			 unsigned char out[FIM_AUDIT_KEY_LEN]);
 
 /* Make a random epoch-0 key; write the sealing key file (epoch 0) and the
  * verification key file, both 0600, refusing to overwrite either.

@@ -98,7 +98,9 @@ int fim_digest_run(const struct fim_digest_engine *eng, fim_pread_fn rd,
 		   void *src, const struct fim_digest_opts *opts,
 		   struct fim_digest_set *out, uint64_t *bytes);
 
-/* Hash an in-memory buffer (tests, small content). */
+/* Hash an in-memory buffer. Only tests and test tools use it (fimfs itself
+ * hashes through fim_digest_run): the digests of known bytes through the
+ * same engine, the reference the threaded reader is checked against. */
 int fim_digest_buf(const struct fim_digest_engine *eng, const void *buf,
 		   size_t len, struct fim_digest_set *out);
 

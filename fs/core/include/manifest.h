@@ -119,9 +119,6 @@ const struct fim_mentry *fim_manifest_lookup(const struct fim_manifest *m,
 /* The digest of algorithm a, or NULL when the entry has none. */
 const unsigned char *fim_mentry_digest(const struct fim_mentry *e,
 				       enum fim_alg a);
-/* All digests of the entry as a set. */
-void fim_mentry_digests(const struct fim_mentry *e,
-			struct fim_digest_set *out);
 
 /* Entries that may stand for a regular file (type file, or no type) and
  * list no digest in checkable (the algorithms that can be computed here,

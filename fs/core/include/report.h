@@ -78,10 +78,10 @@ void fim_report_set_free(struct fim_report_set *s);
 
 /* Print entries (sorted by the caller) with counts[FIM_STATUS_COUNT].
  * Text: one line per entry that is not OK, then a summary line. JSON: the
- * document of fimfsctl(8). */
+ * document of fimfsctl(8); 0, or -ENOMEM with the document cut short. */
 void fim_report_text(FILE *f, struct fim_report_entry *const *v, size_t n,
 		     const size_t *counts);
-void fim_report_json(FILE *f, struct fim_report_entry *const *v, size_t n,
-		     const size_t *counts, enum fim_alg alg);
+int fim_report_json(FILE *f, struct fim_report_entry *const *v, size_t n,
+		    const size_t *counts, enum fim_alg alg);
 
 #endif

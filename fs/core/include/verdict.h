@@ -74,7 +74,6 @@ struct fim_verdict {
 const char *fim_verdict_errname(int err);
 
 const char *fim_status_name(enum fim_status s);
-int fim_status_from_name(const char *name); /* -1 when unknown */
 const char *fim_rule_name(enum fim_rule r);
 int fim_rule_from_name(const char *name); /* -1 when unknown */
 /* Name of one FIM_DIFF_* bit ("content", "size", "mode", ...). */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "digest.h"
 #include "json.h"
 #include "log.h"
@@ -26,16 +27,15 @@ static void put_text_path(FILE *f, const char *path)
 	free(buf);
 }
 
-static void put_differs(FILE *f, unsigned differs, const char *sep,
-			const char *quote)
+static void put_differs(FILE *f, unsigned differs)
 {
 	const char *s = "";
 
 	for (unsigned b = 0; b < FIM_DIFF_COUNT; b++) {
 		if (!(differs & (1u << b)))
 			continue;
-		fprintf(f, "%s%s%s%s", s, quote, fim_diff_name(1u << b), quote);
-		s = sep;
+		fprintf(f, "%s%s", s, fim_diff_name(1u << b));
+		s = ",";
 	}
 }
 
@@ -52,7 +52,7 @@ void fim_report_text(FILE *f, struct fim_report_entry *const *v, size_t n,
 		put_text_path(f, v[i]->path);
 		if (vd->differs) {
 			fputs(" differs=", f);
-			put_differs(f, vd->differs, ",", "");
+			put_differs(f, vd->differs);
 		}
 		if (vd->status == FIM_ERROR)
 			fprintf(f, " error=%s", fim_verdict_errname(vd->err));
@@ -64,60 +64,67 @@ void fim_report_text(FILE *f, struct fim_report_entry *const *v, size_t n,
 	fputc('\n', f);
 }
 
-/* A JSON string, escaped as every JSON of ours (json.h). */
-static void put_json_str(FILE *f, const char *str)
-{
-	size_t size = FIM_JSON_ESCAPE_MAX * strlen(str) + 1;
-	char *buf = malloc(size);
-
-	if (!buf) {
-		fputs("\"?\"", f);
-		return;
-	}
-	fim_json_escape(str, strlen(str), buf, size);
-	fprintf(f, "\"%s\"", buf);
-	free(buf);
-}
-
-static void put_hex(FILE *f, int have, const unsigned char *md,
-		    enum fim_alg alg)
+/* A digest in hex, or null when there is none. */
+static void json_digest(struct fim_json *w, const char *key, int have,
+			const unsigned char *md, enum fim_alg alg)
 {
 	char hex[2 * FIM_MD_MAX + 1];
 
 	if (!have) {
-		fputs("null", f);
+		fim_json_null(w, key);
 		return;
 	}
 	fim_hex(md, fim_alg_size(alg), hex);
-	fprintf(f, "\"%s\"", hex);
+	fim_json_str(w, key, hex);
 }
 
-void fim_report_json(FILE *f, struct fim_report_entry *const *v, size_t n,
-		     const size_t *counts, enum fim_alg alg)
+static void json_entry(struct fim_json *w, const struct fim_report_entry *e,
+		       enum fim_alg alg)
 {
-	fputs("{\"summary\": {", f);
-	for (int s = 0; s < FIM_STATUS_COUNT; s++)
-		fprintf(f, "%s\"%s\": %zu", s ? ", " : "", fim_status_name(s),
-			counts[s]);
-	fputs("}, \"files\": [", f);
-	for (size_t i = 0; i < n; i++) {
-		const struct fim_verdict *vd = &v[i]->vd;
+	const struct fim_verdict *vd = &e->vd;
 
-		fputs(i ? ",\n  {\"path\": " : "\n  {\"path\": ", f);
-		put_json_str(f, v[i]->path);
-		fprintf(f, ", \"status\": \"%s\", \"rule\": \"%s\", \"%s\": ",
-			fim_status_name(vd->status), fim_rule_name(vd->rule),
-			fim_alg_name(alg));
-		put_hex(f, vd->have_actual, vd->actual, alg);
-		fputs(", \"expected\": ", f);
-		put_hex(f, vd->have_expected, vd->expected, alg);
-		fputs(", \"differs\": [", f);
-		put_differs(f, vd->differs, ", ", "\"");
-		fputc(']', f);
-		if (vd->status == FIM_ERROR)
-			fprintf(f, ", \"error\": \"%s\"",
-				fim_verdict_errname(vd->err));
-		fputc('}', f);
+	fim_json_begin_object(w, NULL);
+	fim_json_str(w, "path", e->path);
+	fim_json_str(w, "status", fim_status_name(vd->status));
+	fim_json_str(w, "rule", fim_rule_name(vd->rule));
+	json_digest(w, fim_alg_name(alg), vd->have_actual, vd->actual, alg);
+	json_digest(w, "expected", vd->have_expected, vd->expected, alg);
+	fim_json_begin_array(w, "differs");
+	for (unsigned b = 0; b < FIM_DIFF_COUNT; b++)
+		if (vd->differs & (1u << b))
+			fim_json_str(w, NULL, fim_diff_name(1u << b));
+	fim_json_end(w);
+	if (vd->status == FIM_ERROR)
+		fim_json_str(w, "error", fim_verdict_errname(vd->err));
+	fim_json_end(w);
+}
+
+/* Written out entry by entry: a report of a large tree is not held twice
+ * in memory. */
+int fim_report_json(FILE *f, struct fim_report_entry *const *v, size_t n,
+		    const size_t *counts, enum fim_alg alg)
+{
+	struct fim_buf b = FIM_BUF_INIT;
+	struct fim_json w;
+	int ret;
+
+	fim_json_init(&w, &b, true);
+	fim_json_begin_object(&w, NULL);
+	fim_json_begin_object(&w, "summary");
+	for (int s = 0; s < FIM_STATUS_COUNT; s++)
+		fim_json_uint(&w, fim_status_name(s), counts[s]);
+	fim_json_end(&w);
+	fim_json_begin_lines(&w, "files");
+	for (size_t i = 0; i < n && !w.err; i++) {
+		json_entry(&w, v[i], alg);
+		fwrite(b.p, 1, b.len, f);
+		b.len = 0;
 	}
-	fputs(n ? "\n]}\n" : "]}\n", f);
+	fim_json_end(&w);
+	fim_json_end(&w);
+	ret = fim_json_finish(&w);
+	if (!ret)
+		fwrite(b.p, 1, b.len, f);
+	fim_buf_free(&b);
+	return ret;
 }

@@ -28,14 +28,6 @@ const char *fim_status_name(enum fim_status s)
 	return status_names[s];
 }
 
-int fim_status_from_name(const char *name)
-{
-	for (int s = 0; s < FIM_STATUS_COUNT; s++)
-		if (!strcmp(name, status_names[s]))
-			return s;
-	return -1;
-}
-
 const char *fim_rule_name(enum fim_rule r)
 {
 	return rule_names[r];

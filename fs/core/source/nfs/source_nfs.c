@@ -35,7 +35,9 @@ int fnfs_call_wait(struct nfs_conn **cp, struct call *cl, int queued,
 	return ret;
 }
 
-int fnfs_path_check(const char *path)
+/* The rules every path obeys before anything is sent: -EXDEV for "..",
+ * -ENAMETOOLONG for a name over NAME_MAX. */
+static int fnfs_path_check(const char *path)
 {
 	while (*path) {
 		const char *e = strchrnul(path, '/');

@@ -154,9 +154,6 @@ struct call {
 int fnfs_call_wait(struct nfs_conn **cp, struct call *cl, int queued,
 		   int64_t deadline);
 
-/* The rules every path obeys before anything is sent: -EXDEV for "..",
- * -ENAMETOOLONG for a name over NAME_MAX. */
-int fnfs_path_check(const char *path);
 /* The next name of a checked path into name, path advanced past it: 1,
  * or 0 at the end. *dir: a '/' follows, so it must be a directory. */
 int fnfs_next_name(const char **path, char *name, int *dir);
