@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "record.h"
+#include "source_spec.h"
 
 /* The requester's supplementary groups, read (from /proc, by libfuse) only
  * when a decision depends on them. */

@@ -9,6 +9,7 @@
 
 #include "baseline.h"
 #include "json.h"
+#include "source_spec.h"
 
 struct out {
 	char *buf;
@@ -70,8 +71,7 @@ static void rfc3339(int64_t ns, char *buf, size_t size)
 }
 
 struct facts {
-	struct fim_hashsvc_stats h;
-	struct fim_dcache_stats c;
+	struct fim_view_stats work; /* hashing and cache */
 	uint64_t verdicts[FIM_STATUS_COUNT];
 	struct fim_baseline *bl;
 	int64_t uptime;
@@ -79,8 +79,7 @@ struct facts {
 
 static void gather(struct fimfs *fs, struct facts *f)
 {
-	fim_hashsvc_get_stats(fim_view_hashsvc(fs->view), &f->h);
-	fim_dcache_get_stats(fim_view_dcache(fs->view), &f->c);
+	fim_view_get_stats(fs->view, &f->work);
 	fim_view_verdict_counts(fs->view, f->verdicts);
 	f->bl = fim_view_baseline(fs->view);
 	f->uptime = (int64_t)(time(NULL) - fs->started);
@@ -97,12 +96,16 @@ static void json(struct fimfs *fs, const struct facts *f, struct out *o)
 	    "\"joined\": %llu}, \"cache\": {\"hits\": %llu, \"misses\": %llu, "
 	    "\"stored\": %llu, \"reused\": %llu, \"forged\": %llu}, "
 	    "\"verdicts\": {",
-	    (long long)f->uptime, (unsigned long long)f->h.files_hashed,
-	    (unsigned long long)f->h.bytes_hashed,
-	    (unsigned long long)f->h.errors, (unsigned long long)f->h.changed,
-	    (unsigned long long)f->h.joined, (unsigned long long)f->c.hits,
-	    (unsigned long long)f->c.misses, (unsigned long long)f->c.puts,
-	    (unsigned long long)f->c.reused, (unsigned long long)f->c.forged);
+	    (long long)f->uptime, (unsigned long long)f->work.files_hashed,
+	    (unsigned long long)f->work.bytes_hashed,
+	    (unsigned long long)f->work.errors,
+	    (unsigned long long)f->work.changed,
+	    (unsigned long long)f->work.joined,
+	    (unsigned long long)f->work.cache_hits,
+	    (unsigned long long)f->work.cache_misses,
+	    (unsigned long long)f->work.cache_puts,
+	    (unsigned long long)f->work.cache_reused,
+	    (unsigned long long)f->work.cache_forged);
 	for (int s = 0; s < FIM_MISSING; s++)
 		put(o, "%s\"%s\": %llu", s ? ", " : "", fim_status_name(s),
 		    (unsigned long long)f->verdicts[s]);
@@ -135,12 +138,16 @@ static void text(struct fimfs *fs, const struct facts *f, struct out *o)
 	    "%llu reused across snapshots, %llu forged entries ignored\n"
 	    "verdicts:       ",
 	    fs->source, (long long)f->uptime,
-	    (unsigned long long)f->h.files_hashed,
-	    (unsigned long long)f->h.bytes_hashed,
-	    (unsigned long long)f->h.errors, (unsigned long long)f->h.changed,
-	    (unsigned long long)f->h.joined, (unsigned long long)f->c.hits,
-	    (unsigned long long)f->c.misses, (unsigned long long)f->c.puts,
-	    (unsigned long long)f->c.reused, (unsigned long long)f->c.forged);
+	    (unsigned long long)f->work.files_hashed,
+	    (unsigned long long)f->work.bytes_hashed,
+	    (unsigned long long)f->work.errors,
+	    (unsigned long long)f->work.changed,
+	    (unsigned long long)f->work.joined,
+	    (unsigned long long)f->work.cache_hits,
+	    (unsigned long long)f->work.cache_misses,
+	    (unsigned long long)f->work.cache_puts,
+	    (unsigned long long)f->work.cache_reused,
+	    (unsigned long long)f->work.cache_forged);
 	for (int s = 0; s < FIM_MISSING; s++)
 		put(o, " %s %llu", fim_status_name(s),
 		    (unsigned long long)f->verdicts[s]);

@@ -148,7 +148,7 @@ static void on_content(void *arg, int err, const char *buf, size_t len)
 void vread_read(fuse_req_t req, struct fimfs *fs, struct fuse_file_info *fi,
 		size_t size, off_t off)
 {
-	struct vfile *vf = (struct vfile *)(uintptr_t)fi->fh;
+	struct vfile *vf = (struct vfile *)handle_of(fi->fh);
 	struct pending_read *p;
 	int ret;
 
@@ -174,7 +174,7 @@ void vread_read(fuse_req_t req, struct fimfs *fs, struct fuse_file_info *fi,
 void vread_release(struct fimfs *fs, const char *path,
 		   struct fuse_file_info *fi)
 {
-	struct vfile *vf = (struct vfile *)(uintptr_t)fi->fh;
+	struct vfile *vf = (struct vfile *)handle_of(fi->fh);
 
 	handles_remove(&fs->handles, &vf->h);
 	record_as(fs, &vf->who, &(struct fim_audit_event){
@@ -184,17 +184,29 @@ void vread_release(struct fimfs *fs, const char *path,
 	vfile_unref(vf);
 }
 
-void vread_pread(fuse_req_t req, struct fim_src_file *f, uint64_t *bytes,
+struct pread_reply {
+	fuse_req_t req;
+	uint64_t *bytes;
+};
+
+static void reply_pieces(void *arg, const struct iovec *iov, int niov)
+{
+	struct pread_reply *r = arg;
+	uint64_t n = 0;
+
+	for (int i = 0; i < niov; i++)
+		n += iov[i].iov_len;
+	/* before the reply, which the release may follow at once */
+	__atomic_fetch_add(r->bytes, n, __ATOMIC_RELAXED);
+	fuse_reply_iov(r->req, iov, niov);
+}
+
+void vread_pread(fuse_req_t req, struct fim_view_file *f, uint64_t *bytes,
 		 size_t size, off_t off)
 {
-	struct fim_src_span span;
-	long n = fim_src_span_get(f, size, (uint64_t)off, &span);
+	struct pread_reply r = { .req = req, .bytes = bytes };
+	long n = fim_view_read(f, size, (uint64_t)off, reply_pieces, &r);
 
-	if (n < 0) {
+	if (n < 0)
 		fuse_reply_err(req, (int)-n);
-	} else {
-		__atomic_fetch_add(bytes, (uint64_t)n, __ATOMIC_RELAXED);
-		fuse_reply_iov(req, span.iov, span.niov);
-	}
-	fim_src_span_put(f, &span);
 }

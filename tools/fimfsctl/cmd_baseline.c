@@ -22,6 +22,7 @@
 #include "fileio.h"
 #include "manifest.h"
 #include "sign.h"
+#include "source_spec.h"
 #include "view.h"
 #include "walk.h"
 
@@ -63,8 +64,6 @@ static void on_hashed(void *arg, const struct fim_hash_result *res)
 
 static void submit(struct bjob *j, size_t i)
 {
-	struct fim_hash_req req = { .path = j->tree.v[i].path,
-				    .bpath = j->tree.v[i].path };
 	struct bitem *it = &j->items[i];
 	int ret;
 
@@ -72,8 +71,7 @@ static void submit(struct bjob *j, size_t i)
 	it->node = i;
 	it->err = -ECANCELED;
 	fimctl_pool_acquire(j->pool);
-	ret = fim_hashsvc_request(fim_view_hashsvc(j->view), &req, on_hashed,
-				  it);
+	ret = fim_view_digests(j->view, j->tree.v[i].path, on_hashed, it);
 	if (ret) {
 		it->err = ret;
 		fimctl_pool_release(j->pool, 0);

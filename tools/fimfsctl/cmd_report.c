@@ -35,6 +35,7 @@
 #include "log.h"
 #include "policy.h"
 #include "report.h"
+#include "source_spec.h"
 #include "view.h"
 #include "walk.h"
 
