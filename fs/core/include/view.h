@@ -259,6 +259,39 @@ typedef void (*fim_content_cb)(void *arg, int err, const char *buf,
 int fim_view_content(struct fim_view *v, const char *path, int kind,
 		     fim_content_cb cb, void *arg);
 
+/* An open virtual entry: its content is computed on the first read that
+ * succeeds and then kept, so that every read of one open sees one answer. */
+struct fim_view_vfile;
+
+/* Open the virtual entry of kind beside the regular file at path. file: the
+ * file's attributes when a check allowed the open (its content is then
+ * given only while path still names that file, fim_view_same_file, and
+ * -ESTALE otherwise), or NULL. */
+int fim_view_vopen(struct fim_view *v, const char *path, int kind,
+		   const struct fim_stat *file, struct fim_view_vfile **vf);
+
+/* The kept content of vf, without waiting: true with *buf and *len set
+ * (valid until vf is closed), false when no read has succeeded yet. */
+bool fim_view_vkept(struct fim_view_vfile *vf, const char **buf,
+		    size_t *len);
+
+/* The content of vf, delivered once to cb as fim_view_content delivers it,
+ * and kept when it is the first to succeed: cb gets the kept content
+ * (valid until vf is closed). A failure is not kept; the next read tries
+ * again. Returns 0 (cb called now or later) or a negative errno (cb not
+ * called). */
+int fim_view_vread(struct fim_view_vfile *vf, fim_content_cb cb, void *arg);
+
+/* Close vf (NULL: nothing), once every read's cb has been called. */
+void fim_view_vclose(struct fim_view_vfile *vf);
+
+/* Whether the real entry at path is still the one whose attributes were
+ * was (same device and inode number, read as fim_view_access_path reads
+ * it): what was read or hashed after a check came from the entry the check
+ * allowed. */
+bool fim_view_same_file(struct fim_view *v, const char *path,
+			const struct fim_stat *was);
+
 /* The verdict for one regular file, as .verified shows it, delivered once
  * to cb (now or from a hashing thread). res carries the attributes and
  * digests when they were computed (res->err otherwise). Always returns 0:
