@@ -9,8 +9,9 @@
  * modifies the source. Every function returns 0 (or a count) or a negative
  * errno; -ENOENT, -EACCES, -EIO, -ESTALE, -ENOMEM stay distinct.
  *
- * A fim_source is shared by all threads; each fim_src_file and fim_src_dir is
- * used by one thread at a time.
+ * A fim_source is shared by all threads, and so is a fim_src_file (the
+ * daemon answers reads of one open file in parallel; a backend locks what
+ * its files share); each fim_src_dir is used by one thread at a time.
  */
 #ifndef FIM_SOURCE_H
 #define FIM_SOURCE_H
