@@ -132,19 +132,13 @@ int fim_view_access_path(struct fim_view *v, struct fim_cred *c,
 /* SOURCE's own answers about the real entry at path, as the system calls
  * of the same name give them but with a negative errno: the target of a
  * symlink (its length; NUL-terminated when it fits) and the entry's own
- * extended attributes (never a link target's). access_attrs: what an access
- * check needs in one resolution, the attributes and into buf the POSIX
- * access ACL in the form of system.posix_acl_access (its length, 0 for
- * none; size 0: the attributes only; dir: the entry must be a directory,
- * entered when mounted on demand). */
+ * extended attributes (never a link target's). */
 long fim_view_readlink(struct fim_view *v, const char *path, char *buf,
 		       size_t size);
 long fim_view_getxattr(struct fim_view *v, const char *path,
 		       const char *name, void *buf, size_t size);
 long fim_view_listxattr(struct fim_view *v, const char *path, char *buf,
 			size_t size);
-long fim_view_access_attrs(struct fim_view *v, const char *path, bool dir,
-			   struct fim_stat *st, void *buf, size_t size);
 
 /* SOURCE's capacity figures into sv; fields the source does not know are
  * left as the caller set them. */

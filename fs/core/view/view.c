@@ -129,12 +129,6 @@ long fim_view_listxattr(struct fim_view *v, const char *path, char *buf,
 	return fim_src_listxattr(v->src, path, buf, size);
 }
 
-long fim_view_access_attrs(struct fim_view *v, const char *path, bool dir,
-			   struct fim_stat *st, void *buf, size_t size)
-{
-	return fim_src_access_attrs(v->src, path, dir, st, buf, size);
-}
-
 void fim_view_statvfs(struct fim_view *v, struct statvfs *sv)
 {
 	fim_src_statvfs(v->src, sv);
