@@ -25,6 +25,7 @@ struct dirent_rec {
 };
 
 struct listing {
+	struct handle h; /* first: in fs->handles while open */
 	struct dirent_rec *ents;
 	size_t n, cap;
 };
@@ -91,10 +92,15 @@ static void listing_free(struct listing *l)
 	free(l);
 }
 
+static void listing_drop(struct handle *h)
+{
+	listing_free((struct listing *)h);
+}
+
 static int read_source(struct fim_view *v, const char *path,
 		       struct listing *l)
 {
-	struct fim_src_dir *d;
+	struct fim_view_dir *d;
 	const char *name;
 	unsigned char type;
 	uint64_t ino;
@@ -104,16 +110,14 @@ static int read_source(struct fim_view *v, const char *path,
 	ret = fim_view_opendir(v, path, &d);
 	if (ret)
 		return ret;
-	while (!(ret = fim_src_readdir(d, &name, &type, &ino)) && name) {
-		/* the snapshot is the listed name itself at the root */
-		ino = fim_view_ino(v, *path ? path : name, ino);
+	while (!(ret = fim_view_readdir(d, &name, &type, &ino)) && name) {
 		if (!(copy = strdup(name)) || push(l, copy, type, ino, -1)) {
 			free(copy);
 			ret = -ENOMEM;
 			break;
 		}
 	}
-	fim_src_closedir(d);
+	fim_view_closedir(d);
 	return ret;
 }
 
@@ -218,14 +222,17 @@ void fimfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	fi->fh = (uintptr_t)l;
 	fi->cache_readdir = fs->cfg.keep_cache;
 	fi->keep_cache = fs->cfg.keep_cache;
-	if (fuse_reply_open(req, fi))
+	handles_add(&fs->handles, &l->h, HANDLE_DIR, listing_drop);
+	if (fuse_reply_open(req, fi)) {
+		handles_remove(&fs->handles, &l->h);
 		listing_free(l);
+	}
 }
 
 void fimfs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		   struct fuse_file_info *fi)
 {
-	struct listing *l = (struct listing *)(uintptr_t)fi->fh;
+	struct listing *l = (struct listing *)handle_of(fi->fh);
 	char *buf = malloc(size);
 	size_t used = 0;
 
@@ -250,7 +257,10 @@ void fimfs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 void fimfs_releasedir(fuse_req_t req, fuse_ino_t ino,
 		      struct fuse_file_info *fi)
 {
+	struct listing *l = (struct listing *)handle_of(fi->fh);
+
 	(void)ino;
-	listing_free((struct listing *)(uintptr_t)fi->fh);
+	handles_remove(&fimfs_of(req)->handles, &l->h);
+	listing_free(l);
 	fuse_reply_err(req, 0);
 }

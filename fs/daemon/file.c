@@ -17,7 +17,7 @@
 
 struct real_file {
 	struct handle h; /* first: in fs->handles while open */
-	struct fim_src_file *f;
+	struct fim_view_file *f;
 	uint64_t size;  /* at open: spliced replies may overshoot the end */
 	uint64_t bytes; /* asked for through this handle (atomic) */
 	struct record_who who; /* the opener, for the release record */
@@ -29,7 +29,7 @@ struct real_file {
 static void real_file_free(struct real_file *rf)
 {
 	pthread_mutex_destroy(&rf->logging);
-	fim_src_close(rf->f);
+	fim_view_close(rf->f);
 	free(rf);
 }
 
@@ -55,7 +55,7 @@ static void open_real(fuse_req_t req, struct fimfs *fs, struct node *n,
 		return (void)fuse_reply_err(req, ENOMEM);
 	ret = fim_view_open(fs->view, n->path, &rf->f);
 	if (!ret)
-		ret = fim_src_fstat(rf->f, &st);
+		ret = fim_view_fstat(rf->f, &st);
 	/* the path may name another file than the one checked by now */
 	if (!ret && checked && (st.dev != checked->dev || st.ino != checked->ino))
 		ret = -ESTALE;
@@ -68,7 +68,7 @@ static void open_real(fuse_req_t req, struct fimfs *fs, struct node *n,
 			ret = -EACCES;
 	}
 	if (ret) {
-		fim_src_close(rf->f);
+		fim_view_close(rf->f);
 		free(rf);
 		return (void)fuse_reply_err(req, -ret);
 	}
@@ -77,7 +77,7 @@ static void open_real(fuse_req_t req, struct fimfs *fs, struct node *n,
 	fi->fh = (uintptr_t)rf;
 	fi->keep_cache = fs->cfg.keep_cache;
 	pthread_mutex_lock(&rf->logging);
-	handles_add(&fs->handles, &rf->h, HANDLE_REAL, real_file_drop);
+	handles_add(&fs->handles, &rf->h, HANDLE_FILE, real_file_drop);
 	if (fuse_reply_open(req, fi)) {
 		handles_remove(&fs->handles, &rf->h);
 		pthread_mutex_unlock(&rf->logging);
@@ -127,7 +127,7 @@ void fimfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	if (handle_of(fi->fh)->type == HANDLE_VIRTUAL)
 		return vread_read(req, fs, fi, size, off);
 	rf = (struct real_file *)handle_of(fi->fh);
-	fd = fim_src_fd(rf->f);
+	fd = fim_view_fd(rf->f);
 	if (fd >= 0) {
 		bv.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
 		bv.buf[0].fd = fd;

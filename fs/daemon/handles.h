@@ -1,12 +1,12 @@
-/* Open file handles of the mount. The kernel releases each one, except
- * when the connection is aborted or the daemon stops with files still
- * open: those are freed at exit from this list.
+/* Open file and directory handles of the mount. The kernel releases each
+ * one, except when the connection is aborted or the daemon stops with
+ * handles still open: those are freed at exit from this list.
  *
- * fi->fh of every open file points to its struct handle, the first member
- * of what was opened, and the handle says what that is. Requests on an open
- * file go by the handle, never by its node: a later lookup of the same path
- * may find a different kind of entry there (a live tree), and the open file
- * stays what it was. */
+ * fi->fh of every open file and directory points to its struct handle, the
+ * first member of what was opened, and the handle says what that is, one of
+ * the view's open things. Requests on an open file go by the handle, never
+ * by its node: a later lookup of the same path may find a different kind of
+ * entry there (a live tree), and the open file stays what it was. */
 #ifndef FIMFS_HANDLES_H
 #define FIMFS_HANDLES_H
 
@@ -14,8 +14,10 @@
 #include <stdint.h>
 
 enum handle_type {
-	HANDLE_REAL,    /* a file of SOURCE (file.c) */
-	HANDLE_VIRTUAL, /* a virtual entry (vread.c) */
+	HANDLE_FILE,    /* a real file: a struct fim_view_file (file.c) */
+	HANDLE_VIRTUAL, /* a virtual entry's content (vread.c) */
+	HANDLE_DIR,     /* a directory's listing, read from a struct
+			   fim_view_dir and the view's virtual names (dir.c) */
 };
 
 struct handle {
@@ -29,7 +31,7 @@ struct handles {
 	struct handle head; /* circular */
 };
 
-/* The handle of an open file, from its fi->fh. */
+/* The handle of an open file or directory, from its fi->fh. */
 static inline struct handle *handle_of(uint64_t fh)
 {
 	return (struct handle *)(uintptr_t)fh;

@@ -19,7 +19,7 @@
 
 struct node {
 	char *path;        /* within SOURCE; "" for the root */
-	int kind;          /* -1 real, else the virtual kind (vname.h); fixed */
+	int kind;          /* -1 real, else the virtual kind (FIM_VK_*, view.h); fixed */
 	size_t baselen;    /* virtual: length of the regular file's path */
 	uint64_t snap;     /* the snapshot's identity (fim_view_snap_id) */
 	uint64_t nlookup;  /* guarded by nodes_mu */

@@ -22,17 +22,17 @@
 static void source_flags(struct fimfs *fs, struct node *n, unsigned int cmd,
 			 void *buf, size_t size)
 {
-	struct fim_src_file *f;
+	struct fim_view_file *f;
 	int fd;
 
 	memset(buf, 0, size);
 	if (n->kind >= 0 ||
 	    fim_view_open(fs->view, n->path, &f))
 		return;
-	fd = fim_src_fd(f);
+	fd = fim_view_fd(f);
 	if (fd >= 0 && ioctl(fd, cmd, buf))
 		memset(buf, 0, size);
-	fim_src_close(f);
+	fim_view_close(f);
 }
 
 static const char *write_name(unsigned int cmd, char *buf, size_t size)

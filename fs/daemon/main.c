@@ -253,8 +253,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fimfs: %s\n", err);
 		goto out;
 	}
-	fim_dcache_on_forged(fim_view_dcache(fs.view), record_cache_forgery,
-			     &fs);
+	fim_view_on_forged(fs.view, record_cache_forgery, &fs);
 	if (nodes_init(&fs)) {
 		fprintf(stderr, "fimfs: out of memory\n");
 		goto out;

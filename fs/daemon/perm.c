@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "record.h"
+#include "source_spec.h"
 
 /* The requester's supplementary groups, read (from /proc, by libfuse) only
  * when a decision depends on them. */
@@ -86,15 +87,10 @@ bool perm_same_file(struct fimfs *fs, const char *path, size_t len,
 		    const struct fim_stat *checked)
 {
 	char p[PATH_MAX];
-	struct fim_stat now;
 
 	if (len >= sizeof(p))
 		return false;
 	memcpy(p, path, len);
 	p[len] = '\0';
-	/* read as the check read it (a directory entered if mounted on
-	 * demand) */
-	return !fim_view_access_attrs(fs->view, p, S_ISDIR(checked->mode),
-				      &now, NULL, 0) &&
-	       now.dev == checked->dev && now.ino == checked->ino;
+	return fim_view_same_file(fs->view, p, checked);
 }

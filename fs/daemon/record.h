@@ -50,7 +50,7 @@ void record_event(struct fimfs *fs, enum fim_audit_kind kind, const char *op,
 		  int err, const char *detail);
 
 /* A record of a forged digest cache entry (path within SOURCE); the
- * callback of fim_dcache_on_forged, arg the struct fimfs. */
+ * callback of fim_view_on_forged, arg the struct fimfs. */
 void record_cache_forgery(void *arg, const char *path);
 
 /* Whether a request whose record returned ret must be refused (EACCES):

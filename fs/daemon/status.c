@@ -10,6 +10,7 @@
 #include "baseline.h"
 #include "buf.h"
 #include "json.h"
+#include "source_spec.h"
 #include "watch.h"
 
 struct out {
@@ -40,8 +41,7 @@ static void rfc3339(int64_t ns, char *buf, size_t size)
 }
 
 struct facts {
-	struct fim_hashsvc_stats h;
-	struct fim_dcache_stats c;
+	struct fim_view_stats work; /* hashing and cache */
 	uint64_t verdicts[FIM_STATUS_COUNT];
 	struct fim_baseline *bl;
 	int64_t uptime;
@@ -51,8 +51,7 @@ struct facts {
 
 static void gather(struct fimfs *fs, struct facts *f)
 {
-	fim_hashsvc_get_stats(fim_view_hashsvc(fs->view), &f->h);
-	fim_dcache_get_stats(fim_view_dcache(fs->view), &f->c);
+	fim_view_get_stats(fs->view, &f->work);
 	fim_view_verdict_counts(fs->view, f->verdicts);
 	f->bl = fim_view_baseline(fs->view);
 	f->uptime = (int64_t)(time(NULL) - fs->started);
@@ -132,18 +131,18 @@ static void json(struct fimfs *fs, const struct facts *f, struct out *o)
 	fim_json_str(&w, "source", fs->source);
 	fim_json_int(&w, "uptime_seconds", f->uptime);
 	fim_json_begin_object(&w, "hashed");
-	fim_json_uint(&w, "files", f->h.files_hashed);
-	fim_json_uint(&w, "bytes", f->h.bytes_hashed);
-	fim_json_uint(&w, "errors", f->h.errors);
-	fim_json_uint(&w, "changed", f->h.changed);
-	fim_json_uint(&w, "joined", f->h.joined);
+	fim_json_uint(&w, "files", f->work.files_hashed);
+	fim_json_uint(&w, "bytes", f->work.bytes_hashed);
+	fim_json_uint(&w, "errors", f->work.errors);
+	fim_json_uint(&w, "changed", f->work.changed);
+	fim_json_uint(&w, "joined", f->work.joined);
 	fim_json_end(&w);
 	fim_json_begin_object(&w, "cache");
-	fim_json_uint(&w, "hits", f->c.hits);
-	fim_json_uint(&w, "misses", f->c.misses);
-	fim_json_uint(&w, "stored", f->c.puts);
-	fim_json_uint(&w, "reused", f->c.reused);
-	fim_json_uint(&w, "forged", f->c.forged);
+	fim_json_uint(&w, "hits", f->work.cache_hits);
+	fim_json_uint(&w, "misses", f->work.cache_misses);
+	fim_json_uint(&w, "stored", f->work.cache_puts);
+	fim_json_uint(&w, "reused", f->work.cache_reused);
+	fim_json_uint(&w, "forged", f->work.cache_forged);
 	fim_json_end(&w);
 	fim_json_begin_object(&w, "verdicts");
 	for (int s = 0; s < FIM_MISSING; s++)
@@ -199,12 +198,16 @@ static void text(struct fimfs *fs, const struct facts *f, struct out *o)
 	    "%llu reused across snapshots, %llu forged entries ignored\n"
 	    "verdicts:       ",
 	    fs->source, (long long)f->uptime,
-	    (unsigned long long)f->h.files_hashed,
-	    (unsigned long long)f->h.bytes_hashed,
-	    (unsigned long long)f->h.errors, (unsigned long long)f->h.changed,
-	    (unsigned long long)f->h.joined, (unsigned long long)f->c.hits,
-	    (unsigned long long)f->c.misses, (unsigned long long)f->c.puts,
-	    (unsigned long long)f->c.reused, (unsigned long long)f->c.forged);
+	    (unsigned long long)f->work.files_hashed,
+	    (unsigned long long)f->work.bytes_hashed,
+	    (unsigned long long)f->work.errors,
+	    (unsigned long long)f->work.changed,
+	    (unsigned long long)f->work.joined,
+	    (unsigned long long)f->work.cache_hits,
+	    (unsigned long long)f->work.cache_misses,
+	    (unsigned long long)f->work.cache_puts,
+	    (unsigned long long)f->work.cache_reused,
+	    (unsigned long long)f->work.cache_forged);
 	for (int s = 0; s < FIM_MISSING; s++)
 		put(o, " %s %llu", fim_status_name(s),
 		    (unsigned long long)f->verdicts[s]);

@@ -5,23 +5,17 @@
 #include <string.h>
 
 #include "pending.h"
-#include "perm.h"
 #include "record.h"
 
-/* An open virtual entry. Its content, once computed, is kept for the life
- * of the handle so that every read of one open sees one answer. */
+/* An open virtual entry: the view's, which keeps its content, and what
+ * the release record needs. */
 struct vfile {
 	struct handle h;    /* first: in fs->handles while open */
-	pthread_mutex_t mu; /* guards ready, buf, len */
 	int refs;           /* atomic: the handle and each pending read */
 	int kind;
-	int ready;
-	char *buf;
-	size_t len;
+	struct fim_view_vfile *content;
 	uint64_t bytes;     /* atomic */
 	struct record_who who; /* the opener, for the release record */
-	bool checked;       /* file: the one a fresh check allowed */
-	struct fim_stat file;
 	char path[];        /* the regular file's */
 };
 
@@ -37,8 +31,7 @@ static void vfile_unref(struct vfile *vf)
 {
 	if (__atomic_sub_fetch(&vf->refs, 1, __ATOMIC_ACQ_REL))
 		return;
-	pthread_mutex_destroy(&vf->mu);
-	free(vf->buf);
+	fim_view_vclose(vf->content);
 	free(vf);
 }
 
@@ -52,28 +45,29 @@ void vread_open(fuse_req_t req, struct fimfs *fs, struct node *n,
 {
 	struct vfile *vf = calloc(1, sizeof(*vf) + n->baselen + 1);
 	struct record_who who;
-	int rec;
+	int ret = -ENOMEM, rec;
 
+	if (vf) {
+		memcpy(vf->path, n->path, n->baselen);
+		vf->path[n->baselen] = '\0';
+		ret = fim_view_vopen(fs->view, vf->path, n->kind, checked,
+				     &vf->content);
+	}
 	record_who_of(fs, req, &who);
 	rec = record_as(fs, &who, &(struct fim_audit_event){
 		.kind = FIM_AUDIT_EV_ACCESS, .op = "open", .path = n->path,
-		.err = vf ? 0 : ENOMEM });
-	if (!vf)
-		return (void)fuse_reply_err(req, ENOMEM);
-	if (record_refuses(fs, rec)) {
+		.err = -ret });
+	if (!ret && record_refuses(fs, rec))
+		ret = -EACCES;
+	if (ret) {
+		if (vf)
+			fim_view_vclose(vf->content);
 		free(vf);
-		return (void)fuse_reply_err(req, EACCES);
+		return (void)fuse_reply_err(req, -ret);
 	}
 	vf->who = who;
-	pthread_mutex_init(&vf->mu, NULL);
 	vf->refs = 1;
 	vf->kind = n->kind;
-	if (checked) {
-		vf->checked = true;
-		vf->file = *checked;
-	}
-	memcpy(vf->path, n->path, n->baselen);
-	vf->path[n->baselen] = '\0';
 	fi->fh = (uintptr_t)vf;
 	/* A verdict can change while the file's attributes (and so the
 	 * kernel's idea of this entry) do not: an ERROR for a read that
@@ -87,77 +81,47 @@ void vread_open(fuse_req_t req, struct fimfs *fs, struct node *n,
 	}
 }
 
-/* Reply with the slice [off, off + size) of a ready content. */
-static void reply_slice(fuse_req_t req, struct vfile *vf, size_t size,
-			off_t off)
+/* Reply with the slice [off, off + size) of the content buf[0..len). */
+static void reply_slice(fuse_req_t req, struct vfile *vf, const char *buf,
+			size_t len, size_t size, off_t off)
 {
-	size_t start = (size_t)off < vf->len ? (size_t)off : vf->len;
-	size_t n = vf->len - start < size ? vf->len - start : size;
+	size_t start = (size_t)off < len ? (size_t)off : len;
+	size_t n = len - start < size ? len - start : size;
 
 	__atomic_fetch_add(&vf->bytes, n, __ATOMIC_RELAXED);
-	fuse_reply_buf(req, vf->buf + start, n);
+	fuse_reply_buf(req, buf + start, n);
 }
 
 /* The content is there (or failed): answer unless an interrupt did. A
  * verdict other than OK is recorded with who asked, before it is shown. */
-static void complete(struct pending_read *p, int err)
+static void complete(void *arg, int err, const char *buf, size_t len)
 {
+	struct pending_read *p = arg;
 	bool mine = pending_take(p->fs, &p->pub);
 
 	if (mine && !err && p->vf->kind == FIM_VK_VERIFIED &&
 	    record_refuses(p->fs, record_verdict(p->fs, p->pub.req,
-						 p->vf->path, p->vf->buf,
-						 p->vf->len)))
+						 p->vf->path, buf, len)))
 		err = -EACCES;
 	if (mine && err)
 		fuse_reply_err(p->pub.req, -err);
 	else if (mine)
-		reply_slice(p->pub.req, p->vf, p->size, p->off);
+		reply_slice(p->pub.req, p->vf, buf, len, p->size, p->off);
 	vfile_unref(p->vf);
 	free(p);
-}
-
-static void on_content(void *arg, int err, const char *buf, size_t len)
-{
-	struct pending_read *p = arg;
-	struct vfile *vf = p->vf;
-	char *copy;
-
-	/* Never the content of another file than the one the opener was
-	 * allowed to read: a snapshot rotated since then. */
-	if (!err && vf->checked &&
-	    !perm_same_file(p->fs, vf->path, strlen(vf->path), &vf->file))
-		err = -ESTALE;
-	pthread_mutex_lock(&vf->mu);
-	/* Failures are not kept: the next read tries again. */
-	if (!err && !vf->ready) {
-		copy = malloc(len ? len : 1);
-		if (copy) {
-			memcpy(copy, buf, len);
-			vf->buf = copy;
-			vf->len = len;
-			vf->ready = 1;
-		} else {
-			err = -ENOMEM;
-		}
-	}
-	pthread_mutex_unlock(&vf->mu);
-	complete(p, err);
 }
 
 void vread_read(fuse_req_t req, struct fimfs *fs, struct fuse_file_info *fi,
 		size_t size, off_t off)
 {
-	struct vfile *vf = (struct vfile *)(uintptr_t)fi->fh;
+	struct vfile *vf = (struct vfile *)handle_of(fi->fh);
 	struct pending_read *p;
+	const char *buf;
+	size_t len;
 	int ret;
 
-	pthread_mutex_lock(&vf->mu);
-	if (vf->ready) {
-		pthread_mutex_unlock(&vf->mu);
-		return reply_slice(req, vf, size, off);
-	}
-	pthread_mutex_unlock(&vf->mu);
+	if (fim_view_vkept(vf->content, &buf, &len))
+		return reply_slice(req, vf, buf, len, size, off);
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return (void)fuse_reply_err(req, ENOMEM);
@@ -166,15 +130,15 @@ void vread_read(fuse_req_t req, struct fimfs *fs, struct fuse_file_info *fi,
 	__atomic_add_fetch(&vf->refs, 1, __ATOMIC_ACQ_REL);
 	/* Before the request can be answered: answering frees req. */
 	pending_add(fs, &p->pub);
-	ret = fim_view_content(fs->view, vf->path, vf->kind, on_content, p);
+	ret = fim_view_vread(vf->content, complete, p);
 	if (ret)
-		complete(p, ret);
+		complete(p, ret, NULL, 0);
 }
 
 void vread_release(struct fimfs *fs, const char *path,
 		   struct fuse_file_info *fi)
 {
-	struct vfile *vf = (struct vfile *)(uintptr_t)fi->fh;
+	struct vfile *vf = (struct vfile *)handle_of(fi->fh);
 
 	handles_remove(&fs->handles, &vf->h);
 	record_as(fs, &vf->who, &(struct fim_audit_event){
@@ -184,17 +148,29 @@ void vread_release(struct fimfs *fs, const char *path,
 	vfile_unref(vf);
 }
 
-void vread_pread(fuse_req_t req, struct fim_src_file *f, uint64_t *bytes,
+struct pread_reply {
+	fuse_req_t req;
+	uint64_t *bytes;
+};
+
+static void reply_pieces(void *arg, const struct iovec *iov, int niov)
+{
+	struct pread_reply *r = arg;
+	uint64_t n = 0;
+
+	for (int i = 0; i < niov; i++)
+		n += iov[i].iov_len;
+	/* before the reply, which the release may follow at once */
+	__atomic_fetch_add(r->bytes, n, __ATOMIC_RELAXED);
+	fuse_reply_iov(r->req, iov, niov);
+}
+
+void vread_pread(fuse_req_t req, struct fim_view_file *f, uint64_t *bytes,
 		 size_t size, off_t off)
 {
-	struct fim_src_span span;
-	long n = fim_src_span_get(f, size, (uint64_t)off, &span);
+	struct pread_reply r = { .req = req, .bytes = bytes };
+	long n = fim_view_read(f, size, (uint64_t)off, reply_pieces, &r);
 
-	if (n < 0) {
+	if (n < 0)
 		fuse_reply_err(req, (int)-n);
-	} else {
-		__atomic_fetch_add(bytes, (uint64_t)n, __ATOMIC_RELAXED);
-		fuse_reply_iov(req, span.iov, span.niov);
-	}
-	fim_src_span_put(f, &span);
 }

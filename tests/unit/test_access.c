@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "access.h"
+#include "source.h"
 #include "tap.h"
 
 #define R FIM_MAY_READ

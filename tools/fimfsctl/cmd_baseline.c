@@ -23,6 +23,7 @@
 #include "manifest.h"
 #include "sign.h"
 #include "fimctl.h"
+#include "source_spec.h"
 #include "view.h"
 #include "walk.h"
 
@@ -64,8 +65,6 @@ static void on_hashed(void *arg, const struct fim_hash_result *res)
 
 static void submit(struct bjob *j, size_t i)
 {
-	struct fim_hash_req req = { .path = j->tree.v[i].path,
-				    .bpath = j->tree.v[i].path };
 	struct bitem *it = &j->items[i];
 	int ret;
 
@@ -73,8 +72,7 @@ static void submit(struct bjob *j, size_t i)
 	it->node = i;
 	it->err = -ECANCELED;
 	fim_pool_acquire(j->pool);
-	ret = fim_hashsvc_request(fim_view_hashsvc(j->view), &req, on_hashed,
-				  it);
+	ret = fim_view_digests(j->view, j->tree.v[i].path, on_hashed, it);
 	if (ret) {
 		it->err = ret;
 		fim_pool_release(j->pool, 0);

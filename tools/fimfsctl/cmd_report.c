@@ -34,6 +34,7 @@
 #include "fimctl.h"
 #include "log.h"
 #include "report.h"
+#include "source_spec.h"
 #include "view.h"
 
 /* The core logs a rejected baseline as an alert; fimfsctl reports it once,

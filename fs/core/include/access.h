@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "source.h"
+#include "fimstat.h"
 
 /* What is asked for, as MAY_* in the kernel. */
 #define FIM_MAY_EXEC 1 /* execute a file, search a directory */
@@ -72,15 +72,6 @@ int fim_acl_read_only(void *acl, size_t len);
  * access ACL acl[0..len) (len 0: none). Returns 0 or -EACCES. */
 int fim_access_check(struct fim_cred *c, const struct fim_stat *st,
 		     const void *acl, size_t len, int may);
-
-/* Whether c may reach path beneath src's root and then do may to it: search
- * on every directory from the root down to path's parent and may on path
- * itself, with the attributes and ACLs as they are now (dir: path must be a
- * directory, else -ENOTDIR). Fills *st (may be NULL) with path's
- * attributes. Returns 0, -EACCES, or the backend's error (-ENOENT, -EIO,
- * ...) for an entry it could not read. */
-int fim_access_path(struct fim_source *src, struct fim_cred *c,
-		    const char *path, int may, bool dir, struct fim_stat *st);
 
 /* Whether c may search every directory of the host from "/" down to the
  * absolute path dir itself (the directories above a local SOURCE), none of

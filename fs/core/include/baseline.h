@@ -24,8 +24,8 @@
 #include <stdint.h>
 
 #include "digest.h"
+#include "fimstat.h"
 #include "manifest.h"
-#include "source.h"
 #include "verdict.h"
 
 struct fim_baseline;

@@ -120,7 +120,8 @@ enum fim_layout fim_config_layout_for(const struct fim_config *cfg,
 				      const char *source);
 
 struct fim_source_opts;
-/* The backend options (source.h) that cfg sets. */
+/* The source backend options (struct fim_source_opts, internal to the
+ * core) that cfg sets. */
 void fim_config_source_opts(const struct fim_config *cfg,
 			    struct fim_source_opts *o);
 

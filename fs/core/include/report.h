@@ -31,6 +31,8 @@ struct fim_report_entry {
  * the call only. */
 typedef void (*fim_report_cb)(void *arg, const struct fim_report_entry *e);
 
+struct fim_hashsvc;
+
 struct fim_report_opts {
 	/* The tree reported: "" for the view's root; in the snapshots
 	 * layout one snapshot's name, whose entries are judged by their
@@ -40,7 +42,9 @@ struct fim_report_opts {
 	fim_progress_cb progress; /* NULL: none; else the tree is walked
 				   * once more, first, for the totals */
 	void *progress_arg;
-	struct fim_hashsvc *svc;  /* NULL: the view's own */
+	/* NULL: the view's hashing service; the watcher passes its own
+	 * (internal to the core) */
+	struct fim_hashsvc *svc;
 	/* Polled before each entry: non-zero stops the run, which returns
 	 * -ECANCELED (entries judged so far were handed to cb). NULL:
 	 * never. */

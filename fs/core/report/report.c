@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "baseline.h"
+#include "view_svc.h"
 
 struct run {
 	struct fim_view *view;
@@ -151,7 +152,7 @@ int fim_report_run(struct fim_view *v, const struct fim_report_opts *opts,
 	struct run r = {
 		.view = v, .root = opts->root, .cb = cb, .arg = arg,
 		.sum = sum, .cancel = opts->cancel,
-		.svc = opts->svc ? opts->svc : fim_view_hashsvc(v),
+		.svc = opts->svc,
 	};
 	uint64_t files = 0, bytes = 0;
 	int ret = 0, wret;

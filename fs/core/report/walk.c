@@ -23,7 +23,7 @@ static void free_names(char **names, size_t n)
 static int list_dir(struct fim_view *v, const char *dir, char ***out,
 		    size_t *count, int *err)
 {
-	struct fim_src_dir *d = NULL;
+	struct fim_view_dir *d = NULL;
 	char **names = NULL, **grown;
 	size_t n = 0, cap = 0;
 	const char *name;
@@ -34,7 +34,7 @@ static int list_dir(struct fim_view *v, const char *dir, char ***out,
 	*err = fim_view_opendir(v, dir, &d);
 	if (*err)
 		goto done;
-	while ((ret = fim_src_readdir(d, &name, &type, &ino)) == 0 && name) {
+	while ((ret = fim_view_readdir(d, &name, &type, &ino)) == 0 && name) {
 		if (n == cap) {
 			cap = cap ? 2 * cap : 64;
 			grown = realloc(names, cap * sizeof(*names));
@@ -49,7 +49,7 @@ static int list_dir(struct fim_view *v, const char *dir, char ***out,
 	}
 	if (ret)
 		*err = ret;
-	fim_src_closedir(d);
+	fim_view_closedir(d);
 done:
 	if (n)
 		qsort(names, n, sizeof(*names), cmp_str);
@@ -57,7 +57,7 @@ done:
 	*count = n;
 	return 0;
 oom:
-	fim_src_closedir(d);
+	fim_view_closedir(d);
 	free_names(names, n);
 	return -ENOMEM;
 }

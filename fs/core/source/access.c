@@ -1,4 +1,5 @@
 #include "access.h"
+#include "source.h"
 
 #include <errno.h>
 #include <fcntl.h>

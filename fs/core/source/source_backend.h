@@ -1,7 +1,7 @@
 /* The interface a source backend implements (source_local.c, the NFS
  * backend): its operations table and the base structs every backend's
  * source, file and directory begin with. Only backends and source.c
- * include it; everyone else reads a source through source.h.
+ * include it; the rest of the core reads a source through source.h.
  */
 #ifndef FIM_SOURCE_BACKEND_H
 #define FIM_SOURCE_BACKEND_H

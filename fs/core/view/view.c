@@ -7,9 +7,12 @@
 #include <string.h>
 
 #include "access.h"
+#include "hashsvc.h"
 #include "log.h"
 #include "strhash.h"
 #include "view_int.h"
+#include "view_svc.h"
+#include "vname.h"
 
 
 int fim_view_new(const struct fim_config *cfg, const char *source_spec,
@@ -109,18 +112,6 @@ int fim_view_lstat(struct fim_view *v, const char *path, struct fim_stat *st)
 	return fim_src_lstat(v->src, path, st);
 }
 
-int fim_view_open(struct fim_view *v, const char *path,
-		  struct fim_src_file **f)
-{
-	return fim_src_open(v->src, path, f);
-}
-
-int fim_view_opendir(struct fim_view *v, const char *path,
-		     struct fim_src_dir **d)
-{
-	return fim_src_opendir(v->src, path, d);
-}
-
 int fim_view_access_path(struct fim_view *v, struct fim_cred *c,
 			 const char *path, int may, bool dir,
 			 struct fim_stat *st)
@@ -146,12 +137,6 @@ long fim_view_listxattr(struct fim_view *v, const char *path, char *buf,
 	return fim_src_listxattr(v->src, path, buf, size);
 }
 
-long fim_view_access_attrs(struct fim_view *v, const char *path, bool dir,
-			   struct fim_stat *st, void *buf, size_t size)
-{
-	return fim_src_access_attrs(v->src, path, dir, st, buf, size);
-}
-
 void fim_view_statvfs(struct fim_view *v, struct statvfs *sv)
 {
 	fim_src_statvfs(v->src, sv);
@@ -162,14 +147,37 @@ struct fim_hashsvc *fim_view_hashsvc(struct fim_view *v)
 	return v->svc;
 }
 
-struct fim_dcache *fim_view_dcache(struct fim_view *v)
+void fim_view_get_stats(struct fim_view *v, struct fim_view_stats *st)
 {
-	return v->dc;
+	struct fim_hashsvc_stats h = { 0 };
+	struct fim_dcache_stats c;
+
+	if (v->svc)
+		fim_hashsvc_get_stats(v->svc, &h);
+	fim_dcache_get_stats(v->dc, &c);
+	*st = (struct fim_view_stats){
+		.files_hashed = h.files_hashed, .bytes_hashed = h.bytes_hashed,
+		.joined = h.joined, .errors = h.errors, .changed = h.changed,
+		.cache_hits = c.hits, .cache_misses = c.misses,
+		.cache_puts = c.puts, .cache_reused = c.reused,
+		.cache_forged = c.forged,
+	};
+}
+
+void fim_view_on_forged(struct fim_view *v,
+			void (*fn)(void *arg, const char *path), void *arg)
+{
+	fim_dcache_on_forged(v->dc, fn, arg);
 }
 
 const struct fim_config *fim_view_config(struct fim_view *v)
 {
 	return v->cfg;
+}
+
+enum fim_layout fim_view_layout(struct fim_view *v)
+{
+	return v->layout;
 }
 
 const char *fim_view_bpath(struct fim_view *v, const char *path)

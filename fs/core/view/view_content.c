@@ -5,7 +5,8 @@
 #include <string.h>
 
 #include "log.h"
-#include "view.h"
+#include "view_int.h"
+#include "vname.h"
 
 struct content_req {
 	struct fim_view *v;
@@ -57,8 +58,6 @@ int fim_view_content(struct fim_view *v, const char *path, int kind,
 {
 	const char *slash = strrchr(path, '/');
 	const char *name = slash ? slash + 1 : path;
-	struct fim_hash_req req = { .path = path,
-				    .bpath = fim_view_bpath(v, path) };
 	struct content_req *r = malloc(sizeof(*r) + strlen(name) + 1);
 	int ret;
 
@@ -72,9 +71,19 @@ int fim_view_content(struct fim_view *v, const char *path, int kind,
 	if (kind == FIM_VK_VERIFIED)
 		ret = fim_view_verdict(v, path, on_verdict, r);
 	else
-		ret = fim_hashsvc_request(fim_view_hashsvc(v), &req, on_digests,
-					  r);
+		ret = fim_view_digests(v, path, on_digests, r);
 	if (ret)
 		free(r);
 	return ret;
+}
+
+int fim_view_digests(struct fim_view *v, const char *path, fim_hash_cb cb,
+		     void *arg)
+{
+	struct fim_hash_req req = { .path = path,
+				    .bpath = fim_view_bpath(v, path) };
+
+	if (!v->svc)
+		return -ECANCELED;
+	return fim_hashsvc_request(v->svc, &req, cb, arg);
 }

@@ -1,11 +1,14 @@
 /* The view's internals, shared by view.c, view_content.c, view_judge.c,
- * view_names.c. */
+ * view_names.c, view_open.c, view_snap.c. */
 #ifndef FIM_VIEW_INT_H
 #define FIM_VIEW_INT_H
 
 #include <pthread.h>
 
 #include "baseline.h"
+#include "dcache.h"
+#include "hashsvc.h"
+#include "source.h"
 #include "view.h"
 
 /* What verdicts are judged by; immutable once published, reference
@@ -66,7 +69,9 @@ void judge_put(struct judge *j);
 /* A judge without baseline or rules, for a new view. */
 int judge_init(struct fim_view *v);
 
-/* The source the view reads (for the view's own files). */
+/* The source the view reads and its hashing service (for the view's own
+ * files). */
 struct fim_source *fim_view_source(struct fim_view *v);
+struct fim_hashsvc *fim_view_hashsvc(struct fim_view *v);
 
 #endif

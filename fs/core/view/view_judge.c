@@ -9,6 +9,7 @@
 #include "log.h"
 #include "policy.h"
 #include "view_int.h"
+#include "view_svc.h"
 
 static int64_t mtime_ns(const char *path)
 {
@@ -209,7 +210,7 @@ static void on_digests(void *arg, const struct fim_hash_result *res)
 int fim_view_verdict(struct fim_view *v, const char *path, fim_verdict_cb cb,
 		     void *arg)
 {
-	return fim_view_verdict_with(v, fim_view_hashsvc(v), path, cb, arg);
+	return fim_view_verdict_with(v, NULL, path, cb, arg);
 }
 
 int fim_view_verdict_with(struct fim_view *v, struct fim_hashsvc *svc,
@@ -221,6 +222,8 @@ int fim_view_verdict_with(struct fim_view *v, struct fim_hashsvc *svc,
 	struct verdict_req *r;
 	unsigned need;
 
+	if (!svc)
+		svc = fim_view_hashsvc(v);
 	if (!bpath)
 		bpath = path;
 	r = malloc(sizeof(*r) + strlen(bpath) + 1);

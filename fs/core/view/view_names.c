@@ -15,6 +15,7 @@
 #include "log.h"
 #include "strhash.h"
 #include "view_int.h"
+#include "vname.h"
 
 /* Collisions reported per mount at most; a tree holding more is reported
  * whole by fimfsctl report. */

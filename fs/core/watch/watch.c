@@ -15,7 +15,7 @@
 #include "log.h"
 #include "snapset.h"
 #include "tbucket.h"
-#include "view_int.h"
+#include "view_svc.h"
 
 /* How often a snapshot being verified is checked for deletion. */
 #define CHECK_NS 1000000000LL
@@ -216,7 +216,7 @@ static int list_root(struct fim_watch *w, struct fim_snap_seen **out,
 		     size_t *count)
 {
 	struct fim_snap_seen *seen = NULL, *grown;
-	struct fim_src_dir *d;
+	struct fim_view_dir *d;
 	struct fim_stat st;
 	size_t n = 0, cap = 0;
 	const char *name;
@@ -227,7 +227,7 @@ static int list_root(struct fim_watch *w, struct fim_snap_seen **out,
 	ret = fim_view_opendir(w->v, "", &d);
 	if (ret)
 		return ret;
-	while (!(ret = fim_src_readdir(d, &name, &type, &ino)) && name) {
+	while (!(ret = fim_view_readdir(d, &name, &type, &ino)) && name) {
 		if (type != DT_DIR || fim_view_lstat(w->v, name, &st) ||
 		    !S_ISDIR(st.mode) || fim_view_snap_id(w->v, name, 0, &id))
 			continue; /* not a snapshot, or gone already */
@@ -248,7 +248,7 @@ static int list_root(struct fim_watch *w, struct fim_snap_seen **out,
 		seen[n].id = id;
 		seen[n++].time_ns = st.ctime_ns;
 	}
-	fim_src_closedir(d);
+	fim_view_closedir(d);
 	*out = seen;
 	*count = n;
 	return ret;
@@ -353,7 +353,7 @@ int fim_watch_start(struct fim_view *v, const struct fim_watch_opts *opts,
 	pthread_condattr_t ca;
 	int ret;
 
-	if (v->layout != FIM_LAYOUT_SNAPSHOTS)
+	if (fim_view_layout(v) != FIM_LAYOUT_SNAPSHOTS)
 		return -EINVAL;
 	w = calloc(1, sizeof(*w));
 	if (!w)

@@ -18,18 +18,8 @@
 
 #include "dcache.h"
 #include "digest.h"
+#include "hashres.h"
 #include "source.h"
-
-struct fim_hash_result {
-	int err;                 /* 0, or a negative errno; -EAGAIN when the
-				    file changed while it was hashed */
-	struct fim_stat st;      /* the file's attributes when hashed */
-	struct fim_digest_set digests;
-	struct fim_digest_set prefix; /* mask 0 unless asked and long enough */
-	int from_cache;
-};
-
-typedef void (*fim_hash_cb)(void *arg, const struct fim_hash_result *res);
 
 struct fim_hash_req {
 	const char *path;   /* within SOURCE */

@@ -1,4 +1,6 @@
-/* The source backend: the only way the core reads SOURCE.
+/* SOURCE as the core reads it: the only way in, internal to the core. The
+ * view (and through it the front ends) and the hashing service use it;
+ * backends implement it (source_backend.h).
  *
  * Paths are relative to the source root, without a leading '/', "" for the
  * root itself. Resolution never follows a symbolic link and never leaves the
@@ -7,8 +9,9 @@
  * modifies the source. Every function returns 0 (or a count) or a negative
  * errno; -ENOENT, -EACCES, -EIO, -ESTALE, -ENOMEM stay distinct.
  *
- * A fim_source is shared by all threads; each fim_src_file and fim_src_dir is
- * used by one thread at a time.
+ * A fim_source is shared by all threads, and so is a fim_src_file (the
+ * daemon answers reads of one open file in parallel; a backend locks what
+ * its files share); each fim_src_dir is used by one thread at a time.
  */
 #ifndef FIM_SOURCE_H
 #define FIM_SOURCE_H
@@ -17,32 +20,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 
+#include "fimstat.h"
+#include "source_spec.h"
+
 /* Opaque to consumers; backends define them (source_backend.h). */
 struct fim_source;
 struct fim_src_file;
 struct fim_src_dir;
-
-/* Attributes as the core needs them (a subset of struct stat that both the
- * local and the NFS backend can fill, times in nanoseconds). */
-struct fim_stat {
-	uint64_t ino;
-	uint64_t dev;
-	mode_t mode;
-	uint32_t nlink;
-	uid_t uid;
-	gid_t gid;
-	uint64_t size;
-	uint64_t blocks; /* 512-byte units */
-	uint64_t rdev;
-	int64_t atime_ns, mtime_ns, ctime_ns;
-};
-
+struct fim_cred;
 
 /* Open a local directory as a source. Returns 0, or a negative errno with a
  * message in err. */
@@ -67,20 +57,6 @@ void fim_source_opts_init(struct fim_source_opts *o);
  * source (source_nfs.c). */
 int fim_source_open_nfs(const char *url, const struct fim_source_opts *o,
 			struct fim_source **out, char *err, size_t errsz);
-
-/* Whether spec names a remote source (an nfs:// URL) rather than a local
- * path: callers must not realpath()/stat() it, just pass it on. */
-static inline int fim_source_is_url(const char *spec)
-{
-	return !strncmp(spec, "nfs://", 6);
-}
-
-/* The spec of the entry at path (relative, "" for the root itself) within
- * the source spec: "spec/path" for a directory, and for an nfs:// URL the
- * URL with path percent-encoded onto its path, before its arguments.
- * Opening it gives a source rooted at that entry. malloc'd; NULL when out
- * of memory. */
-char *fim_source_spec_below(const char *spec, const char *path);
 
 /* Open SOURCE as given on the command line: a directory or an nfs:// URL.
  * opts may be NULL for the defaults. */
@@ -153,13 +129,14 @@ long fim_src_access_attrs(struct fim_source *s, const char *p, bool dir,
 /* Capacity figures into sv; left as they are when the backend has none. */
 void fim_src_statvfs(struct fim_source *s, struct statvfs *sv);
 
-/* Whether two stats describe the same unchanged content (inode, size, mtime,
- * ctime): the test for "changed while hashed" and the cache key. */
-static inline int fim_stat_same(const struct fim_stat *a,
-				const struct fim_stat *b)
-{
-	return a->ino == b->ino && a->size == b->size &&
-	       a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns;
-}
+/* Whether c may reach path beneath src's root and then do may (FIM_MAY_*
+ * of access.h) to it: search on every directory from the root down to
+ * path's parent and may on path itself, with the attributes and ACLs as
+ * they are now (dir: path must be a directory, else -ENOTDIR). Fills *st
+ * (may be NULL) with path's attributes. Returns 0, -EACCES, or the
+ * backend's error (-ENOENT, -EIO, ...) for an entry it could not read
+ * (access.c). */
+int fim_access_path(struct fim_source *src, struct fim_cred *c,
+		    const char *path, int may, bool dir, struct fim_stat *st);
 
 #endif

@@ -8,10 +8,7 @@
 #include <stdint.h>
 
 #include "digest.h"
-
-/* Kinds of virtual entries: 0 .. FIM_ALG_COUNT-1 are the digest files of
- * each algorithm, then the verdict. */
-enum { FIM_VK_VERIFIED = FIM_ALG_COUNT, FIM_VK_COUNT };
+#include "view.h" /* the kinds, FIM_VK_* */
 
 /* ".sha256", ".verified", ... */
 const char *fim_vname_suffix(int kind);
