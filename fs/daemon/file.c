@@ -13,6 +13,7 @@
 #include "inode.h"
 #include "perm.h"
 #include "record.h"
+#include "splice.h"
 #include "vread.h"
 
 struct real_file {
@@ -115,6 +116,20 @@ void fimfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	vread_open(req, fs, n, fi, checked);
 }
 
+/* libfuse does not tell whether it spliced a reply or copied it, and a
+ * reply written by us would need the request's unique id, which libfuse
+ * keeps to itself; so its rule is applied here, with the pipe size found
+ * at INIT. A copy then means a kernel sending more than the max_pages
+ * agreed at INIT, or a mount that lost splice. */
+static void count_reply(struct fimfs *fs, size_t size)
+{
+	enum splice_way way = splice_read_way(size, fs->splice_max);
+
+	if (way != SPLICE_SMALL)
+		__atomic_fetch_add(way == SPLICE_COPIED ? &fs->reads_copied :
+				   &fs->reads_spliced, 1, __ATOMIC_RELAXED);
+}
+
 void fimfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		struct fuse_file_info *fi)
 {
@@ -129,6 +144,7 @@ void fimfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	rf = (struct real_file *)handle_of(fi->fh);
 	fd = fim_src_fd(rf->f);
 	if (fd >= 0) {
+		count_reply(fs, size);
 		bv.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
 		bv.buf[0].fd = fd;
 		bv.buf[0].pos = off;

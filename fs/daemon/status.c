@@ -75,6 +75,7 @@ struct facts {
 	uint64_t verdicts[FIM_STATUS_COUNT];
 	struct fim_baseline *bl;
 	int64_t uptime;
+	uint64_t reads_spliced, reads_copied;
 };
 
 static void gather(struct fimfs *fs, struct facts *f)
@@ -84,6 +85,10 @@ static void gather(struct fimfs *fs, struct facts *f)
 	fim_view_verdict_counts(fs->view, f->verdicts);
 	f->bl = fim_view_baseline(fs->view);
 	f->uptime = (int64_t)(time(NULL) - fs->started);
+	f->reads_spliced = __atomic_load_n(&fs->reads_spliced,
+					   __ATOMIC_RELAXED);
+	f->reads_copied = __atomic_load_n(&fs->reads_copied,
+					  __ATOMIC_RELAXED);
 }
 
 static void json(struct fimfs *fs, const struct facts *f, struct out *o)
@@ -106,9 +111,12 @@ static void json(struct fimfs *fs, const struct facts *f, struct out *o)
 	for (int s = 0; s < FIM_MISSING; s++)
 		put(o, "%s\"%s\": %llu", s ? ", " : "", fim_status_name(s),
 		    (unsigned long long)f->verdicts[s]);
-	put(o, "}, \"refused_writes\": %llu, \"baseline\": ",
+	put(o, "}, \"refused_writes\": %llu, \"reads\": {\"spliced\": %llu, "
+	    "\"copied\": %llu}, \"baseline\": ",
 	    (unsigned long long)__atomic_load_n(&fs->refused,
-						__ATOMIC_RELAXED));
+						__ATOMIC_RELAXED),
+	    (unsigned long long)f->reads_spliced,
+	    (unsigned long long)f->reads_copied);
 	if (!f->bl) {
 		put(o, "null}\n");
 		return;
@@ -144,9 +152,13 @@ static void text(struct fimfs *fs, const struct facts *f, struct out *o)
 	for (int s = 0; s < FIM_MISSING; s++)
 		put(o, " %s %llu", fim_status_name(s),
 		    (unsigned long long)f->verdicts[s]);
-	put(o, "\nrefused writes:  %llu\n",
+	put(o, "\nrefused writes:  %llu\n"
+	    "read replies:    %llu spliced, %llu copied (too large for "
+	    "libfuse's splice pipe)\n",
 	    (unsigned long long)__atomic_load_n(&fs->refused,
-						__ATOMIC_RELAXED));
+						__ATOMIC_RELAXED),
+	    (unsigned long long)f->reads_spliced,
+	    (unsigned long long)f->reads_copied);
 	if (!f->bl) {
 		put(o, "baseline:        none (verdicts are NOBASELINE)\n");
 		return;
