@@ -25,6 +25,10 @@ struct real_file {
 	/* Held while the open record is still to be written after the
 	 * reply, so that the release record never comes before it. */
 	pthread_mutex_t logging;
+	/* atomic: the handle, and each read that still gives back what
+	 * SOURCE lent for its reply once the reply is gone (vread_pread):
+	 * by then the kernel may have released the file. */
+	int refs;
 };
 
 static void real_file_free(struct real_file *rf)
@@ -34,9 +38,15 @@ static void real_file_free(struct real_file *rf)
 	free(rf);
 }
 
+static void real_file_unref(struct real_file *rf)
+{
+	if (!__atomic_sub_fetch(&rf->refs, 1, __ATOMIC_ACQ_REL))
+		real_file_free(rf);
+}
+
 static void real_file_drop(struct handle *h)
 {
-	real_file_free((struct real_file *)h);
+	real_file_unref((struct real_file *)h);
 }
 
 /* checked: the file's attributes when a fresh check allowed the open, or
@@ -74,6 +84,7 @@ static void open_real(fuse_req_t req, struct fimfs *fs, struct node *n,
 		return (void)fuse_reply_err(req, -ret);
 	}
 	rf->size = st.size;
+	rf->refs = 1;
 	pthread_mutex_init(&rf->logging, NULL);
 	fi->fh = (uintptr_t)rf;
 	fi->keep_cache = fs->cfg.keep_cache;
@@ -152,7 +163,9 @@ void fimfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		fuse_reply_data(req, &bv, FUSE_BUF_SPLICE_MOVE);
 		return;
 	}
+	__atomic_add_fetch(&rf->refs, 1, __ATOMIC_ACQ_REL);
 	vread_pread(req, rf->f, &rf->bytes, size, off);
+	real_file_unref(rf);
 }
 
 void fimfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -176,7 +189,7 @@ void fimfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 			.kind = FIM_AUDIT_EV_ACCESS, .op = "release",
 			.path = n->path, .has_bytes = true,
 			.bytes = bytes < rf->size ? bytes : rf->size });
-		real_file_free(rf);
+		real_file_unref(rf);
 	}
 	fuse_reply_err(req, 0);
 }
