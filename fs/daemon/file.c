@@ -13,6 +13,7 @@
 #include "inode.h"
 #include "perm.h"
 #include "record.h"
+#include "splice.h"
 #include "vread.h"
 
 struct real_file {
@@ -24,6 +25,10 @@ struct real_file {
 	/* Held while the open record is still to be written after the
 	 * reply, so that the release record never comes before it. */
 	pthread_mutex_t logging;
+	/* atomic: the handle, and each read that still gives back what
+	 * SOURCE lent for its reply once the reply is gone (vread_pread):
+	 * by then the kernel may have released the file. */
+	int refs;
 };
 
 static void real_file_free(struct real_file *rf)
@@ -33,9 +38,15 @@ static void real_file_free(struct real_file *rf)
 	free(rf);
 }
 
+static void real_file_unref(struct real_file *rf)
+{
+	if (!__atomic_sub_fetch(&rf->refs, 1, __ATOMIC_ACQ_REL))
+		real_file_free(rf);
+}
+
 static void real_file_drop(struct handle *h)
 {
-	real_file_free((struct real_file *)h);
+	real_file_unref((struct real_file *)h);
 }
 
 /* checked: the file's attributes when a fresh check allowed the open, or
@@ -73,6 +84,7 @@ static void open_real(fuse_req_t req, struct fimfs *fs, struct node *n,
 		return (void)fuse_reply_err(req, -ret);
 	}
 	rf->size = st.size;
+	rf->refs = 1;
 	pthread_mutex_init(&rf->logging, NULL);
 	fi->fh = (uintptr_t)rf;
 	fi->keep_cache = fs->cfg.keep_cache;
@@ -115,6 +127,20 @@ void fimfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	vread_open(req, fs, n, fi, checked);
 }
 
+/* libfuse does not tell whether it spliced a reply or copied it, and a
+ * reply written by us would need the request's unique id, which libfuse
+ * keeps to itself; so its rule is applied here, with the pipe size found
+ * at INIT. A copy then means a kernel sending more than the max_pages
+ * agreed at INIT, or a mount that lost splice. */
+static void count_reply(struct fimfs *fs, size_t size)
+{
+	enum splice_way way = splice_read_way(size, fs->splice_max);
+
+	if (way != SPLICE_SMALL)
+		__atomic_fetch_add(way == SPLICE_COPIED ? &fs->reads_copied :
+				   &fs->reads_spliced, 1, __ATOMIC_RELAXED);
+}
+
 void fimfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		struct fuse_file_info *fi)
 {
@@ -129,6 +155,7 @@ void fimfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	rf = (struct real_file *)handle_of(fi->fh);
 	fd = fim_view_fd(rf->f);
 	if (fd >= 0) {
+		count_reply(fs, size);
 		bv.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
 		bv.buf[0].fd = fd;
 		bv.buf[0].pos = off;
@@ -136,7 +163,9 @@ void fimfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		fuse_reply_data(req, &bv, FUSE_BUF_SPLICE_MOVE);
 		return;
 	}
+	__atomic_add_fetch(&rf->refs, 1, __ATOMIC_ACQ_REL);
 	vread_pread(req, rf->f, &rf->bytes, size, off);
+	real_file_unref(rf);
 }
 
 void fimfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -160,7 +189,7 @@ void fimfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 			.kind = FIM_AUDIT_EV_ACCESS, .op = "release",
 			.path = n->path, .has_bytes = true,
 			.bytes = bytes < rf->size ? bytes : rf->size });
-		real_file_free(rf);
+		real_file_unref(rf);
 	}
 	fuse_reply_err(req, 0);
 }

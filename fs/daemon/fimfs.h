@@ -34,6 +34,11 @@ struct fimfs {
 	bool audit_broken;       /* could not open it, and on_failure deny */
 	int stopping;            /* atomic: tells the reload thread to end */
 	uint64_t refused;        /* atomic: refused mutating requests */
+	/* READ replies from a real file's descriptor (file.c): the largest
+	 * libfuse can splice, set at INIT (0: none), and how many of two
+	 * pages or more went each way (atomic). */
+	size_t splice_max;
+	uint64_t reads_spliced, reads_copied;
 	time_t started;
 	struct fimfs_user user;  /* run_as, looked up before mounting */
 

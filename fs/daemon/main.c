@@ -19,6 +19,7 @@
 #include "privs.h"
 #include "record.h"
 #include "reload.h"
+#include "splice.h"
 #include "tmpfile.h"
 #include "watcher.h"
 
@@ -47,41 +48,20 @@ static int check_mountpoint(const char *mnt)
 	return -1;
 }
 
-/* The read-ahead (KiB) whose READ replies libfuse can still splice. It
- * splices a reply through a per-thread pipe that must hold the data plus
- * the header and three pages; beyond fs.pipe-max-size (1 MiB by default) a
- * pipe grows only with CAP_SYS_RESOURCE, which containers and run_as lack,
- * and libfuse then silently allocates and copies a buffer per request
- * (~10x slower, fs/PERFORMANCE-NOTES.md). So: 1 MiB when a 1 MiB reply
- * fits, else the largest read-ahead that does. */
-static unsigned splice_read_ahead_kb(void)
-{
-	const long want = 1024, slack = 16; /* KiB: header + 3 pages, rounded */
-	long max = 0;
-	FILE *f = fopen("/proc/sys/fs/pipe-max-size", "re");
-
-	if (f) {
-		if (fscanf(f, "%ld", &max) != 1)
-			max = 0;
-		fclose(f);
-	}
-	max >>= 10;
-	if (max >= want + slack)
-		return (unsigned)want;
-	/* whole pages; below 128 KiB the default is as good */
-	return max - slack >= 128 ? (unsigned)((max - slack) & ~3L) : 0;
-}
-
 /* Large page-cached reads reach us as requests of the mount's read-ahead
- * size; the default 128 KiB costs a round trip per 128 KiB. Root only;
- * failure just leaves the default. */
+ * size; the default 128 KiB costs a round trip per 128 KiB. Up to the
+ * largest reply libfuse can splice (1 MiB, or a little less where pipes
+ * cannot grow to hold 1 MiB and the reply header): a read-ahead window, or
+ * twice it for POSIX_FADV_SEQUENTIAL, is then whole READ requests of the
+ * size INIT caps them to (ops.c). Root only; failure just leaves the
+ * default. */
 static void raise_read_ahead(const char *mnt_real)
 {
-	unsigned maj, min, kb = splice_read_ahead_kb();
+	unsigned maj, min, kb = (unsigned)(splice_read_max(1 << 20) >> 10);
 	char path[64], val[16];
 	int fd, len;
 
-	if (!kb || !mnt_real || mount_dev(mnt_real, &maj, &min))
+	if (kb <= 128 || !mnt_real || mount_dev(mnt_real, &maj, &min))
 		return;
 	snprintf(path, sizeof(path), "/sys/class/bdi/%u:%u/read_ahead_kb",
 		 maj, min);

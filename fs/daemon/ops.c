@@ -11,16 +11,26 @@
 #include "handlers.h"
 #include "inode.h"
 #include "shadow.h"
+#include "splice.h"
 #include "perm.h"
 
 static void fimfs_init(void *userdata, struct fuse_conn_info *conn)
 {
-	(void)userdata;
+	struct fimfs *fs = userdata;
+
 	/* Splice file data straight from SOURCE's page cache into the FUSE
 	 * device: without splice a page-cached 1 GiB read is ~10x slower
-	 * (fs/PERFORMANCE-NOTES.md). */
-	if (conn->capable & FUSE_CAP_SPLICE_WRITE)
+	 * (fs/PERFORMANCE-NOTES.md). The kernel sends READs of up to
+	 * max_pages, which libfuse derives from max_write (unused: we refuse
+	 * writes): capped to what libfuse can still splice, no reader's
+	 * read-ahead (POSIX_FADV_SEQUENTIAL doubles it) makes it copy. Here,
+	 * not before mounting: the serving threads' credentials count. */
+	if (conn->capable & FUSE_CAP_SPLICE_WRITE) {
 		conn->want |= FUSE_CAP_SPLICE_WRITE | FUSE_CAP_SPLICE_MOVE;
+		fs->splice_max = splice_read_max(conn->max_write);
+		if (fs->splice_max && fs->splice_max < conn->max_write)
+			conn->max_write = (unsigned)fs->splice_max;
+	}
 	/* The kernel's own checks apply SOURCE's ACLs (getxattr of
 	 * system.posix_acl_access) as well as the mode: an ACL may grant
 	 * what the mode alone would refuse. */

@@ -47,6 +47,7 @@ struct facts {
 	int64_t uptime;
 	bool watching;
 	struct fim_watch_status w;
+	uint64_t reads_spliced, reads_copied;
 };
 
 static void gather(struct fimfs *fs, struct facts *f)
@@ -55,6 +56,10 @@ static void gather(struct fimfs *fs, struct facts *f)
 	fim_view_verdict_counts(fs->view, f->verdicts);
 	f->bl = fim_view_baseline(fs->view);
 	f->uptime = (int64_t)(time(NULL) - fs->started);
+	f->reads_spliced = __atomic_load_n(&fs->reads_spliced,
+					   __ATOMIC_RELAXED);
+	f->reads_copied = __atomic_load_n(&fs->reads_copied,
+					  __ATOMIC_RELAXED);
 	f->watching = fs->watch != NULL;
 	if (f->watching)
 		fim_watch_get_status(fs->watch, &f->w);
@@ -150,6 +155,10 @@ static void json(struct fimfs *fs, const struct facts *f, struct out *o)
 	fim_json_end(&w);
 	fim_json_uint(&w, "refused_writes",
 		      __atomic_load_n(&fs->refused, __ATOMIC_RELAXED));
+	fim_json_begin_object(&w, "reads");
+	fim_json_uint(&w, "spliced", f->reads_spliced);
+	fim_json_uint(&w, "copied", f->reads_copied);
+	fim_json_end(&w);
 	json_watch(&w, fs, f);
 	json_baseline(&w, f->bl);
 	fim_json_end(&w);
@@ -211,9 +220,13 @@ static void text(struct fimfs *fs, const struct facts *f, struct out *o)
 	for (int s = 0; s < FIM_MISSING; s++)
 		put(o, " %s %llu", fim_status_name(s),
 		    (unsigned long long)f->verdicts[s]);
-	put(o, "\nrefused writes:  %llu\n",
+	put(o, "\nrefused writes:  %llu\n"
+	    "read replies:    %llu spliced, %llu copied (too large for "
+	    "libfuse's splice pipe)\n",
 	    (unsigned long long)__atomic_load_n(&fs->refused,
-						__ATOMIC_RELAXED));
+						__ATOMIC_RELAXED),
+	    (unsigned long long)f->reads_spliced,
+	    (unsigned long long)f->reads_copied);
 	watch_text(fs, f, o);
 	if (!f->bl) {
 		put(o, "baseline:        none (verdicts are NOBASELINE)\n");
