@@ -49,7 +49,6 @@ static int open_view(struct fim_config *cfg, const char *dir,
 	char err[1024];
 	int ret;
 
-	cfg->layout = FIM_LAYOUT_TREE;
 	if (!cfg->n_manifests) {
 		fprintf(stderr, "fimfsctl: no baseline configured "
 			"(baseline.manifests, or -o manifest=PATH)\n");
@@ -109,6 +108,8 @@ static int run(struct fim_config *cfg, const char *path, bool json)
 	char *real = NULL, *mapped = NULL, err[1024];
 	struct fim_view *view = NULL;
 	int status = EXIT_USAGE;
+	bool at_root = false;
+	const char *src;
 	struct stat st;
 
 	/* An nfs:// URL is read by the core itself: nothing to resolve. */
@@ -129,13 +130,21 @@ static int run(struct fim_config *cfg, const char *path, bool json)
 		fprintf(stderr, "fimfsctl: %s: not a directory\n", path);
 		goto out;
 	}
-	if (report_map_mount(real, &mapped, err, sizeof(err))) {
+	if (report_map_mount(real, &mapped, &at_root, err, sizeof(err))) {
 		fprintf(stderr, "fimfsctl: %s\n", err);
 		goto out;
 	}
 judge:
-	if (!open_view(cfg, mapped ? mapped : real, &view))
-		status = judge(view, cfg, mapped ? mapped : real, json);
+	src = mapped ? mapped : real;
+	/* Below a mount's root is one snapshot or a subtree of a tree. */
+	cfg->layout = mapped && !at_root ? FIM_LAYOUT_TREE
+					 : fim_config_layout_for(cfg, src);
+	if (open_view(cfg, src, &view))
+		goto out;
+	if (cfg->layout == FIM_LAYOUT_SNAPSHOTS)
+		status = report_snapshots(view, cfg, src, json);
+	else
+		status = judge(view, cfg, src, json);
 out:
 	fim_view_free(view); /* stops the hashing threads first */
 	free(mapped);

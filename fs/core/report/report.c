@@ -172,9 +172,15 @@ out:
 	return ret;
 }
 
+bool fim_report_status_bad(enum fim_status s)
+{
+	return s != FIM_OK && s != FIM_IGNORED;
+}
+
 bool fim_report_sum_bad(const struct fim_report_sum *sum)
 {
-	return sum->counts[FIM_MISMATCH] || sum->counts[FIM_MISSING] ||
-	       sum->counts[FIM_UNLISTED] || sum->counts[FIM_ERROR] ||
-	       sum->counts[FIM_NOBASELINE] || sum->counts[FIM_SHADOWED];
+	for (int s = 0; s < FIM_STATUS_COUNT; s++)
+		if (sum->counts[s] && fim_report_status_bad(s))
+			return true;
+	return false;
 }

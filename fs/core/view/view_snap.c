@@ -101,3 +101,19 @@ void snaps_free(struct fim_view *v)
 		v->snaps[i].name = NULL;
 	}
 }
+
+int fim_view_snap_time(struct fim_view *v, const char *name, int64_t *ns,
+		       bool *created)
+{
+	struct fim_stat st;
+	long ret;
+
+	*created = !fim_src_created(v->src, name, ns);
+	if (*created)
+		return 0;
+	ret = fim_src_access_attrs(v->src, name, true, &st, NULL, 0);
+	if (ret)
+		return (int)ret;
+	*ns = st.ctime_ns;
+	return 0;
+}
