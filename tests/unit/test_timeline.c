@@ -1,6 +1,7 @@
 /* Reports over snapshots: their order (time, then name) and the tamper
  * timeline (first and last snapshot of a finding, where it is OK again,
  * runs of statuses), with its text and JSON. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +63,8 @@ static struct fim_timeline *build(void)
 	return t;
 }
 
-static char *render(struct fim_timeline *t, bool json)
+static char *render_of(struct fim_timeline *t, bool json,
+		       const struct fim_snapshot *s)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -70,10 +72,15 @@ static char *render(struct fim_timeline *t, bool json)
 
 	if (!f)
 		return NULL;
-	if ((json ? fim_timeline_json : fim_timeline_text)(f, t, snaps))
+	if ((json ? fim_timeline_json : fim_timeline_text)(f, t, s))
 		ok(0, "render");
 	fclose(f);
 	return buf;
+}
+
+static char *render(struct fim_timeline *t, bool json)
+{
+	return render_of(t, json, snaps);
 }
 
 static void test_timeline(void)
@@ -145,10 +152,47 @@ static void test_gaps(void)
 	fim_timeline_free(t);
 }
 
+/* Snapshots whose report failed are unknown: no run spans them as clean. */
+static void test_unknown(void)
+{
+	struct fim_snapshot s[5];
+	struct fim_timeline *t = NULL;
+	char *text, *json;
+
+	memcpy(s, snaps, sizeof(s));
+	s[3].err = -ENOENT;
+	if (fim_timeline_new(5, &t))
+		return;
+	fim_timeline_note(t, 1, "x", FIM_MISSING);
+	fim_timeline_note(t, 2, "x", FIM_MISSING);
+	fim_timeline_note(t, 4, "x", FIM_MISSING);
+	fim_timeline_note(t, 2, "y", FIM_MISMATCH);
+	fim_timeline_note(t, 4, "y", FIM_OK);
+	text = render_of(t, false, s);
+	is_str(text, "x: MISSING from nightly.1 to hourly.4\n"
+	       "y: MISMATCH in nightly.0, OK again in hourly.4\n",
+	       "text: a failed snapshot neither breaks nor ends a run");
+	json = render_of(t, true, s);
+	ok(json && strstr(json, "\"path\": \"y\", \"first_seen\": "
+			  "\"nightly.0\", \"last_seen\": \"nightly.0\", "
+			  "\"restored\": \"hourly.4\""),
+	   "JSON: restored in the next snapshot that was reported");
+	free(text);
+	free(json);
+	s[4].err = -EACCES;
+	text = render_of(t, false, s);
+	is_str(text, "x: MISSING from nightly.1 to nightly.0\n"
+	       "y: MISMATCH in nightly.0\n",
+	       "text: nothing said of the failed newest snapshots");
+	free(text);
+	fim_timeline_free(t);
+}
+
 int main(void)
 {
 	test_order();
 	test_timeline();
 	test_gaps();
+	test_unknown();
 	return tap_done();
 }

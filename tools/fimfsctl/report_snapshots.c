@@ -34,10 +34,10 @@ static void on_entry(void *arg, const struct fim_report_entry *e)
 }
 
 /* One snapshot judged, noted and written. Returns 0, 1 when it could not
- * be reported (rotated away since listed), or -ENOMEM. */
+ * be reported (rotated away since listed, unreadable: s->err), or
+ * -ENOMEM. */
 static int one(struct fim_view *view, const struct fim_config *cfg,
-	       const struct fim_snapshot *s, struct snap_run *r,
-	       size_t *total)
+	       struct fim_snapshot *s, struct snap_run *r, size_t *total)
 {
 	struct fim_report_opts opts = {
 		.root = s->name,
@@ -52,9 +52,10 @@ static int one(struct fim_view *view, const struct fim_config *cfg,
 	if (!ret)
 		ret = r->set.err ? r->set.err : r->err;
 	if (ret != -ENOMEM) {
+		s->err = ret;
 		fim_report_set_sort(&r->set);
 		fim_report_snapshot_out(stdout, r->json, r->snap, s, &r->set,
-					&sum, ret, cfg->primary);
+					&sum, cfg->primary);
 		for (int st = 0; !ret && st < FIM_STATUS_COUNT; st++)
 			total[st] += sum.counts[st];
 	}

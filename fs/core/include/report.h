@@ -69,6 +69,8 @@ struct fim_snapshot {
 	char *name;
 	int64_t time_ns; /* fim_view_snap_time */
 	bool created;    /* time_ns is the creation time, else the ctime */
+	int err;         /* set by the caller: its report failed (negative
+			  * errno); the timeline leaves it out */
 };
 
 /* The snapshots of v, oldest first (fim_snapshots_sort), into a malloc'd
@@ -140,15 +142,15 @@ void fim_report_json(FILE *f, struct fim_report_entry *const *v, size_t n,
 /* The report over every snapshot, written as it goes. For the snapshot
  * snaps[i] (i counting from 0 in the order written) its head (name and
  * time) then its entries and summary as fim_report_text/json writes them
- * for one tree, or err (a negative errno: it could not be reported, e.g.
- * rotated away). Then, after the last, the timeline and the total
+ * for one tree, or its err (it could not be reported, e.g. rotated away
+ * or unreadable). Then, after the last, the timeline and the total
  * (counts summed over the snapshots); returns 0 or -ENOMEM. The JSON
  * document: {"snapshots": [{"name", "time", "time_source", "report" or
  * "error"}...], "timeline": [...], "total": {"snapshots": N, STATUS: n}}. */
 void fim_report_snapshot_out(FILE *f, bool json, size_t i,
 			     const struct fim_snapshot *s,
 			     const struct fim_report_set *set,
-			     const struct fim_report_sum *sum, int err,
+			     const struct fim_report_sum *sum,
 			     enum fim_alg alg);
 int fim_report_snapshots_end(FILE *f, bool json, struct fim_timeline *tl,
 			     const struct fim_snapshot *snaps,

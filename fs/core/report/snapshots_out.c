@@ -24,14 +24,14 @@ static const char *time_key(const struct fim_snapshot *s)
 
 static void text_snapshot(FILE *f, const struct fim_snapshot *s,
 			  const struct fim_report_set *set,
-			  const struct fim_report_sum *sum, int err)
+			  const struct fim_report_sum *sum)
 {
 	fputs("snapshot ", f);
 	fim_report_put_path(f, s->name);
 	fprintf(f, " %s=", time_key(s));
 	put_time(f, s->time_ns);
-	if (err) {
-		fprintf(f, " error=%s\n", fim_verdict_errname(-err));
+	if (s->err) {
+		fprintf(f, " error=%s\n", fim_verdict_errname(-s->err));
 		return;
 	}
 	fputc('\n', f);
@@ -40,16 +40,16 @@ static void text_snapshot(FILE *f, const struct fim_snapshot *s,
 
 static void json_snapshot(FILE *f, size_t i, const struct fim_snapshot *s,
 			  const struct fim_report_set *set,
-			  const struct fim_report_sum *sum, int err,
-			  enum fim_alg alg)
+			  const struct fim_report_sum *sum, enum fim_alg alg)
 {
 	fputs(i ? ",\n{\"name\": " : "{\"snapshots\": [\n{\"name\": ", f);
 	fim_report_put_json_str(f, s->name);
 	fputs(", \"time\": \"", f);
 	put_time(f, s->time_ns);
 	fprintf(f, "\", \"time_source\": \"%s\"", time_key(s));
-	if (err) {
-		fprintf(f, ", \"error\": \"%s\"}", fim_verdict_errname(-err));
+	if (s->err) {
+		fprintf(f, ", \"error\": \"%s\"}",
+			fim_verdict_errname(-s->err));
 		return;
 	}
 	fputs(", \"report\": ", f);
@@ -60,13 +60,13 @@ static void json_snapshot(FILE *f, size_t i, const struct fim_snapshot *s,
 void fim_report_snapshot_out(FILE *f, bool json, size_t i,
 			     const struct fim_snapshot *s,
 			     const struct fim_report_set *set,
-			     const struct fim_report_sum *sum, int err,
+			     const struct fim_report_sum *sum,
 			     enum fim_alg alg)
 {
 	if (json)
-		json_snapshot(f, i, s, set, sum, err, alg);
+		json_snapshot(f, i, s, set, sum, alg);
 	else
-		text_snapshot(f, s, set, sum, err);
+		text_snapshot(f, s, set, sum);
 }
 
 int fim_report_snapshots_end(FILE *f, bool json, struct fim_timeline *tl,

@@ -2,26 +2,35 @@
 #include "report.h"
 #include "report_int.h"
 
-
-/* Whether snapshot i is a finding for p. */
-static bool bad_at(const struct fim_timeline_path *p, size_t i)
+/* Snapshots that could not be reported are left out of every run: what a
+ * path was there is not known. */
+static size_t next_known(const struct fim_snapshot *snaps, size_t i,
+			 size_t n)
 {
-	return p->status[i] >= 0 && fim_report_status_bad(p->status[i]);
+	while (i < n && snaps[i].err)
+		i++;
+	return i;
 }
 
-/* The end of the run of equal statuses that begins at i. */
-static size_t run_end(const struct fim_timeline_path *p, size_t i, size_t n)
+/* The run of one status of p that begins at the known snapshot i < n:
+ * its last snapshot in *to; returns the known snapshot after it, or n. */
+static size_t run_at(const struct fim_timeline_path *p,
+		     const struct fim_snapshot *snaps, size_t i, size_t n,
+		     size_t *to)
 {
-	size_t j = i;
+	size_t k;
 
-	while (j + 1 < n && p->status[j + 1] == p->status[i])
-		j++;
-	return j;
+	*to = i;
+	for (k = next_known(snaps, i + 1, n);
+	     k < n && p->status[k] == p->status[i];
+	     k = next_known(snaps, k + 1, n))
+		*to = k;
+	return k;
 }
 
-static const char *status_or_null(signed char s)
+static bool is_bad(signed char s)
 {
-	return s < 0 ? NULL : fim_status_name((enum fim_status)s);
+	return s >= 0 && fim_report_status_bad((enum fim_status)s);
 }
 
 /* PATH: MISMATCH from nightly.1 to nightly.0, OK again in hourly.4 */
@@ -29,32 +38,33 @@ static void text_line(FILE *f, const struct fim_timeline_path *p,
 		      const struct fim_snapshot *snaps, size_t n)
 {
 	const char *sep = ": ";
+	bool after_bad = false;
+	size_t i = p->first, to;
 
 	fim_report_put_path(f, p->path);
-	for (size_t i = p->first; i <= p->last; i++) {
-		size_t j = run_end(p, i, p->last + 1);
+	while (i < n) {
+		size_t next = run_at(p, snaps, i, n, &to);
+		signed char s = p->status[i];
 
-		if (bad_at(p, i)) {
+		if (is_bad(s)) {
 			fprintf(f, "%s%s %s ", sep,
-				fim_status_name((enum fim_status)p->status[i]),
-				i == j ? "in" : "from");
+				fim_status_name((enum fim_status)s),
+				i == to ? "in" : "from");
 			fim_report_put_path(f, snaps[i].name);
-			if (i != j) {
+			if (i != to) {
 				fputs(" to ", f);
-				fim_report_put_path(f, snaps[j].name);
+				fim_report_put_path(f, snaps[to].name);
 			}
-			sep = ", ";
-		} else if (i == p->first || bad_at(p, i - 1)) {
-			fprintf(f, "%s%s ", sep, p->status[i] == FIM_OK ?
-				"OK again in" : "no finding in");
+		} else if (after_bad) {
+			fprintf(f, "%s%s ", sep, s == FIM_OK ? "OK again in"
+							     : "no finding in");
 			fim_report_put_path(f, snaps[i].name);
 		}
-		i = j;
-	}
-	if (p->last + 1 < n) {
-		fprintf(f, "%s%s ", sep, p->status[p->last + 1] == FIM_OK ?
-			"OK again in" : "no finding in");
-		fim_report_put_path(f, snaps[p->last + 1].name);
+		sep = ", ";
+		after_bad = is_bad(s);
+		if (i > p->last)
+			break;
+		i = next;
 	}
 	fputc('\n', f);
 }
@@ -80,6 +90,31 @@ static void json_name(FILE *f, const struct fim_snapshot *snaps, size_t i,
 		fputs("null", f);
 }
 
+static void json_runs(FILE *f, const struct fim_timeline_path *p,
+		      const struct fim_snapshot *snaps, size_t n)
+{
+	size_t i = p->first, to;
+
+	fputs("[", f);
+	while (i < n) {
+		size_t next = run_at(p, snaps, i, n, &to);
+
+		fputs(i == p->first ? "{\"status\": " : ", {\"status\": ", f);
+		if (p->status[i] >= 0)
+			fprintf(f, "\"%s\"",
+				fim_status_name((enum fim_status)p->status[i]));
+		else
+			fputs("null", f);
+		fputs(", \"from\": ", f);
+		fim_report_put_json_str(f, snaps[i].name);
+		fputs(", \"to\": ", f);
+		fim_report_put_json_str(f, snaps[to].name);
+		fputc('}', f);
+		i = next;
+	}
+	fputc(']', f);
+}
+
 static void json_path(FILE *f, const struct fim_timeline_path *p,
 		      const struct fim_snapshot *snaps, size_t n)
 {
@@ -92,7 +127,7 @@ static void json_path(FILE *f, const struct fim_timeline_path *p,
 	fputs(", \"last_seen\": ", f);
 	json_name(f, snaps, p->last, n);
 	fputs(", \"restored\": ", f);
-	json_name(f, snaps, p->last + 1, n);
+	json_name(f, snaps, next_known(snaps, p->last + 1, n), n);
 	fputs(", \"missing\": [", f);
 	for (size_t i = p->first; i < n; i++)
 		if (p->status[i] == FIM_MISSING) {
@@ -100,26 +135,9 @@ static void json_path(FILE *f, const struct fim_timeline_path *p,
 			fim_report_put_json_str(f, snaps[i].name);
 			sep = ", ";
 		}
-	fputs("], \"runs\": [", f);
-	sep = "";
-	for (size_t i = p->first; i < n; i++) {
-		size_t j = run_end(p, i, n);
-		const char *s = status_or_null(p->status[i]);
-
-		fprintf(f, "%s{\"status\": ", sep);
-		if (s)
-			fprintf(f, "\"%s\"", s);
-		else
-			fputs("null", f);
-		fputs(", \"from\": ", f);
-		fim_report_put_json_str(f, snaps[i].name);
-		fputs(", \"to\": ", f);
-		fim_report_put_json_str(f, snaps[j].name);
-		fputc('}', f);
-		sep = ", ";
-		i = j;
-	}
-	fputs("]}", f);
+	fputs("], \"runs\": ", f);
+	json_runs(f, p, snaps, n);
+	fputc('}', f);
 }
 
 int fim_timeline_json(FILE *f, struct fim_timeline *t,
