@@ -62,6 +62,27 @@ bool fim_report_sum_bad(const struct fim_report_sum *sum);
  * NOBASELINE or SHADOWED (not OK, not IGNORED). */
 bool fim_report_status_bad(enum fim_status s);
 
+/* The entries of a run in memory, for output in path order. */
+struct fim_report_set {
+	struct fim_report_entry **v;
+	size_t n, cap;
+	int err; /* -ENOMEM when an entry could not be kept */
+};
+
+/* A fim_report_cb that copies e into the set arg (zeroed first). */
+void fim_report_set_add(void *arg, const struct fim_report_entry *e);
+/* Sort by path (strcmp). */
+void fim_report_set_sort(struct fim_report_set *s);
+void fim_report_set_free(struct fim_report_set *s);
+
+/* Print entries (sorted by the caller) with counts[FIM_STATUS_COUNT].
+ * Text: one line per entry that is not OK, then a summary line. JSON: the
+ * document of fimfsctl(8). */
+void fim_report_text(FILE *f, struct fim_report_entry *const *v, size_t n,
+		     const size_t *counts);
+void fim_report_json(FILE *f, struct fim_report_entry *const *v, size_t n,
+		     const size_t *counts, enum fim_alg alg);
+
 /* --- every snapshot ------------------------------------------------------ */
 
 /* A snapshot of a snapshots-layout view: a directory at its root. */
@@ -88,7 +109,8 @@ void fim_snapshots_free(struct fim_snapshot *s, size_t n);
 struct fim_timeline;
 
 /* A path's line: status[i] is the status in snapshot i, or -1 where the
- * report had no entry for it (absent and not listed, or not judged). */
+ * report had no entry for it (absent and not listed, or not judged) and
+ * before its first finding (not kept). */
 struct fim_timeline_path {
 	const char *path;
 	const signed char *status;
@@ -98,8 +120,8 @@ struct fim_timeline_path {
 int fim_timeline_new(size_t n_snapshots, struct fim_timeline **out);
 void fim_timeline_free(struct fim_timeline *t);
 size_t fim_timeline_snapshots(const struct fim_timeline *t);
-/* Note path's status in snapshot snap, as the report judged it. Returns 0
- * or -ENOMEM. */
+/* Note path's status in snapshot snap, as the report judged it. Returns 0,
+ * -ENOMEM, or -EINVAL when snap is beyond the snapshots. */
 int fim_timeline_note(struct fim_timeline *t, size_t snap, const char *path,
 		      enum fim_status status);
 /* The paths kept, sorted by path (strcmp); valid until the next note or
@@ -117,27 +139,6 @@ int fim_timeline_text(FILE *f, struct fim_timeline *t,
 		      const struct fim_snapshot *snaps);
 int fim_timeline_json(FILE *f, struct fim_timeline *t,
 		      const struct fim_snapshot *snaps);
-
-/* The entries of a run in memory, for output in path order. */
-struct fim_report_set {
-	struct fim_report_entry **v;
-	size_t n, cap;
-	int err; /* -ENOMEM when an entry could not be kept */
-};
-
-/* A fim_report_cb that copies e into the set arg (zeroed first). */
-void fim_report_set_add(void *arg, const struct fim_report_entry *e);
-/* Sort by path (strcmp). */
-void fim_report_set_sort(struct fim_report_set *s);
-void fim_report_set_free(struct fim_report_set *s);
-
-/* Print entries (sorted by the caller) with counts[FIM_STATUS_COUNT].
- * Text: one line per entry that is not OK, then a summary line. JSON: the
- * document of fimfsctl(8). */
-void fim_report_text(FILE *f, struct fim_report_entry *const *v, size_t n,
-		     const size_t *counts);
-void fim_report_json(FILE *f, struct fim_report_entry *const *v, size_t n,
-		     const size_t *counts, enum fim_alg alg);
 
 /* The report over every snapshot, written as it goes. For the snapshot
  * snaps[i] (i counting from 0 in the order written) its head (name and
