@@ -18,12 +18,17 @@
 #include "view.h"
 #include "walk.h"
 
-/* One judged entry. */
+/* One judged entry. st and digests, when known, are valid during the
+ * callback only (a fim_report_set does not keep them): what a listing of
+ * the tree (sha256sum lines, an mtree spec) needs beyond the verdict. */
 struct fim_report_entry {
 	const char *path;    /* baseline path: relative to the tree reported */
 	enum fim_ftype type; /* as found; the baseline's when MISSING; NONE
 			      * when unknown */
 	struct fim_verdict vd;
+	const struct fim_stat *st;            /* as judged, or NULL */
+	const struct fim_digest_set *digests; /* every digest computed (a
+					       * regular file), or NULL */
 };
 
 /* Called once per judged entry, never twice at once, from the calling
