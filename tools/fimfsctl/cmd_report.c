@@ -6,9 +6,12 @@
  * mapped back to its source as the daemon tells it (report_map_mount) and
  * read directly. The
  * baseline path of a file is its path relative to PATH. The core's report
- * (report.h) judges every entry over a view of PATH (layout tree) with the
+ * (report.h) judges every entry over a view of PATH with the
  * configuration's baseline, rules, digests and cache; regular files by the
- * same code that answers NAME.verified. What else is judged:
+ * same code that answers NAME.verified. A PATH in the snapshots layout (a
+ * mount's root by the configuration's layout, else -o layout= or a name
+ * ending in .snapshot) is reported snapshot by snapshot with the timeline
+ * (report_snapshots.c). What else is judged:
  *  - a baseline entry whose path is absent (any type; not the root, not an
  *    entry marked optional, not one the rules ignore): MISSING;
  *  - an entry present with another type than the baseline's: MISMATCH
@@ -50,7 +53,6 @@ static int open_view(struct fim_config *cfg, const char *dir,
 	char err[1024];
 	int ret;
 
-	cfg->layout = FIM_LAYOUT_TREE;
 	if (!cfg->n_manifests) {
 		fprintf(stderr, "fimfsctl: no baseline configured "
 			"(baseline.manifests, or -o manifest=PATH)\n");
@@ -107,11 +109,14 @@ out:
 	return status;
 }
 
-static int run(struct fim_config *cfg, const char *path, bool json)
+static int run(struct fim_config *cfg, const char *path, bool layout_given,
+	       bool json)
 {
 	char *real = NULL, *mapped = NULL, err[1024];
 	struct fim_view *view = NULL;
 	int status = EXIT_USAGE;
+	bool at_root = false;
+	const char *src;
 	struct stat st;
 
 	/* An nfs:// URL is read by the core itself: nothing to resolve. */
@@ -132,13 +137,25 @@ static int run(struct fim_config *cfg, const char *path, bool json)
 		fprintf(stderr, "fimfsctl: %s: not a directory\n", path);
 		goto out;
 	}
-	if (report_map_mount(real, &mapped, err, sizeof(err))) {
+	if (report_map_mount(real, &mapped, &at_root, err, sizeof(err))) {
 		fprintf(stderr, "fimfsctl: %s\n", err);
 		goto out;
 	}
 judge:
-	if (!open_view(cfg, mapped ? mapped : real, &view))
-		status = judge(view, cfg, mapped ? mapped : real, json);
+	src = mapped ? mapped : real;
+	/* The configuration file's layout is the daemon's, for its SOURCE:
+	 * a mount's root. Below it is one snapshot or a subtree of a tree; a
+	 * path given directly is often one snapshot of SOURCE. */
+	if (!mapped && !layout_given)
+		cfg->layout = FIM_LAYOUT_AUTO;
+	cfg->layout = mapped && !at_root ? FIM_LAYOUT_TREE
+					 : fim_config_layout_for(cfg, src);
+	if (open_view(cfg, src, &view))
+		goto out;
+	if (cfg->layout == FIM_LAYOUT_SNAPSHOTS)
+		status = report_snapshots(view, cfg, src, json);
+	else
+		status = judge(view, cfg, src, json);
 out:
 	fim_view_free(view); /* stops the hashing threads first */
 	free(mapped);
@@ -157,7 +174,7 @@ int cmd_report(const struct fimfsctl_cmd *cmd, int argc, char **argv)
 	struct fim_config cfg;
 	char **opts = calloc((size_t)argc, sizeof(*opts)), err[1024];
 	size_t nopts = 0;
-	bool json = false;
+	bool json = false, layout_given = false;
 	int c, ret, status = EXIT_USAGE;
 
 	if (!opts)
@@ -185,6 +202,7 @@ int cmd_report(const struct fimfsctl_cmd *cmd, int argc, char **argv)
 		goto out;
 	}
 	for (size_t i = 0; i < nopts; i++) {
+		layout_given |= !strncmp(opts[i], "layout=", 7);
 		ret = fim_config_set_option(&cfg, opts[i], err, sizeof(err));
 		if (ret == -ENOENT)
 			snprintf(err, sizeof(err), "-o %s: unknown option",
@@ -194,7 +212,7 @@ int cmd_report(const struct fimfsctl_cmd *cmd, int argc, char **argv)
 			goto out;
 		}
 	}
-	status = run(&cfg, argv[optind], json);
+	status = run(&cfg, argv[optind], layout_given, json);
 	goto out;
 usage:
 	status = cmd_usage(cmd);

@@ -4,6 +4,7 @@
 #ifndef FIMCTL_H
 #define FIMCTL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "walk.h"
@@ -24,8 +25,16 @@ void fimctl_progress(void *arg, const struct fim_progress *p);
 
 /* When path (resolved, absolute) lies inside a mounted fimfs, the source
  * it shows there, malloc'd, in *out, as the daemon tells it (a directory
- * or an nfs:// URL); else *out is NULL. Returns 0, or -1 with a message in
- * err when the daemon does not tell it: never a guess. */
-int report_map_mount(const char *path, char **out, char *err, size_t errsz);
+ * or an nfs:// URL), and in *at_root whether path is the mount's root;
+ * else *out is NULL. Returns 0, or -1 with a message in err when the
+ * daemon does not tell it: never a guess. */
+int report_map_mount(const char *path, char **out, bool *at_root, char *err,
+		     size_t errsz);
+
+/* fimfsctl report of the snapshots-layout view (baseline loaded, threads
+ * started) of src: every snapshot, oldest first, then the timeline and
+ * the total, on stdout. Returns the exit status. */
+int report_snapshots(struct fim_view *view, const struct fim_config *cfg,
+		     const char *src, bool json);
 
 #endif

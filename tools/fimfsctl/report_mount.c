@@ -32,8 +32,9 @@ static size_t under(const char *path, const char *mp)
 	return n;
 }
 
-/* Whether the deepest mount containing path is a fimfs mount. */
-static bool on_fimfs(const char *path)
+/* Whether the deepest mount containing path is a fimfs mount; *at_root
+ * whether path is that mount's root. */
+static bool on_fimfs(const char *path, bool *at_root)
 {
 	char *line = NULL;
 	size_t cap = 0, best_len = 0, n;
@@ -52,19 +53,22 @@ static bool on_fimfs(const char *path)
 		found = true;
 		best_len = n;
 		fimfs = !strcmp(m.fstype, "fuse.fimfs");
+		*at_root = !strcmp(path, m.point);
 	}
 	free(line);
 	fclose(f);
 	return fimfs;
 }
 
-int report_map_mount(const char *path, char **out, char *err, size_t errsz)
+int report_map_mount(const char *path, char **out, bool *at_root, char *err,
+		     size_t errsz)
 {
 	char *buf = NULL;
 	ssize_t n;
 
 	*out = NULL;
-	if (!on_fimfs(path))
+	*at_root = false;
+	if (!on_fimfs(path, at_root))
 		return 0;
 	/* The value may change between the two calls: retry on ERANGE. */
 	do {

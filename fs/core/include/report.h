@@ -18,12 +18,17 @@
 #include "view.h"
 #include "walk.h"
 
-/* One judged entry. */
+/* One judged entry. st and digests, when known, are valid during the
+ * callback only (a fim_report_set does not keep them): what a listing of
+ * the tree (sha256sum lines, an mtree spec) needs beyond the verdict. */
 struct fim_report_entry {
 	const char *path;    /* baseline path: relative to the tree reported */
 	enum fim_ftype type; /* as found; the baseline's when MISSING; NONE
 			      * when unknown */
 	struct fim_verdict vd;
+	const struct fim_stat *st;            /* as judged, or NULL */
+	const struct fim_digest_set *digests; /* every digest computed (a
+					       * regular file), or NULL */
 };
 
 /* Called once per judged entry, never twice at once, from the calling
@@ -67,6 +72,10 @@ int fim_report_run(struct fim_view *v, const struct fim_report_opts *opts,
  * NOBASELINE or SHADOWED. */
 bool fim_report_sum_bad(const struct fim_report_sum *sum);
 
+/* Whether a status is a finding: MISMATCH, MISSING, UNLISTED, ERROR,
+ * NOBASELINE or SHADOWED (not OK, not IGNORED). */
+bool fim_report_status_bad(enum fim_status s);
+
 /* The entries of a run in memory, for output in path order. */
 struct fim_report_set {
 	struct fim_report_entry **v;
@@ -87,5 +96,79 @@ void fim_report_text(FILE *f, struct fim_report_entry *const *v, size_t n,
 		     const size_t *counts);
 int fim_report_json(FILE *f, struct fim_report_entry *const *v, size_t n,
 		    const size_t *counts, enum fim_alg alg);
+
+/* --- every snapshot ------------------------------------------------------ */
+
+/* A snapshot of a snapshots-layout view: a directory at its root. */
+struct fim_snapshot {
+	char *name;
+	int64_t time_ns; /* fim_view_snap_time */
+	bool created;    /* time_ns is the creation time, else the ctime */
+	int err;         /* set by the caller: its report failed (negative
+			  * errno); the timeline leaves it out */
+};
+
+/* The snapshots of v, oldest first (fim_snapshots_sort), into a malloc'd
+ * array the caller frees with fim_snapshots_free. Names at the root that
+ * are not directories are no snapshots. Returns 0 or a negative errno. */
+int fim_snapshots_list(struct fim_view *v, struct fim_snapshot **out,
+		       size_t *n);
+/* By time, then by name (strcmp) among equal times. */
+void fim_snapshots_sort(struct fim_snapshot *s, size_t n);
+void fim_snapshots_free(struct fim_snapshot *s, size_t n);
+
+/* The tamper timeline: for every path that is ever a finding, its status in
+ * each snapshot (oldest first, index 0). Only paths that were a finding
+ * once are kept; each snapshot is noted in full before the next. */
+struct fim_timeline;
+
+/* A path's line: status[i] is the status in snapshot i, or -1 where the
+ * report had no entry for it (absent and not listed, or not judged) and
+ * before its first finding (not kept). */
+struct fim_timeline_path {
+	const char *path;
+	const signed char *status;
+	size_t first, last; /* the first and the last snapshot a finding */
+};
+
+int fim_timeline_new(size_t n_snapshots, struct fim_timeline **out);
+void fim_timeline_free(struct fim_timeline *t);
+size_t fim_timeline_snapshots(const struct fim_timeline *t);
+/* Note path's status in snapshot snap, as the report judged it. Returns 0,
+ * -ENOMEM, or -EINVAL when snap is beyond the snapshots. */
+int fim_timeline_note(struct fim_timeline *t, size_t snap, const char *path,
+		      enum fim_status status);
+/* The paths kept, sorted by path (strcmp); valid until the next note or
+ * the free. Returns 0 or -ENOMEM. */
+int fim_timeline_paths(struct fim_timeline *t,
+		       const struct fim_timeline_path *const **out, size_t *n);
+
+/* The timeline as text, one line per path, each run of a finding and the
+ * first snapshot without a finding after it:
+ *   PATH: MISMATCH from SNAP to SNAP, OK again in SNAP
+ *   PATH: MISMATCH in SNAP, MISSING from SNAP to SNAP, no finding in SNAP
+ * and as a JSON array (fimfsctl(8)); snaps names the snapshots. Return 0
+ * or -ENOMEM. */
+int fim_timeline_text(FILE *f, struct fim_timeline *t,
+		      const struct fim_snapshot *snaps);
+int fim_timeline_json(FILE *f, struct fim_timeline *t,
+		      const struct fim_snapshot *snaps);
+
+/* The report over every snapshot, written as it goes. For the snapshot
+ * snaps[i] (i counting from 0 in the order written) its head (name and
+ * time) then its entries and summary as fim_report_text/json writes them
+ * for one tree, or its err (it could not be reported, e.g. rotated away
+ * or unreadable). Then, after the last, the timeline and the total
+ * (counts summed over the snapshots); returns 0 or -ENOMEM. The JSON
+ * document: {"snapshots": [{"name", "time", "time_source", "report" or
+ * "error"}...], "timeline": [...], "total": {"snapshots": N, STATUS: n}}. */
+void fim_report_snapshot_out(FILE *f, bool json, size_t i,
+			     const struct fim_snapshot *s,
+			     const struct fim_report_set *set,
+			     const struct fim_report_sum *sum,
+			     enum fim_alg alg);
+int fim_report_snapshots_end(FILE *f, bool json, struct fim_timeline *tl,
+			     const struct fim_snapshot *snaps,
+			     const size_t *total);
 
 #endif

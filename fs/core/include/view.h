@@ -179,6 +179,14 @@ uint64_t fim_view_ino(struct fim_view *v, const char *path, uint64_t ino);
 int fim_view_snap_id(struct fim_view *v, const char *path, int64_t max_age_ns,
 		     uint64_t *id);
 
+/* The time of the snapshot directory name (snapshots layout), ns since the
+ * epoch: its creation time where SOURCE tells it (*created set: a btrfs
+ * snapshot, see fim_src_created), else its ctime, which NetApp sets to
+ * the snapshot's time. Returns 0 or a negative errno (-ENOTDIR: not a
+ * directory). */
+int fim_view_snap_time(struct fim_view *v, const char *name, int64_t *ns,
+		       bool *created);
+
 /* The current attributes of the entry at path: real (kind -1) or the
  * virtual entry of kind beside the regular file path[0..baselen). */
 int fim_view_stat(struct fim_view *v, const char *path, int kind,

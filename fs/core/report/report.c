@@ -31,11 +31,13 @@ struct pending {
 };
 
 static void emit(struct run *r, const char *path, enum fim_ftype type,
-		 const struct fim_verdict *vd)
+		 const struct fim_verdict *vd, const struct fim_stat *st,
+		 const struct fim_digest_set *digests)
 {
 	const char *bpath = fim_view_bpath(r->view, path);
 	struct fim_report_entry e = {
-		.path = bpath ? bpath : "", .type = type, .vd = *vd,
+		.path = bpath ? bpath : "", .type = type, .vd = *vd, .st = st,
+		.digests = digests,
 	};
 
 	pthread_mutex_lock(&r->mu);
@@ -49,11 +51,12 @@ static void on_verdict(void *arg, const struct fim_verdict *vd,
 {
 	struct pending *p = arg;
 	struct run *r = p->run;
-	uint64_t bytes = res && !res->err ? res->st.size : 0;
+	bool known = res && !res->err;
 
-	emit(r, p->path, FIM_FT_FILE, vd);
+	emit(r, p->path, FIM_FT_FILE, vd, known ? &res->st : NULL,
+	     known && res->digests.mask ? &res->digests : NULL);
 	free(p);
-	fim_pool_release(r->pool, bytes);
+	fim_pool_release(r->pool, known ? res->st.size : 0);
 }
 
 static int judge_regular(struct run *r, const char *path)
@@ -90,14 +93,15 @@ static int judge(void *arg, const char *path, const struct fim_stat *st,
 	}
 	if (!is_root && fim_view_shadowed(r->view, path)) {
 		fim_view_verdict_shadowed(r->view, path, &vd);
-		emit(r, path, fim_ftype_from_mode(st->mode), &vd);
+		emit(r, path, err ? FIM_FT_NONE : fim_ftype_from_mode(st->mode),
+		     &vd, err ? NULL : st, NULL);
 		return 0;
 	}
 	if (!err && S_ISREG(st->mode))
 		return judge_regular(r, path);
 	if (fim_view_verdict_other(r->view, path, st, err, &vd))
 		emit(r, path, err ? FIM_FT_NONE : fim_ftype_from_mode(st->mode),
-		     &vd);
+		     &vd, err ? NULL : st, NULL);
 	return 0;
 }
 
@@ -131,7 +135,8 @@ static int judge_absent(const struct fim_mentry *m, void *arg)
 	ret = fim_view_stat(r->view, a->path, -1, 0, &st);
 	if (ret != -ENOENT && ret != -ENOTDIR && ret != -ELOOP)
 		return 0; /* present, or an error judged in the walk */
-	emit(r, a->path, m->keys & FIM_MK_TYPE ? m->type : FIM_FT_NONE, &vd);
+	emit(r, a->path, m->keys & FIM_MK_TYPE ? m->type : FIM_FT_NONE, &vd,
+	     NULL, NULL);
 	return 0;
 }
 
@@ -179,9 +184,15 @@ out:
 	return ret;
 }
 
+bool fim_report_status_bad(enum fim_status s)
+{
+	return s != FIM_OK && s != FIM_IGNORED;
+}
+
 bool fim_report_sum_bad(const struct fim_report_sum *sum)
 {
-	return sum->counts[FIM_MISMATCH] || sum->counts[FIM_MISSING] ||
-	       sum->counts[FIM_UNLISTED] || sum->counts[FIM_ERROR] ||
-	       sum->counts[FIM_NOBASELINE] || sum->counts[FIM_SHADOWED];
+	for (int s = 0; s < FIM_STATUS_COUNT; s++)
+		if (sum->counts[s] && fim_report_status_bad(s))
+			return true;
+	return false;
 }

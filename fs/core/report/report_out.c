@@ -1,5 +1,6 @@
 /* Reports: the output, text and JSON; see report.h. */
 #include "report.h"
+#include "report_int.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -13,7 +14,7 @@
 
 /* Paths in text lines: escaped as in our mtree specs, so a name with a
  * newline or a space stays one field of one line. */
-static void put_text_path(FILE *f, const char *path)
+void fim_report_put_path(FILE *f, const char *path)
 {
 	size_t size = 4 * strlen(path) + 1;
 	char *buf = malloc(size);
@@ -49,7 +50,7 @@ void fim_report_text(FILE *f, struct fim_report_entry *const *v, size_t n,
 			continue;
 		fprintf(f, "%-10s rule=%-11s ", fim_status_name(vd->status),
 			fim_rule_name(vd->rule));
-		put_text_path(f, v[i]->path);
+		fim_report_put_path(f, v[i]->path);
 		if (vd->differs) {
 			fputs(" differs=", f);
 			put_differs(f, vd->differs);
@@ -62,6 +63,21 @@ void fim_report_text(FILE *f, struct fim_report_entry *const *v, size_t n,
 	for (int s = 0; s < FIM_STATUS_COUNT; s++)
 		fprintf(f, " %s=%zu", fim_status_name(s), counts[s]);
 	fputc('\n', f);
+}
+
+/* A JSON string, escaped as every JSON of ours (json.h). */
+void fim_report_put_json_str(FILE *f, const char *str)
+{
+	size_t size = FIM_JSON_ESCAPE_MAX * strlen(str) + 1;
+	char *buf = malloc(size);
+
+	if (!buf) {
+		fputs("\"?\"", f);
+		return;
+	}
+	fim_json_escape(str, strlen(str), buf, size);
+	fprintf(f, "\"%s\"", buf);
+	free(buf);
 }
 
 /* A digest in hex, or null when there is none. */

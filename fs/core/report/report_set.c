@@ -38,6 +38,8 @@ void fim_report_set_add(void *arg, const struct fim_report_entry *e)
 	k->e = *e;
 	memcpy(k->path, e->path, len);
 	k->e.path = k->path;
+	k->e.st = NULL;
+	k->e.digests = NULL;
 	s->v[s->n++] = &k->e;
 }
 

@@ -178,6 +178,11 @@ long fim_src_access_attrs(struct fim_source *s, const char *p, bool dir,
 	return s->ops->access_attrs(s, p, dir, st, buf, size);
 }
 
+int fim_src_created(struct fim_source *s, const char *p, int64_t *ns)
+{
+	return s->ops->created ? s->ops->created(s, p, ns) : -ENOTSUP;
+}
+
 void fim_src_statvfs(struct fim_source *s, struct statvfs *sv)
 {
 	if (s->ops->statvfs)

@@ -126,6 +126,12 @@ long fim_src_listxattr(struct fim_source *s, const char *p, char *buf,
 long fim_src_access_attrs(struct fim_source *s, const char *p, bool dir,
 			  struct fim_stat *st, void *buf, size_t size);
 
+/* When the directory at p was made as it is (a btrfs snapshot's creation
+ * time, which neither its ctime nor its birth time tells: both are copied
+ * from the subvolume snapshotted), ns since the epoch. -ENOTSUP when the
+ * source cannot tell: not btrfs, not a subvolume, over NFS. */
+int fim_src_created(struct fim_source *s, const char *p, int64_t *ns);
+
 /* Capacity figures into sv; left as they are when the backend has none. */
 void fim_src_statvfs(struct fim_source *s, struct statvfs *sv);
 

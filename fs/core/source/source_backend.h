@@ -60,6 +60,11 @@ struct fim_source_ops {
 	long (*access_attrs)(struct fim_source *src, const char *path,
 			     bool dir, struct fim_stat *st, void *buf,
 			     size_t size);
+	/* When the directory at path was made as it is, where the backend
+	 * can tell (a btrfs snapshot's creation time): ns since the epoch.
+	 * -ENOTSUP when it cannot for this entry; optional (NULL). */
+	int (*created)(struct fim_source *src, const char *path,
+		       int64_t *ns);
 	/* Capacity figures for statfs; optional (NULL). */
 	int (*statvfs)(struct fim_source *src, struct statvfs *sv);
 	void (*destroy)(struct fim_source *src);

@@ -101,3 +101,24 @@ void snaps_free(struct fim_view *v)
 		v->snaps[i].name = NULL;
 	}
 }
+
+int fim_view_snap_time(struct fim_view *v, const char *name, int64_t *ns,
+		       bool *created)
+{
+	struct fim_stat st;
+	long ret;
+
+	*created = !fim_src_created(v->src, name, ns);
+	if (*created)
+		return 0;
+	/* Entered, so that an automounted snapshot (NetApp's over the
+	 * kernel's NFS client, ZFS's) tells its own time; one that cannot be
+	 * entered still has one, and its report will say why it failed. */
+	ret = fim_src_access_attrs(v->src, name, true, &st, NULL, 0);
+	if (ret && ret != -ENOTDIR)
+		ret = fim_src_lstat(v->src, name, &st);
+	if (ret)
+		return (int)ret;
+	*ns = st.ctime_ns;
+	return 0;
+}

@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/btrfs.h>
+#include <sys/ioctl.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -319,6 +321,33 @@ static long local_access_attrs(struct fim_source *src, const char *path,
 	return n;
 }
 
+/* The root directory of a btrfs subvolume has this inode number. */
+#define BTRFS_SUBVOL_ROOT_INO 256
+
+static int local_created(struct fim_source *src, const char *path,
+			 int64_t *ns)
+{
+	struct btrfs_ioctl_get_subvol_info_args info;
+	int fd = open_beneath(src, path, O_RDONLY | O_DIRECTORY);
+	struct stat s;
+	int ret = 0;
+
+	if (fd < 0)
+		return fd;
+	/* Any inode answers for the subvolume it lies in: only a
+	 * subvolume's root has the subvolume's time as its own. */
+	if (fstat(fd, &s) < 0)
+		ret = -errno;
+	else if (s.st_ino != BTRFS_SUBVOL_ROOT_INO ||
+		 ioctl(fd, BTRFS_IOC_GET_SUBVOL_INFO, &info) < 0)
+		ret = -ENOTSUP;
+	else
+		*ns = (int64_t)info.otime.sec * 1000000000LL +
+		      info.otime.nsec;
+	close(fd);
+	return ret;
+}
+
 static int local_statvfs(struct fim_source *src, struct statvfs *sv)
 {
 	return fstatvfs(root_fd(src), sv) < 0 ? -errno : 0;
@@ -345,6 +374,7 @@ static const struct fim_source_ops local_ops = {
 	.getxattr = local_getxattr,
 	.listxattr = local_listxattr,
 	.access_attrs = local_access_attrs,
+	.created = local_created,
 	.statvfs = local_statvfs,
 	.destroy = local_destroy,
 };

@@ -1,0 +1,159 @@
+/* Reports: the tamper timeline as text and JSON; see report.h. */
+#include "report.h"
+#include "report_int.h"
+
+/* Snapshots that could not be reported are left out of every run: what a
+ * path was there is not known. */
+static size_t next_known(const struct fim_snapshot *snaps, size_t i,
+			 size_t n)
+{
+	while (i < n && snaps[i].err)
+		i++;
+	return i;
+}
+
+/* The run of one status of p that begins at the known snapshot i < n:
+ * its last snapshot in *to; returns the known snapshot after it, or n. */
+static size_t run_at(const struct fim_timeline_path *p,
+		     const struct fim_snapshot *snaps, size_t i, size_t n,
+		     size_t *to)
+{
+	size_t k;
+
+	*to = i;
+	for (k = next_known(snaps, i + 1, n);
+	     k < n && p->status[k] == p->status[i];
+	     k = next_known(snaps, k + 1, n))
+		*to = k;
+	return k;
+}
+
+static bool is_bad(signed char s)
+{
+	return s >= 0 && fim_report_status_bad((enum fim_status)s);
+}
+
+/* PATH: MISMATCH from nightly.1 to nightly.0, OK again in hourly.4 */
+static void text_line(FILE *f, const struct fim_timeline_path *p,
+		      const struct fim_snapshot *snaps, size_t n)
+{
+	const char *sep = ": ";
+	bool after_bad = false;
+	size_t i = p->first, to;
+
+	fim_report_put_path(f, p->path);
+	while (i < n) {
+		size_t next = run_at(p, snaps, i, n, &to);
+		signed char s = p->status[i];
+
+		if (is_bad(s)) {
+			fprintf(f, "%s%s %s ", sep,
+				fim_status_name((enum fim_status)s),
+				i == to ? "in" : "from");
+			fim_report_put_path(f, snaps[i].name);
+			if (i != to) {
+				fputs(" to ", f);
+				fim_report_put_path(f, snaps[to].name);
+			}
+		} else if (after_bad) {
+			fprintf(f, "%s%s ", sep, s == FIM_OK ? "OK again in"
+							     : "no finding in");
+			fim_report_put_path(f, snaps[i].name);
+		}
+		sep = ", ";
+		after_bad = is_bad(s);
+		if (i > p->last)
+			break;
+		i = next;
+	}
+	fputc('\n', f);
+}
+
+int fim_timeline_text(FILE *f, struct fim_timeline *t,
+		      const struct fim_snapshot *snaps)
+{
+	const struct fim_timeline_path *const *v;
+	size_t n, n_snaps = fim_timeline_snapshots(t);
+	int ret = fim_timeline_paths(t, &v, &n);
+
+	for (size_t i = 0; !ret && i < n; i++)
+		text_line(f, v[i], snaps, n_snaps);
+	return ret;
+}
+
+static void json_name(FILE *f, const struct fim_snapshot *snaps, size_t i,
+		      size_t n)
+{
+	if (i < n)
+		fim_report_put_json_str(f, snaps[i].name);
+	else
+		fputs("null", f);
+}
+
+static void json_runs(FILE *f, const struct fim_timeline_path *p,
+		      const struct fim_snapshot *snaps, size_t n)
+{
+	size_t i = p->first, to;
+
+	fputs("[", f);
+	while (i < n) {
+		size_t next = run_at(p, snaps, i, n, &to);
+
+		fputs(i == p->first ? "{\"status\": " : ", {\"status\": ", f);
+		if (p->status[i] >= 0)
+			fprintf(f, "\"%s\"",
+				fim_status_name((enum fim_status)p->status[i]));
+		else
+			fputs("null", f);
+		fputs(", \"from\": ", f);
+		fim_report_put_json_str(f, snaps[i].name);
+		fputs(", \"to\": ", f);
+		fim_report_put_json_str(f, snaps[to].name);
+		fputc('}', f);
+		i = next;
+	}
+	fputc(']', f);
+}
+
+static void json_path(FILE *f, const struct fim_timeline_path *p,
+		      const struct fim_snapshot *snaps, size_t n)
+{
+	const char *sep = "";
+
+	fputs("{\"path\": ", f);
+	fim_report_put_json_str(f, p->path);
+	fputs(", \"first_seen\": ", f);
+	json_name(f, snaps, p->first, n);
+	fputs(", \"last_seen\": ", f);
+	json_name(f, snaps, p->last, n);
+	fputs(", \"restored\": ", f);
+	json_name(f, snaps, next_known(snaps, p->last + 1, n), n);
+	fputs(", \"missing\": [", f);
+	for (size_t i = p->first; i < n; i++)
+		if (p->status[i] == FIM_MISSING) {
+			fputs(sep, f);
+			fim_report_put_json_str(f, snaps[i].name);
+			sep = ", ";
+		}
+	fputs("], \"runs\": ", f);
+	json_runs(f, p, snaps, n);
+	fputc('}', f);
+}
+
+int fim_timeline_json(FILE *f, struct fim_timeline *t,
+		      const struct fim_snapshot *snaps)
+{
+	const struct fim_timeline_path *const *v;
+	size_t n, n_snaps = fim_timeline_snapshots(t);
+	int ret = fim_timeline_paths(t, &v, &n);
+
+	if (ret)
+		return ret;
+	fputc('[', f);
+	for (size_t i = 0; i < n; i++) {
+		fputs(i ? ",\n  " : "\n  ", f);
+		json_path(f, v[i], snaps, n_snaps);
+	}
+	fputs(n ? "\n]" : "]", f);
+	return 0;
+}
