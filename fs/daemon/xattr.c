@@ -26,10 +26,12 @@ static bool is_ours(const char *name)
 	return !strncmp(name, PREFIX, strlen(PREFIX));
 }
 
-/* The virtual kind an xattr name stands for, or -1. */
+/* The virtual kind an xattr name stands for, or -1 (always with
+ * xattrs=off). */
 static int xattr_kind(struct fimfs *fs, const char *name)
 {
-	if (strncmp(name, PREFIX, strlen(PREFIX)))
+	if (fs->cfg.xattrs == FIM_XATTRS_OFF ||
+	    strncmp(name, PREFIX, strlen(PREFIX)))
 		return -1;
 	name += strlen(PREFIX);
 	if (!strcmp(name, "verified"))
@@ -236,14 +238,15 @@ static long source_names(struct fim_view *v, const char *path,
 	return len < 0 ? len : kept;
 }
 
-/* Our names after the source's, for regular files only. */
+/* Our names after the source's, for regular files only, and only with
+ * xattrs=on: hidden ones still answer by name. */
 static long add_virtual_names(struct fimfs *fs, struct node *n, char *buf,
 			      size_t size, long len)
 {
 	struct fim_stat st;
 
-	if (fim_view_lstat(fs->view, n->path, &st) ||
-	    !S_ISREG(st.mode))
+	if (fs->cfg.xattrs != FIM_XATTRS_ON ||
+	    fim_view_lstat(fs->view, n->path, &st) || !S_ISREG(st.mode))
 		return len;
 	for (int k = 0; k < FIM_VK_COUNT; k++) {
 		const char *what = k == FIM_VK_VERIFIED ? "verified"
