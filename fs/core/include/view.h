@@ -32,6 +32,16 @@ int fim_view_new(const struct fim_config *cfg, const char *source_spec,
 int fim_view_start(struct fim_view *v, char *err, size_t errsz);
 void fim_view_free(struct fim_view *v);
 
+/* Work of its own on the view that runs in a thread (the listings of
+ * listing.h) and must end before the view goes: fim_view_job_begin()
+ * returns false once fim_view_free() has begun (start nothing then), and
+ * fim_view_free() waits for the fim_view_job_end() of every job begun,
+ * with fim_view_stopping() true meanwhile to tell them to end early. The
+ * hashing threads run until the last job ended. */
+bool fim_view_job_begin(struct fim_view *v);
+void fim_view_job_end(struct fim_view *v);
+bool fim_view_stopping(struct fim_view *v);
+
 struct fim_hashsvc *fim_view_hashsvc(struct fim_view *v);
 struct fim_dcache *fim_view_dcache(struct fim_view *v);
 const struct fim_config *fim_view_config(struct fim_view *v);
