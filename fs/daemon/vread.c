@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "listing.h"
 #include "pending.h"
 #include "perm.h"
 #include "record.h"
@@ -80,6 +81,7 @@ void vread_open(fuse_req_t req, struct fimfs *fs, struct node *n,
 	 * failed once must not be served again from the page cache. A
 	 * verdict is a digest-cache lookup, cheap to ask again. */
 	fi->keep_cache = fs->cfg.keep_cache && vf->kind != FIM_VK_VERIFIED;
+	fi->direct_io = fim_listing_direct(vf->kind);
 	handles_add(&fs->handles, &vf->h, HANDLE_VIRTUAL, vfile_drop);
 	if (fuse_reply_open(req, fi)) {
 		handles_remove(&fs->handles, &vf->h);
@@ -166,7 +168,7 @@ void vread_read(fuse_req_t req, struct fimfs *fs, struct fuse_file_info *fi,
 	__atomic_add_fetch(&vf->refs, 1, __ATOMIC_ACQ_REL);
 	/* Before the request can be answered: answering frees req. */
 	pending_add(fs, &p->pub);
-	ret = fim_view_content(fs->view, vf->path, vf->kind, on_content, p);
+	ret = fim_listing_content(fs->view, vf->path, vf->kind, on_content, p);
 	if (ret)
 		complete(p, ret);
 }

@@ -12,6 +12,7 @@
 #include "attr.h"
 #include "handlers.h"
 #include "inode.h"
+#include "listing.h"
 #include "pending.h"
 #include "perm.h"
 #include "record.h"
@@ -142,7 +143,8 @@ static void acl_xattr(fuse_req_t req, struct fimfs *fs, struct node *n,
 	size_t plen = n->kind < 0 ? strlen(n->path) : n->baselen;
 	long len;
 
-	if (n->kind >= 0 && strcmp(name, ACL_ACCESS))
+	if ((n->kind >= 0 && strcmp(name, ACL_ACCESS)) ||
+	    fim_vk_is_listing(n->kind))
 		return (void)fuse_reply_err(req, ENODATA);
 	if (plen >= sizeof(path))
 		return (void)fuse_reply_err(req, ENAMETOOLONG);

@@ -57,8 +57,9 @@ int fim_spec_write_mtree(struct fim_spec *s, FILE *f);
 
 /* The checksum list of alg (one of the spec's digests): one line per
  * regular file, as `sha256sum PATH` prints it run in the root (coreutils'
- * escaping of backslash, newline and carriage return). Returns 0, -EIO or
- * -ENOMEM. */
+ * escaping of backslash, newline and carriage return; a file "-" in the
+ * root is "./-", which sha256sum -c does not take for standard input).
+ * Returns 0, -EIO or -ENOMEM. */
 int fim_spec_write_sums(struct fim_spec *s, enum fim_alg alg, FILE *f);
 
 #endif

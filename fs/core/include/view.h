@@ -138,8 +138,17 @@ int fim_view_name_kind(struct fim_view *v, const char *name,
 		       bool (*is_regular)(void *arg, const char *name),
 		       void *arg, size_t *baselen);
 
+/* The name of the directory of whole-tree listings (listing.h). */
+#define FIM_LISTING_DIR ".fimfs"
+
+/* Whether path is a listing root, where FIM_LISTING_DIR is virtual: the
+ * root in the tree layout, a snapshot in the snapshots layout; none with
+ * virtual_entries off. */
+bool fim_view_listing_root(struct fim_view *v, const char *path);
+
 /* Whether the view hides the real entry at path behind a virtual entry of
- * the same name (asks SOURCE about the siblings of path). */
+ * the same name (asks SOURCE about the siblings of path), a listing
+ * directory included. */
 bool fim_view_shadowed(struct fim_view *v, const char *path);
 
 /* Note that the view hides the real entry at path: true the first time for

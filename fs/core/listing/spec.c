@@ -251,9 +251,13 @@ int fim_spec_write_sums(struct fim_spec *s, enum fim_alg alg, FILE *f)
 	for (size_t i = 0; i < s->tree.n; i++) {
 		const struct fim_tree_node *n = &s->tree.v[i];
 		const char *path = rel(s, n->path);
-		size_t size = fim_sumline_len(alg, path) + 1;
+		size_t size;
 		char *line;
 
+		/* "-" is standard input to sha256sum -c */
+		if (!strcmp(path, "-"))
+			path = "./-";
+		size = fim_sumline_len(alg, path) + 1;
 		if (n->err || !is_file(n))
 			continue;
 		line = malloc(size);
