@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "listing.h"
+
 void attr_to_stat(const struct fim_stat *st, struct stat *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -59,8 +61,8 @@ int attr_of_node(struct fimfs *fs, struct node *n, struct fim_stat *st)
 {
 	int ret = node_current(fs, n);
 
-	return ret ? ret : fim_view_stat(fs->view, n->path, n->kind,
-					 n->baselen, st);
+	return ret ? ret : fim_listing_stat(fs->view, n->path, n->kind,
+					    n->baselen, st);
 }
 
 static bool snapshot_name(struct node *n)

@@ -12,6 +12,7 @@
 #include "handlers.h"
 #include "attr.h"
 #include "inode.h"
+#include "listing.h"
 #include "shadow.h"
 #include "perm.h"
 #include "strhash.h"
@@ -121,8 +122,28 @@ static int read_source(struct fim_view *v, const char *path,
 	return ret;
 }
 
-/* Which real entries are hidden behind virtual entries of their name. */
-static int find_hidden(struct fimfs *fs, struct dirent_rec *ents, size_t n)
+/* The files of a listing directory (listing.h). */
+static int read_listing(struct fim_view *v, const char *dir,
+			struct listing *l)
+{
+	char path[PATH_MAX], *name;
+
+	for (int k = FIM_VK_LIST_SUMS; k < FIM_VK_LIST_END; k++) {
+		if (child_path(dir, fim_listing_name(v, k), path, sizeof(path)))
+			return -ENAMETOOLONG;
+		if (!(name = strdup(fim_listing_name(v, k))) ||
+		    push(l, name, DT_REG, fim_view_virtual_ino(path, k), k)) {
+			free(name);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* Which real entries are hidden behind virtual entries of their name (in
+ * a listing root: its listing directory's name too). */
+static int find_hidden(struct fimfs *fs, struct dirent_rec *ents, size_t n,
+		       bool listing_root)
 {
 	struct names ns;
 	size_t baselen;
@@ -130,7 +151,9 @@ static int find_hidden(struct fimfs *fs, struct dirent_rec *ents, size_t n)
 	if (names_build(&ns, ents, n))
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
-		ents[i].hidden = fim_view_name_kind(fs->view, ents[i].name,
+		ents[i].hidden = (listing_root &&
+				  !strcmp(ents[i].name, FIM_LISTING_DIR)) ||
+				 fim_view_name_kind(fs->view, ents[i].name,
 						    names_is_regular, &ns,
 						    &baselen) >= 0;
 	free(ns.slot);
@@ -138,14 +161,16 @@ static int find_hidden(struct fimfs *fs, struct dirent_rec *ents, size_t n)
 }
 
 /* Add the virtual entries after each regular file shown, in place order,
- * and leave out (and report) the real entries they hide. */
+ * and the listing directory last in a listing root; leave out (and report)
+ * the real entries they hide. */
 static int add_virtual(fuse_req_t req, struct fimfs *fs, const char *dir,
 		       struct listing *l)
 {
 	char path[PATH_MAX], vname[NAME_MAX + 1], *name;
 	struct dirent_rec *real = l->ents;
 	size_t nreal = l->n, ri;
-	int ret = find_hidden(fs, real, nreal);
+	bool listing_root = fim_view_listing_root(fs->view, dir);
+	int ret = find_hidden(fs, real, nreal, listing_root);
 
 	if (ret)
 		return ret;
@@ -180,6 +205,17 @@ static int add_virtual(fuse_req_t req, struct fimfs *fs, const char *dir,
 			}
 		}
 	}
+	if (listing_root &&
+	    !child_path(dir, FIM_LISTING_DIR, path, sizeof(path))) {
+		if (!(name = strdup(FIM_LISTING_DIR)))
+			goto out;
+		if (push(l, name, DT_DIR,
+			 fim_view_virtual_ino(path, FIM_VK_LIST_DIR),
+			 FIM_VK_LIST_DIR)) {
+			free(name);
+			goto out;
+		}
+	}
 	ret = 0;
 out:
 	/* What was not moved into the listing: hidden, or after a failure. */
@@ -194,6 +230,7 @@ void fimfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	struct fimfs *fs = fimfs_of(req);
 	struct node *n = node_of(fs, ino);
 	struct listing *l = calloc(1, sizeof(*l));
+	bool own = n->kind == FIM_VK_LIST_DIR; /* not SOURCE's */
 	struct fim_stat st;
 	bool checked = false;
 	int ret;
@@ -201,14 +238,18 @@ void fimfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	if (!l)
 		return (void)fuse_reply_err(req, ENOMEM);
 	ret = node_current(fs, n);
-	if (!ret && !perm_exempt(req)) {
+	if (!ret)
+		ret = -perm_listing(req, fs, "opendir", n->path, n->kind);
+	if (!ret && own)
+		ret = read_listing(fs->view, n->path, l);
+	if (!ret && !own && !perm_exempt(req)) {
 		ret = -perm_check(req, fs, "opendir", n->path, strlen(n->path),
 				  FIM_MAY_READ, true, &st);
 		checked = true;
 	}
-	if (!ret)
+	if (!ret && !own)
 		ret = read_source(fs->view, n->path, l);
-	if (!ret)
+	if (!ret && !own)
 		ret = add_virtual(req, fs, n->path, l);
 	/* the names of the directory that the check allowed, not of one
 	 * put in its place since */

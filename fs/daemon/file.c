@@ -113,6 +113,8 @@ void fimfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	if ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC))
 		return refuse_open(req, ino, fi->flags);
 	ret = -node_current(fs, n);
+	if (!ret)
+		ret = perm_listing(req, fs, "open", n->path, n->kind);
 	/* a virtual entry is readable by whoever may read its file */
 	if (!ret && !perm_exempt(req)) {
 		ret = perm_check(req, fs, "open", n->path, n->kind < 0 ?

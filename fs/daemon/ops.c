@@ -10,6 +10,7 @@
 #include "fimfs.h"
 #include "handlers.h"
 #include "inode.h"
+#include "listing.h"
 #include "shadow.h"
 #include "splice.h"
 #include "perm.h"
@@ -65,11 +66,13 @@ static void fimfs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	ret = child_path(p->path, name, path, sizeof(path));
 	if (!ret)
 		ret = node_current(fs, p);
+	if (!ret)
+		ret = -perm_listing(req, fs, "lookup", p->path, p->kind);
 	if (!ret && !perm_exempt(req))
 		ret = -perm_check(req, fs, "lookup", p->path, strlen(p->path),
 				  FIM_MAY_EXEC, true, NULL);
 	if (!ret)
-		ret = fim_view_lookup(fs->view, path, &ent);
+		ret = fim_listing_lookup(fs->view, path, &ent);
 	/* a snapshot's name: which snapshot it names now */
 	if (!ret && p == fs->root)
 		ret = snap_id_of(fs, path, ent.kind, ent.baselen, true, &snap);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "listing.h"
 #include "record.h"
 #include "source_spec.h"
 
@@ -51,6 +52,27 @@ static int host_check(struct fimfs *fs, struct fim_cred *c)
 	return fim_access_host(c, parent);
 }
 
+static void deny(fuse_req_t req, struct fimfs *fs, const char *op,
+		 const char *path)
+{
+	const struct fuse_ctx *ctx = fuse_req_ctx(req);
+
+	fim_log(LOG_NOTICE, "denied %s of '%s' to uid %u pid %d: %s", op, path,
+		(unsigned)ctx->uid, (int)ctx->pid, fim_errname(EACCES));
+	record_req(fs, req, &(struct fim_audit_event){
+		.kind = FIM_AUDIT_EV_REFUSAL, .op = op, .path = path,
+		.err = EACCES });
+}
+
+int perm_listing(fuse_req_t req, struct fimfs *fs, const char *op,
+		 const char *path, int kind)
+{
+	if (perm_exempt(req) || !fim_vk_is_listing(kind))
+		return 0;
+	deny(req, fs, op, path);
+	return EACCES;
+}
+
 int perm_check(fuse_req_t req, struct fimfs *fs, const char *op,
 	       const char *path, size_t len, int may, bool dir,
 	       struct fim_stat *st)
@@ -72,14 +94,8 @@ int perm_check(fuse_req_t req, struct fimfs *fs, const char *op,
 						   st);
 	}
 	free(g.big);
-	if (ret == -EACCES) {
-		fim_log(LOG_NOTICE, "denied %s of '%s' to uid %u pid %d: %s",
-			op, p, (unsigned)ctx->uid, (int)ctx->pid,
-			fim_errname(EACCES));
-		record_req(fs, req, &(struct fim_audit_event){
-			.kind = FIM_AUDIT_EV_REFUSAL, .op = op, .path = p,
-			.err = EACCES });
-	}
+	if (ret == -EACCES)
+		deny(req, fs, op, p);
 	return -ret;
 }
 

@@ -27,6 +27,13 @@ int perm_check(fuse_req_t req, struct fimfs *fs, const char *op,
 	       const char *path, size_t len, int may, bool dir,
 	       struct fim_stat *st);
 
+/* Listing entries (listing.h) show the names and digests of a whole tree,
+ * whatever SOURCE lets the requester read of it: they are root's alone.
+ * Returns 0 for root's requests and entries of other kinds, else EACCES,
+ * logged and recorded as op on path as perm_check's denials are. */
+int perm_listing(fuse_req_t req, struct fimfs *fs, const char *op,
+		 const char *path, int kind);
+
 /* Whether the entry at path[0..len) is still the one checked (same device
  * and inode number): what was read or hashed after a check came from the
  * file that the check allowed. */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "listing.h"
 #include "pending.h"
 #include "record.h"
 
@@ -50,7 +51,8 @@ void vread_open(fuse_req_t req, struct fimfs *fs, struct node *n,
 	if (vf) {
 		memcpy(vf->path, n->path, n->baselen);
 		vf->path[n->baselen] = '\0';
-		ret = fim_view_vopen(fs->view, vf->path, n->kind, checked,
+		ret = fim_view_vopen(fs->view, vf->path, n->kind,
+				     fim_listing_content, checked,
 				     &vf->content);
 	}
 	record_who_of(fs, req, &who);
@@ -74,6 +76,7 @@ void vread_open(fuse_req_t req, struct fimfs *fs, struct node *n,
 	 * failed once must not be served again from the page cache. A
 	 * verdict is a digest-cache lookup, cheap to ask again. */
 	fi->keep_cache = fs->cfg.keep_cache && vf->kind != FIM_VK_VERIFIED;
+	fi->direct_io = fim_listing_direct(vf->kind);
 	handles_add(&fs->handles, &vf->h, HANDLE_VIRTUAL, vfile_drop);
 	if (fuse_reply_open(req, fi)) {
 		handles_remove(&fs->handles, &vf->h);

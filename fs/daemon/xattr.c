@@ -12,6 +12,7 @@
 #include "attr.h"
 #include "handlers.h"
 #include "inode.h"
+#include "listing.h"
 #include "pending.h"
 #include "perm.h"
 #include "record.h"
@@ -26,10 +27,12 @@ static bool is_ours(const char *name)
 	return !strncmp(name, PREFIX, strlen(PREFIX));
 }
 
-/* The virtual kind an xattr name stands for, or -1. */
+/* The virtual kind an xattr name stands for, or -1 (always with
+ * xattrs=off). */
 static int xattr_kind(struct fimfs *fs, const char *name)
 {
-	if (strncmp(name, PREFIX, strlen(PREFIX)))
+	if (fs->cfg.xattrs == FIM_XATTRS_OFF ||
+	    strncmp(name, PREFIX, strlen(PREFIX)))
 		return -1;
 	name += strlen(PREFIX);
 	if (!strcmp(name, "verified"))
@@ -140,7 +143,8 @@ static void acl_xattr(fuse_req_t req, struct fimfs *fs, struct node *n,
 	size_t plen = n->kind < 0 ? strlen(n->path) : n->baselen;
 	long len;
 
-	if (n->kind >= 0 && strcmp(name, ACL_ACCESS))
+	if ((n->kind >= 0 && strcmp(name, ACL_ACCESS)) ||
+	    fim_vk_is_listing(n->kind))
 		return (void)fuse_reply_err(req, ENODATA);
 	if (plen >= sizeof(path))
 		return (void)fuse_reply_err(req, ENAMETOOLONG);
@@ -236,14 +240,15 @@ static long source_names(struct fim_view *v, const char *path,
 	return len < 0 ? len : kept;
 }
 
-/* Our names after the source's, for regular files only. */
+/* Our names after the source's, for regular files only, and only with
+ * xattrs=on: hidden ones still answer by name. */
 static long add_virtual_names(struct fimfs *fs, struct node *n, char *buf,
 			      size_t size, long len)
 {
 	struct fim_stat st;
 
-	if (fim_view_lstat(fs->view, n->path, &st) ||
-	    !S_ISREG(st.mode))
+	if (fs->cfg.xattrs != FIM_XATTRS_ON ||
+	    fim_view_lstat(fs->view, n->path, &st) || !S_ISREG(st.mode))
 		return len;
 	for (int k = 0; k < FIM_VK_COUNT; k++) {
 		const char *what = k == FIM_VK_VERIFIED ? "verified"

@@ -151,7 +151,7 @@ static void test_vfile(struct fim_view *v, const char *root)
 	char path[4096], tmp[4096];
 
 	fim_view_lstat(v, "s1/f", &st);
-	is_int(fim_view_vopen(v, "s1/f", FIM_SHA256, &st, &vf), 0,
+	is_int(fim_view_vopen(v, "s1/f", FIM_SHA256, NULL, &st, &vf), 0,
 	       "opens f.sha256");
 	ok(!fim_view_vkept(vf, &buf, &len), "nothing kept before a read");
 	is_int(vread_wait(vf, &a), 0, "reads it");
@@ -171,7 +171,7 @@ static void test_vfile(struct fim_view *v, const char *root)
 	fim_view_vclose(vf);
 
 	/* an open allowed for the file that was there: never the new one */
-	is_int(fim_view_vopen(v, "s1/f", FIM_SHA256, &st, &vf), 0,
+	is_int(fim_view_vopen(v, "s1/f", FIM_SHA256, NULL, &st, &vf), 0,
 	       "opens f.sha256 again");
 	is_int(vread_wait(vf, &a), -ESTALE, "the checked file is gone");
 	ok(!fim_view_vkept(vf, &buf, &len), "a failure is not kept");

@@ -24,147 +24,25 @@
 #include "sign.h"
 #include "fimctl.h"
 #include "source_spec.h"
+#include "spec.h"
 #include "view.h"
-#include "walk.h"
 
-struct bjob {
-	struct fim_tree tree;
-	struct fim_view *view;
-	struct fim_pool *pool;
-	uint32_t mask;
-	size_t dsize, off[FIM_ALG_COUNT];
-	struct bitem *items; /* one per node; used for regular files */
-	unsigned char *md;   /* dsize bytes per node */
-	const char *dir;
-	bool with_time;
-};
-
-struct bitem {
-	struct bjob *job;
-	size_t node;
-	int err;
-	struct fim_stat st; /* as hashed */
-};
-
-static void on_hashed(void *arg, const struct fim_hash_result *res)
+/* A failed entry, reported as it is met. */
+static void report_fail(void *arg, const char *path, int err)
 {
-	struct bitem *it = arg;
-	struct bjob *j = it->job;
-	unsigned char *md = j->md + it->node * j->dsize;
-
-	it->err = res->err;
-	if (!res->err) {
-		it->st = res->st;
-		for (int a = 0; a < FIM_ALG_COUNT; a++)
-			if (j->mask & (1u << a))
-				memcpy(md + j->off[a], res->digests.md[a],
-				       fim_alg_size(a));
-	}
-	fim_pool_release(j->pool, res->err ? 0 : res->st.size);
-}
-
-static void submit(struct bjob *j, size_t i)
-{
-	struct bitem *it = &j->items[i];
-	int ret;
-
-	it->job = j;
-	it->node = i;
-	it->err = -ECANCELED;
-	fim_pool_acquire(j->pool);
-	ret = fim_view_digests(j->view, j->tree.v[i].path, on_hashed, it);
-	if (ret) {
-		it->err = ret;
-		fim_pool_release(j->pool, 0);
-	}
-}
-
-/* Hash every regular file; a file that changed while hashed (-EAGAIN) is
- * tried twice more. Returns the number of files that failed, reported. */
-static size_t hash_all(struct bjob *j)
-{
-	size_t failed = 0;
-
-	for (size_t i = 0; i < j->tree.n; i++)
-		if (!j->tree.v[i].err && S_ISREG(j->tree.v[i].st.mode))
-			submit(j, i);
-	fim_pool_wait(j->pool);
-	for (int round = 0; round < 2; round++) {
-		for (size_t i = 0; i < j->tree.n; i++)
-			if (j->items[i].err == -EAGAIN)
-				submit(j, i);
-		fim_pool_wait(j->pool);
-	}
-	for (size_t i = 0; i < j->tree.n; i++) {
-		const struct fim_tree_node *n = &j->tree.v[i];
-		int err = n->err ? n->err
-			  : S_ISREG(n->st.mode) ? j->items[i].err : 0;
-
-		if (!err)
-			continue;
-		fprintf(stderr, "fimfsctl: %s/%s: %s\n", j->dir, n->path,
-			err == -EAGAIN ? "changed while it was read"
-				       : strerror(-err));
-		failed++;
-	}
-	return failed;
-}
-
-static int write_entry(struct bjob *j, FILE *f, size_t i)
-{
-	const struct fim_tree_node *n = &j->tree.v[i];
-	const struct fim_stat *st = S_ISREG(n->st.mode) ? &j->items[i].st
-							: &n->st;
-	struct fim_digest_set ds = { .mask = 0 };
-	struct fim_mtree_rec r = {
-		.path = *n->path ? n->path : ".",
-		.type = fim_ftype_from_mode(st->mode),
-		.keys = FIM_MK_TYPE | FIM_MK_MODE | FIM_MK_UID | FIM_MK_GID,
-		.mode = st->mode & 07777, .uid = st->uid, .gid = st->gid,
-		.time_ns = st->mtime_ns,
-	};
-	char link[PATH_MAX + 1];
-	long len;
-
-	if (j->with_time)
-		r.keys |= FIM_MK_TIME;
-	if (r.type == FIM_FT_FILE) {
-		const unsigned char *md = j->md + i * j->dsize;
-
-		ds.mask = j->mask;
-		for (int a = 0; a < FIM_ALG_COUNT; a++)
-			if (j->mask & (1u << a))
-				memcpy(ds.md[a], md + j->off[a],
-				       fim_alg_size(a));
-		r.keys |= FIM_MK_SIZE;
-		r.size = st->size;
-		r.digests = &ds;
-	} else if (r.type == FIM_FT_LINK) {
-		len = fim_view_readlink(j->view, n->path, link, sizeof(link));
-		if (len < 0 || (size_t)len >= sizeof(link)) {
-			fprintf(stderr, "fimfsctl: %s/%s: %s\n", j->dir,
-				n->path, strerror(len < 0 ? (int)-len
-							  : ENAMETOOLONG));
-			return -EIO;
-		}
-		link[len] = '\0';
-		r.link = link;
-		r.keys |= FIM_MK_LINK;
-	}
-	return fim_mtree_write_entry(f, &r);
+	fprintf(stderr, "fimfsctl: %s/%s: %s\n", (const char *)arg, path,
+		err == -EAGAIN ? "changed while it was read" : strerror(-err));
 }
 
 /* The spec in memory, so that it can be signed over exactly these bytes. */
-static int render(struct bjob *j, char **buf, size_t *len)
+static int render(struct fim_spec *spec, char **buf, size_t *len)
 {
 	FILE *f = open_memstream(buf, len);
 	int ret;
 
 	if (!f)
 		return -ENOMEM;
-	ret = fim_mtree_write_header(f);
-	for (size_t i = 0; i < j->tree.n && !ret; i++)
-		ret = write_entry(j, f, i);
+	ret = fim_spec_write_mtree(spec, f);
 	if (fclose(f) && !ret)
 		ret = -ENOMEM;
 	return ret;
@@ -221,32 +99,19 @@ static int inside(const char *rdir, const char *out)
 	return in;
 }
 
-static int setup(struct bjob *j, struct fim_config *cfg, const char *rdir)
+static int setup(struct fim_view **view, struct fim_spec **spec,
+		 struct fim_config *cfg, const char *rdir, unsigned flags)
 {
 	char err[1024];
 	int ret;
 
-	ret = fimctl_open_view(cfg, rdir, &j->view, err, sizeof(err));
+	ret = fimctl_open_view(cfg, rdir, view, err, sizeof(err));
 	if (!ret)
-		ret = fim_view_start(j->view, err, sizeof(err));
+		ret = fim_view_start(*view, err, sizeof(err));
 	if (!ret)
-		ret = fim_tree_walk(j->view, "", &j->tree);
-	if (!ret)
-		ret = fim_pool_new(4 * fim_config_threads(cfg),
-				   j->tree.files, j->tree.bytes,
-				   isatty(STDERR_FILENO) ? fimctl_progress
-							 : NULL,
-				   NULL, &j->pool);
+		ret = fim_spec_walk(*view, "", cfg->digests, flags, spec);
 	if (ret == -ENOMEM)
 		snprintf(err, sizeof(err), "out of memory");
-	if (!ret) {
-		j->items = calloc(j->tree.n, sizeof(*j->items));
-		j->md = calloc(j->tree.n, j->dsize);
-		if (!j->items || !j->md) {
-			snprintf(err, sizeof(err), "out of memory");
-			ret = -ENOMEM;
-		}
-	}
 	if (ret)
 		fprintf(stderr, "fimfsctl: %s\n", err);
 	return ret;
@@ -255,11 +120,12 @@ static int setup(struct bjob *j, struct fim_config *cfg, const char *rdir)
 static int run(struct fim_config *cfg, const char *dir, const char *out,
 	       const struct fim_seckey *key, bool with_time)
 {
-	struct bjob j = { .dir = dir, .with_time = with_time };
 	/* An nfs:// URL is read by the core itself: nothing to resolve, and
 	 * a local MANIFEST cannot lie inside it. */
 	bool url = fim_source_is_url(dir);
 	char *rdir = url ? strdup(dir) : realpath(dir, NULL), *buf = NULL;
+	struct fim_view *view = NULL;
+	struct fim_spec *spec = NULL;
 	size_t len = 0;
 	int status = EXIT_USAGE, in;
 
@@ -276,29 +142,23 @@ static int run(struct fim_config *cfg, const char *dir, const char *out,
 	}
 	cfg->layout = FIM_LAYOUT_TREE;
 	cfg->digests |= 1u << FIM_SHA256;
-	j.mask = cfg->digests;
-	for (int a = 0; a < FIM_ALG_COUNT; a++) {
-		j.off[a] = j.dsize;
-		if (j.mask & (1u << a))
-			j.dsize += fim_alg_size(a);
-	}
-	if (j.mask & ~FIM_MTREE_NETBSD_DIGESTS)
+	if (cfg->digests & ~FIM_MTREE_NETBSD_DIGESTS)
 		fprintf(stderr, "fimfsctl: warning: blake2b512 and sha3-256 "
 			"digests are not known to NetBSD mtree -f\n");
-	if (setup(&j, cfg, rdir) || hash_all(&j))
+	if (setup(&view, &spec, cfg, rdir, with_time ? FIM_SPEC_TIME : 0) ||
+	    fim_spec_hash(spec, 4 * fim_config_threads(cfg),
+			  isatty(STDERR_FILENO) ? fimctl_progress : NULL, NULL,
+			  report_fail, (void *)dir))
 		goto out;
-	if (render(&j, &buf, &len)) {
+	if (render(spec, &buf, &len)) {
 		fprintf(stderr, "fimfsctl: %s: cannot write the spec\n", out);
 		goto out;
 	}
 	status = write_out(out, buf, len, key);
 out:
 	free(buf);
-	fim_pool_free(j.pool);
-	fim_view_free(j.view);
-	fim_tree_free(&j.tree);
-	free(j.items);
-	free(j.md);
+	fim_spec_free(spec);
+	fim_view_free(view); /* stops the hashing threads first */
 	free(rdir);
 	return status;
 }

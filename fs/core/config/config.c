@@ -16,6 +16,7 @@
 enum ktype {
 	K_BOOL, K_U64, K_SECONDS, K_STRING, K_LAYOUT, K_DIGESTS, K_STRLIST,
 	K_RULE, K_AUDIT_LEVEL, K_AUDIT_FAILURE, K_NFS_VERSION, K_ACCESS,
+	K_XATTRS,
 };
 
 struct key {
@@ -31,6 +32,7 @@ static const struct key keys[] = {
 	{ "layout", "layout", K_LAYOUT, F(layout), 0 },
 	{ "digests", "digests", K_DIGESTS, F(digests), 0 },
 	{ "virtual", "virtual", K_BOOL, F(virtual_entries), 0 },
+	{ "xattrs", "xattrs", K_XATTRS, F(xattrs), 0 },
 	{ "reuse_across_snapshots", "reuse_across_snapshots", K_BOOL,
 	  F(reuse_across_snapshots), 0 },
 	{ "run_as", "run_as", K_STRING, F(run_as), 0 },
@@ -330,6 +332,17 @@ static int set_value(struct fim_config *cfg, const struct key *k,
 		if (ok)
 			cfg->access = strcmp(v, "root") ? FIM_ACCESS_SOURCE
 							: FIM_ACCESS_ROOT;
+		break;
+	case K_XATTRS:
+		ok = 1;
+		if (!strcmp(v, "on"))
+			cfg->xattrs = FIM_XATTRS_ON;
+		else if (!strcmp(v, "hidden"))
+			cfg->xattrs = FIM_XATTRS_HIDDEN;
+		else if (!strcmp(v, "off"))
+			cfg->xattrs = FIM_XATTRS_OFF;
+		else
+			ok = 0;
 		break;
 	case K_NFS_VERSION:
 		ok = !strcmp(v, "3") || !strcmp(v, "4");

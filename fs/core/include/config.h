@@ -26,6 +26,12 @@ enum fim_layout { FIM_LAYOUT_AUTO, FIM_LAYOUT_SNAPSHOTS, FIM_LAYOUT_TREE };
  * "root", root only (no allow_other). */
 enum fim_access { FIM_ACCESS_SOURCE, FIM_ACCESS_ROOT };
 
+/* The user.fimfs.<digest> and user.fimfs.verified attributes of regular
+ * files: "on", answered and listed; "hidden", answered by name but not
+ * listed, so that tools copying every attribute (tar --xattrs, cp -a,
+ * rsync -X) leave them behind; "off", not answered. */
+enum fim_xattrs { FIM_XATTRS_ON, FIM_XATTRS_HIDDEN, FIM_XATTRS_OFF };
+
 enum fim_audit_level { FIM_AUDIT_ALL, FIM_AUDIT_REFUSALS, FIM_AUDIT_OFF };
 
 enum fim_audit_failure { FIM_AUDIT_CONTINUE, FIM_AUDIT_DENY };
@@ -40,6 +46,7 @@ struct fim_config {
 	uint32_t digests;       /* FIM_* algorithm bits, never 0 */
 	enum fim_alg primary;   /* first listed: shown in .verified */
 	bool virtual_entries;   /* false: the plain tree, no virtual names */
+	enum fim_xattrs xattrs;
 	bool reuse_across_snapshots;
 	char *run_as;           /* user to switch to after mounting, or NULL */
 	enum fim_access access;

@@ -214,8 +214,17 @@ int fim_view_name_kind(struct fim_view *v, const char *name,
 		       bool (*is_regular)(void *arg, const char *name),
 		       void *arg, size_t *baselen);
 
+/* The name of the directory of whole-tree listings (listing.h). */
+#define FIM_LISTING_DIR ".fimfs"
+
+/* Whether path is a listing root, where FIM_LISTING_DIR is virtual: the
+ * root in the tree layout, a snapshot in the snapshots layout; none with
+ * virtual_entries off. */
+bool fim_view_listing_root(struct fim_view *v, const char *path);
+
 /* Whether the view hides the real entry at path behind a virtual entry of
- * the same name (asks SOURCE about the siblings of path). */
+ * the same name (asks SOURCE about the siblings of path), a listing
+ * directory included. */
 bool fim_view_shadowed(struct fim_view *v, const char *path);
 
 /* Note that the view hides the real entry at path: true the first time for
@@ -263,16 +272,23 @@ typedef void (*fim_content_cb)(void *arg, int err, const char *buf,
 int fim_view_content(struct fim_view *v, const char *path, int kind,
 		     fim_content_cb cb, void *arg);
 
+/* Where an open virtual entry's content comes from: fim_view_content, or a
+ * layer above the view that answers more kinds (fim_listing_content). */
+typedef int (*fim_content_fn)(struct fim_view *v, const char *path,
+			      int kind, fim_content_cb cb, void *arg);
+
 /* An open virtual entry: its content is computed on the first read that
  * succeeds and then kept, so that every read of one open sees one answer. */
 struct fim_view_vfile;
 
-/* Open the virtual entry of kind beside the regular file at path. file: the
- * file's attributes when a check allowed the open (its content is then
- * given only while path still names that file, fim_view_same_file, and
- * -ESTALE otherwise), or NULL. */
+/* Open the virtual entry of kind beside the regular file at path, whose
+ * content comes from content (NULL: fim_view_content). file: the file's
+ * attributes when a check allowed the open (its content is then given only
+ * while path still names that file, fim_view_same_file, and -ESTALE
+ * otherwise), or NULL. */
 int fim_view_vopen(struct fim_view *v, const char *path, int kind,
-		   const struct fim_stat *file, struct fim_view_vfile **vf);
+		   fim_content_fn content, const struct fim_stat *file,
+		   struct fim_view_vfile **vf);
 
 /* The kept content of vf, without waiting: true with *buf and *len set
  * (valid until vf is closed), false when no read has succeeded yet. */

@@ -144,7 +144,8 @@ static int judge_all_absent(struct run *r)
 {
 	struct fim_baseline *bl = fim_view_baseline(r->view);
 	struct absent a = { .run = r };
-	int ret = fim_baseline_foreach(bl, judge_absent, &a);
+	/* without a baseline (none configured) nothing is missing */
+	int ret = bl ? fim_baseline_foreach(bl, judge_absent, &a) : 0;
 
 	free(a.path);
 	fim_baseline_unref(bl);

@@ -37,9 +37,13 @@ int fim_view_new(const struct fim_config *cfg, const char *source_spec,
 	pthread_mutex_init(&v->judge_mu, NULL);
 	shadow_notes_init(&v->shadows);
 	pthread_mutex_init(&v->snaps_mu, NULL);
+	pthread_mutex_init(&v->jobs_mu, NULL);
+	pthread_cond_init(&v->jobs_done, NULL);
 	ret = judge_init(v);
 	if (ret) {
 		snprintf(err, errsz, "out of memory");
+		pthread_cond_destroy(&v->jobs_done);
+		pthread_mutex_destroy(&v->jobs_mu);
 		free(v);
 		return ret;
 	}
@@ -84,10 +88,44 @@ int fim_view_hashsvc_new(struct fim_view *v,
 	return fim_hashsvc_new_opts(v->src, v->eng, v->dc, opts, out);
 }
 
+bool fim_view_job_begin(struct fim_view *v)
+{
+	bool ok;
+
+	pthread_mutex_lock(&v->jobs_mu);
+	ok = !v->stopping;
+	v->jobs += ok;
+	pthread_mutex_unlock(&v->jobs_mu);
+	return ok;
+}
+
+void fim_view_job_end(struct fim_view *v)
+{
+	pthread_mutex_lock(&v->jobs_mu);
+	if (!--v->jobs)
+		pthread_cond_broadcast(&v->jobs_done);
+	pthread_mutex_unlock(&v->jobs_mu);
+}
+
+bool fim_view_stopping(struct fim_view *v)
+{
+	bool stopping;
+
+	pthread_mutex_lock(&v->jobs_mu);
+	stopping = v->stopping;
+	pthread_mutex_unlock(&v->jobs_mu);
+	return stopping;
+}
+
 void fim_view_free(struct fim_view *v)
 {
 	if (!v)
 		return;
+	pthread_mutex_lock(&v->jobs_mu);
+	v->stopping = true;
+	while (v->jobs)
+		pthread_cond_wait(&v->jobs_done, &v->jobs_mu);
+	pthread_mutex_unlock(&v->jobs_mu);
 	if (v->svc)
 		fim_hashsvc_free(v->svc);
 	if (v->dc)
@@ -99,6 +137,8 @@ void fim_view_free(struct fim_view *v)
 	shadow_notes_free(&v->shadows);
 	snaps_free(v);
 	pthread_mutex_destroy(&v->snaps_mu);
+	pthread_cond_destroy(&v->jobs_done);
+	pthread_mutex_destroy(&v->jobs_mu);
 	free(v);
 }
 

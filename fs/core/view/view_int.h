@@ -60,6 +60,10 @@ struct fim_view {
 	struct shadow_notes shadows;
 	pthread_mutex_t snaps_mu; /* guards snaps */
 	struct snap_slot snaps[SNAP_SLOTS];
+	pthread_mutex_t jobs_mu;  /* guards jobs and stopping */
+	pthread_cond_t jobs_done;
+	unsigned jobs;
+	bool stopping;
 };
 
 void snaps_free(struct fim_view *v);

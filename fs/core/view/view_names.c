@@ -29,6 +29,21 @@ struct siblings {
 	size_t dirlen; /* path[0..dirlen) is the directory, with its '/' */
 };
 
+/* Whether the directory of s is a listing root and name its listing
+ * directory. */
+static bool is_listing_dir(const struct siblings *s, const char *name)
+{
+	char dir[PATH_MAX];
+
+	if (strcmp(name, FIM_LISTING_DIR) || s->dirlen > sizeof(dir))
+		return false;
+	/* without its '/' */
+	memcpy(dir, s->path, s->dirlen ? s->dirlen - 1 : 0);
+	dir[s->dirlen ? s->dirlen - 1 : 0] = '\0';
+	return fim_view_listing_root(s->v, dir);
+}
+
+/* A hidden real file is not shown as itself, so has no virtual entries. */
 static bool sibling_is_regular(void *arg, const char *name)
 {
 	struct siblings *s = arg;
@@ -36,7 +51,7 @@ static bool sibling_is_regular(void *arg, const char *name)
 	char path[PATH_MAX];
 	struct fim_stat st;
 
-	if (s->dirlen + len >= sizeof(path))
+	if (s->dirlen + len >= sizeof(path) || is_listing_dir(s, name))
 		return false;
 	memcpy(path, s->path, s->dirlen);
 	memcpy(path + s->dirlen, name, len + 1);
@@ -63,12 +78,23 @@ int fim_view_name_kind(struct fim_view *v, const char *name,
 				     baselen);
 }
 
+bool fim_view_listing_root(struct fim_view *v, const char *path)
+{
+	if (!v->cfg->virtual_entries)
+		return false;
+	if (v->layout == FIM_LAYOUT_SNAPSHOTS)
+		return *path && !strchr(path, '/');
+	return !*path;
+}
+
 bool fim_view_shadowed(struct fim_view *v, const char *path)
 {
 	struct siblings s;
 	size_t baselen;
 
 	siblings_of(v, path, &s);
+	if (is_listing_dir(&s, path + s.dirlen))
+		return true;
 	return fim_view_name_kind(v, path + s.dirlen, sibling_is_regular, &s,
 				  &baselen) >= 0;
 }

@@ -11,6 +11,7 @@
 struct fim_view_vfile {
 	struct fim_view *v;
 	int kind;
+	fim_content_fn content;
 	bool checked;       /* file: the one a check allowed */
 	struct fim_stat file;
 	pthread_mutex_t mu; /* guards kept, buf, len */
@@ -39,7 +40,8 @@ bool fim_view_same_file(struct fim_view *v, const char *path,
 }
 
 int fim_view_vopen(struct fim_view *v, const char *path, int kind,
-		   const struct fim_stat *file, struct fim_view_vfile **out)
+		   fim_content_fn content, const struct fim_stat *file,
+		   struct fim_view_vfile **out)
 {
 	size_t len = strlen(path);
 	struct fim_view_vfile *vf = calloc(1, sizeof(*vf) + len + 1);
@@ -49,6 +51,7 @@ int fim_view_vopen(struct fim_view *v, const char *path, int kind,
 		return -ENOMEM;
 	vf->v = v;
 	vf->kind = kind;
+	vf->content = content ? content : fim_view_content;
 	if (file) {
 		vf->checked = true;
 		vf->file = *file;
@@ -115,7 +118,7 @@ int fim_view_vread(struct fim_view_vfile *vf, fim_content_cb cb, void *arg)
 	if (!r)
 		return -ENOMEM;
 	*r = (struct vread){ .vf = vf, .cb = cb, .arg = arg };
-	ret = fim_view_content(vf->v, vf->path, vf->kind, on_content, r);
+	ret = vf->content(vf->v, vf->path, vf->kind, on_content, r);
 	if (ret)
 		free(r);
 	return ret;
