@@ -249,7 +249,23 @@ static int open_all(struct rjob *j, struct fim_config *cfg, const char *dir)
 	return ret;
 }
 
-static int run(struct fim_config *cfg, const char *path, bool json)
+/* -v: what the run read, so that a rerun shows what the cache saved. */
+static void print_work(struct rjob *j)
+{
+	struct fim_hashsvc_stats h;
+	struct fim_dcache_stats c;
+
+	fim_hashsvc_get_stats(fim_view_hashsvc(j->view), &h);
+	fim_dcache_get_stats(fim_view_dcache(j->view), &c);
+	fprintf(stderr, "fimfsctl: hashed %llu files, %llu bytes; digest cache: "
+		"%llu hits (%llu reused across snapshots), %llu misses\n",
+		(unsigned long long)h.files_hashed,
+		(unsigned long long)h.bytes_hashed, (unsigned long long)c.hits,
+		(unsigned long long)c.reused, (unsigned long long)c.misses);
+}
+
+static int run(struct fim_config *cfg, const char *path, bool json,
+	       bool verbose)
 {
 	struct rjob j = { .cfg = cfg };
 	char *real = NULL, *mapped = NULL, err[1024];
@@ -285,6 +301,8 @@ judge:
 			fprintf(stderr, "fimfsctl: out of memory\n");
 		goto out;
 	}
+	if (verbose)
+		print_work(&j);
 	status = EXIT_OK;
 	if (j.counts[FIM_MISMATCH] || j.counts[FIM_MISSING] ||
 	    j.counts[FIM_UNLISTED] || j.counts[FIM_ERROR] ||
@@ -306,6 +324,7 @@ int cmd_report(const struct fimfsctl_cmd *cmd, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -313,13 +332,13 @@ int cmd_report(const struct fimfsctl_cmd *cmd, int argc, char **argv)
 	struct fim_config cfg;
 	char **opts = calloc((size_t)argc, sizeof(*opts)), err[1024];
 	size_t nopts = 0;
-	bool json = false;
+	bool json = false, verbose = false;
 	int c, ret, status = EXIT_USAGE;
 
 	if (!opts)
 		return EXIT_USAGE;
 	fim_config_init(&cfg);
-	while ((c = getopt_long(argc, argv, "+hc:o:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+hc:o:v", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			printf("usage: fimfsctl %s %s\n", cmd->name,
@@ -329,6 +348,7 @@ int cmd_report(const struct fimfsctl_cmd *cmd, int argc, char **argv)
 		case 'c': conf = optarg; break;
 		case 'o': opts[nopts++] = optarg; break;
 		case 'j': json = true; break;
+		case 'v': verbose = true; break;
 		default: goto usage;
 		}
 	}
@@ -350,7 +370,7 @@ int cmd_report(const struct fimfsctl_cmd *cmd, int argc, char **argv)
 			goto out;
 		}
 	}
-	status = run(&cfg, argv[optind], json);
+	status = run(&cfg, argv[optind], json, verbose);
 	goto out;
 usage:
 	status = cmd_usage(cmd);
