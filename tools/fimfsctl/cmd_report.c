@@ -290,7 +290,8 @@ static int run(struct fim_config *cfg, const char *path, bool json,
 		fprintf(stderr, "fimfsctl: %s: not a directory\n", path);
 		goto out;
 	}
-	if (report_map_mount(real, &mapped, err, sizeof(err))) {
+	if (report_map_mount(real, &mapped, &cfg->cache_scope, err,
+			     sizeof(err))) {
 		fprintf(stderr, "fimfsctl: %s\n", err);
 		goto out;
 	}

@@ -23,8 +23,10 @@ void report_json(FILE *f, struct rentry *const *v, size_t n,
 
 /* When path (resolved, absolute) lies inside a mounted fimfs, the source
  * it shows there, malloc'd, in *out, as the daemon tells it (a directory
- * or an nfs:// URL); else *out is NULL. Returns 0, or -1 with a message in
- * err when the daemon does not tell it: never a guess. */
-int report_map_mount(const char *path, char **out, char *err, size_t errsz);
+ * or an nfs:// URL), and the mount's whole SOURCE in *root (whose names
+ * the daemon's digest cache uses); else both are NULL. Returns 0, or -1
+ * with a message in err when the daemon does not tell it: never a guess. */
+int report_map_mount(const char *path, char **out, char **root, char *err,
+		     size_t errsz);
 
 #endif

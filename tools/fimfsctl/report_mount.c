@@ -32,17 +32,18 @@ static size_t under(const char *path, const char *mp)
 	return n;
 }
 
-/* Whether the deepest mount containing path is a fimfs mount. */
-static bool on_fimfs(const char *path)
+/* The deepest mount containing path when it is a fimfs mount (malloc'd),
+ * else NULL. */
+static char *fimfs_mount_of(const char *path)
 {
-	char *line = NULL;
+	char *line = NULL, *point = NULL;
 	size_t cap = 0, best_len = 0, n;
 	struct fim_mount m;
 	bool found = false, fimfs = false;
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 
 	if (!f)
-		return false; /* no /proc: nothing is known to be a mount */
+		return NULL; /* no /proc: nothing is known to be a mount */
 	/* The last listed wins among stacked mounts of one point. */
 	while (getline(&line, &cap, f) > 0) {
 		if (fim_mountinfo_parse(line, &m) ||
@@ -52,20 +53,21 @@ static bool on_fimfs(const char *path)
 		found = true;
 		best_len = n;
 		fimfs = !strcmp(m.fstype, "fuse.fimfs");
+		free(point);
+		point = fimfs ? strdup(m.point) : NULL;
 	}
 	free(line);
 	fclose(f);
-	return fimfs;
+	return point;
 }
 
-int report_map_mount(const char *path, char **out, char *err, size_t errsz)
+/* The daemon's source of path (malloc'd in *out): 0, or -1 with err. */
+static int source_of(const char *path, char **out, char *err, size_t errsz)
 {
 	char *buf = NULL;
 	ssize_t n;
 
 	*out = NULL;
-	if (!on_fimfs(path))
-		return 0;
 	/* The value may change between the two calls: retry on ERANGE. */
 	do {
 		n = getxattr(path, SOURCE_XATTR, NULL, 0);
@@ -90,4 +92,25 @@ int report_map_mount(const char *path, char **out, char *err, size_t errsz)
 	buf[n] = '\0';
 	*out = buf;
 	return 0;
+}
+
+int report_map_mount(const char *path, char **out, char **root, char *err,
+		     size_t errsz)
+{
+	char *point = fimfs_mount_of(path);
+	int ret = 0;
+
+	*out = NULL;
+	*root = NULL;
+	if (point) {
+		ret = source_of(path, out, err, errsz);
+		if (!ret)
+			ret = source_of(point, root, err, errsz);
+		if (ret) {
+			free(*out);
+			*out = NULL;
+		}
+	}
+	free(point);
+	return ret;
 }
