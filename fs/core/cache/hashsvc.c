@@ -324,6 +324,7 @@ static struct fim_hash_req *own_copy(const struct fim_hash_req *req)
 	if (!own)
 		return NULL;
 	*own = *req;
+	own->st = NULL; /* asked again later: read the attributes then */
 	own->path = strdup(req->path);
 	own->bpath = strdup(req->bpath);
 	if (!own->path || !own->bpath) {
@@ -406,8 +407,10 @@ int fim_hashsvc_request(struct fim_hashsvc *svc, const struct fim_hash_req *req,
 	struct waiter *w;
 	int err;
 
-	err = fim_src_lstat(svc->src, req->path, &res.st);
-	if (err)
+	/* A caller that has just read them spares a lookup per file. */
+	if (req->st)
+		res.st = *req->st;
+	else if ((err = fim_src_lstat(svc->src, req->path, &res.st)))
 		return err;
 	if (!S_ISREG(res.st.mode))
 		return -EINVAL;
