@@ -32,18 +32,19 @@ static size_t under(const char *path, const char *mp)
 	return n;
 }
 
-/* The deepest mount containing path when it is a fimfs mount (malloc'd),
- * else NULL. */
-static char *fimfs_mount_of(const char *path)
+/* Whether the deepest mount containing path is a fimfs mount: then its
+ * mount point (malloc'd) in *point. -ENOMEM. */
+static int fimfs_mount_of(const char *path, char **point)
 {
-	char *line = NULL, *point = NULL;
+	char *line = NULL;
 	size_t cap = 0, best_len = 0, n;
 	struct fim_mount m;
 	bool found = false, fimfs = false;
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 
+	*point = NULL;
 	if (!f)
-		return NULL; /* no /proc: nothing is known to be a mount */
+		return 0; /* no /proc: nothing is known to be a mount */
 	/* The last listed wins among stacked mounts of one point. */
 	while (getline(&line, &cap, f) > 0) {
 		if (fim_mountinfo_parse(line, &m) ||
@@ -53,12 +54,16 @@ static char *fimfs_mount_of(const char *path)
 		found = true;
 		best_len = n;
 		fimfs = !strcmp(m.fstype, "fuse.fimfs");
-		free(point);
-		point = fimfs ? strdup(m.point) : NULL;
+		free(*point);
+		*point = fimfs ? strdup(m.point) : NULL;
+		if (fimfs && !*point)
+			break;
 	}
 	free(line);
 	fclose(f);
-	return point;
+	if (fimfs && !*point)
+		return -ENOMEM;
+	return fimfs;
 }
 
 /* The daemon's source of path (malloc'd in *out): 0, or -1 with err. */
@@ -97,11 +102,16 @@ static int source_of(const char *path, char **out, char *err, size_t errsz)
 int report_map_mount(const char *path, char **out, char **root, char *err,
 		     size_t errsz)
 {
-	char *point = fimfs_mount_of(path);
-	int ret = 0;
+	char *point;
+	int ret = fimfs_mount_of(path, &point);
 
 	*out = NULL;
 	*root = NULL;
+	if (ret < 0) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	ret = 0;
 	if (point) {
 		ret = source_of(path, out, err, errsz);
 		if (!ret)
