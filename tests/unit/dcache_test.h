@@ -89,7 +89,10 @@ static char key_path[300]; /* the MAC key of every test cache */
 static inline struct fim_dcache *open_cache(const char *db, const char *src,
 				     size_t entries, bool reuse)
 {
-	struct fim_dcache_conf conf = { db, src, entries, reuse, key_path };
+	struct fim_dcache_conf conf = {
+		.db_path = db, .source_id = src, .mem_entries = entries,
+		.reuse_across_snapshots = reuse, .key_path = key_path,
+	};
 	struct fim_dcache *dc = NULL;
 	char err[512] = "";
 	int ret = fim_dcache_open(&conf, &dc, err, sizeof(err));

@@ -142,6 +142,50 @@ static void test_two_handles(const char *db)
 	fim_dcache_close(b);
 }
 
+/* A cache opened on one snapshot (key_prefix) names its rows as one opened
+ * on the snapshots' directory: each answers what the other stored, and
+ * reuse across snapshots works from either side. */
+static void test_prefix(const char *db)
+{
+	struct fim_dcache_conf conf = {
+		.db_path = db, .source_id = "vol/.snapshot",
+		.reuse_across_snapshots = true, .key_path = key_path,
+		.key_prefix = "s1/",
+	};
+	struct fim_dcache *whole = open_cache(db, "vol/.snapshot", 0, true);
+	struct fim_dcache *snap = NULL;
+	struct fim_dkey in_whole = key_of("s1/vm/a", "vm/a", 31);
+	struct fim_dkey in_snap = key_of("vm/a", "vm/a", 31);
+	struct fim_dkey other = key_of("s2/vm/b", "vm/b", 32);
+	struct fim_dkey other_snap = key_of("vm/b", "vm/b", 32);
+	struct fim_digest_set s1 = set_of(SHA256, 31), s2 = set_of(SHA256, 32);
+	struct fim_dcache_stats st;
+	struct fim_digest_set out;
+	char err[512] = "";
+
+	ok(fim_dcache_open(&conf, &snap, err, sizeof(err)) == 0 && whole,
+	   "a cache of the whole and one of a snapshot on one file");
+	if (!snap || !whole)
+		goto out;
+	fim_dcache_put(whole, &in_whole, &s1);
+	ok(wait_get(snap, &in_snap, SHA256, &out) == 0 &&
+	   same_md(&out, &s1, SHA256), "the snapshot's cache finds the row");
+	fim_dcache_get_stats(snap, &st);
+	ok(st.reused == 0, "... by its path");
+	fim_dcache_put(whole, &other, &s2);
+	ok(wait_get(snap, &other_snap, SHA256, &out) == 0 &&
+	   same_md(&out, &s2, SHA256),
+	   "... and reuses another snapshot's by baseline path");
+	in_whole.path = "s1/vm/c";
+	in_snap.path = in_snap.bpath = in_whole.bpath = "vm/c";
+	fim_dcache_put(snap, &in_snap, &s2);
+	ok(wait_get(whole, &in_whole, SHA256, &out) == 0 &&
+	   same_md(&out, &s2, SHA256), "the whole's cache finds its row");
+out:
+	fim_dcache_close(snap);
+	fim_dcache_close(whole);
+}
+
 /* While the file is locked by another process the writer cannot commit: an
  * answer evicted from memory must still come from the queue. */
 static void test_queue_answers(const char *db)
@@ -342,6 +386,7 @@ int main(void)
 	test_key_fields(path_in("keys.db"));
 	test_merge_replace(path_in("merge.db"));
 	test_two_handles(path_in("two.db"));
+	test_prefix(path_in("prefix.db"));
 	test_queue_answers(path_in("queue.db"));
 	test_reuse(NULL, "mem");
 	test_reuse(path_in("reuse.db"), "db");

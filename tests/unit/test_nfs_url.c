@@ -147,10 +147,48 @@ static void test_below(void)
 	free(url);
 }
 
+/* fim_source_spec_within undoes fim_source_spec_below, and says no to
+ * anything else. */
+static void test_within(void)
+{
+	static const char *const specs[] = {
+		"nfs://filer:2049/vol0/.snapshot?version=4", "nfs://filer/",
+		"/srv/c,d e", "/",
+	};
+	char *below, *back;
+
+	for (size_t i = 0; i < sizeof(specs) / sizeof(*specs); i++) {
+		below = fim_source_spec_below(specs[i], "hourly.0/c,d e%?#");
+		back = below ? fim_source_spec_within(specs[i], below) : NULL;
+		is_str(back, "hourly.0/c,d e%?#", "within undoes below");
+		free(back);
+		free(below);
+	}
+	back = fim_source_spec_within("/srv/vol", "/srv/vol/");
+	is_str(back, "", "the source itself: an empty path");
+	free(back);
+	back = fim_source_spec_within("nfs://filer/vol0/?version=3",
+				      "nfs://filer/vol0?version=3");
+	is_str(back, "", "a URL itself: an empty path");
+	free(back);
+	ok(!fim_source_spec_within("/srv/vol", "/srv/volume/a"),
+	   "a longer name is not below");
+	ok(!fim_source_spec_within("nfs://filer/vol0", "nfs://filer/vol01/a"),
+	   "... nor for a URL");
+	ok(!fim_source_spec_within("nfs://filer/vol0?version=3",
+				   "nfs://filer/vol0/a?version=4"),
+	   "other arguments: not the same source");
+	ok(!fim_source_spec_within("nfs://filer/vol0", "nfs://filer/vol0/a%2Fb"),
+	   "an encoded slash is refused");
+	ok(!fim_source_spec_within("/srv", "nfs://filer/srv/a"),
+	   "a URL is not below a directory");
+}
+
 int main(void)
 {
 	test_good();
 	test_below();
+	test_within();
 	test_bad();
 	test_exports();
 	test_config();

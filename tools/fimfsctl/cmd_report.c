@@ -109,8 +109,23 @@ out:
 	return status;
 }
 
+/* -v: what the run read, so that a rerun shows what the cache saved. */
+static void print_work(struct fim_view *view)
+{
+	struct fim_view_stats w;
+
+	fim_view_get_stats(view, &w);
+	fprintf(stderr, "fimfsctl: hashed %llu files, %llu bytes; digest cache: "
+		"%llu hits (%llu reused across snapshots), %llu misses\n",
+		(unsigned long long)w.files_hashed,
+		(unsigned long long)w.bytes_hashed,
+		(unsigned long long)w.cache_hits,
+		(unsigned long long)w.cache_reused,
+		(unsigned long long)w.cache_misses);
+}
+
 static int run(struct fim_config *cfg, const char *path, bool layout_given,
-	       bool json)
+	       bool json, bool verbose)
 {
 	char *real = NULL, *mapped = NULL, err[1024];
 	struct fim_view *view = NULL;
@@ -137,7 +152,8 @@ static int run(struct fim_config *cfg, const char *path, bool layout_given,
 		fprintf(stderr, "fimfsctl: %s: not a directory\n", path);
 		goto out;
 	}
-	if (report_map_mount(real, &mapped, &at_root, err, sizeof(err))) {
+	if (report_map_mount(real, &mapped, &cfg->cache_scope, &at_root, err,
+			     sizeof(err))) {
 		fprintf(stderr, "fimfsctl: %s\n", err);
 		goto out;
 	}
@@ -156,6 +172,8 @@ judge:
 		status = report_snapshots(view, cfg, src, json);
 	else
 		status = judge(view, cfg, src, json);
+	if (verbose)
+		print_work(view);
 out:
 	fim_view_free(view); /* stops the hashing threads first */
 	free(mapped);
@@ -167,6 +185,7 @@ int cmd_report(const struct fimfsctl_cmd *cmd, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -174,13 +193,13 @@ int cmd_report(const struct fimfsctl_cmd *cmd, int argc, char **argv)
 	struct fim_config cfg;
 	char **opts = calloc((size_t)argc, sizeof(*opts)), err[1024];
 	size_t nopts = 0;
-	bool json = false, layout_given = false;
+	bool json = false, layout_given = false, verbose = false;
 	int c, ret, status = EXIT_USAGE;
 
 	if (!opts)
 		return EXIT_USAGE;
 	fim_config_init(&cfg);
-	while ((c = getopt_long(argc, argv, "+hc:o:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+hc:o:v", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			printf("usage: fimfsctl %s %s\n", cmd->name,
@@ -190,6 +209,7 @@ int cmd_report(const struct fimfsctl_cmd *cmd, int argc, char **argv)
 		case 'c': conf = optarg; break;
 		case 'o': opts[nopts++] = optarg; break;
 		case 'j': json = true; break;
+		case 'v': verbose = true; break;
 		default: goto usage;
 		}
 	}
@@ -212,7 +232,7 @@ int cmd_report(const struct fimfsctl_cmd *cmd, int argc, char **argv)
 			goto out;
 		}
 	}
-	status = run(&cfg, argv[optind], layout_given, json);
+	status = run(&cfg, argv[optind], layout_given, json, verbose);
 	goto out;
 usage:
 	status = cmd_usage(cmd);

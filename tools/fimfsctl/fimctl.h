@@ -25,11 +25,12 @@ void fimctl_progress(void *arg, const struct fim_progress *p);
 
 /* When path (resolved, absolute) lies inside a mounted fimfs, the source
  * it shows there, malloc'd, in *out, as the daemon tells it (a directory
- * or an nfs:// URL), and in *at_root whether path is the mount's root;
- * else *out is NULL. Returns 0, or -1 with a message in err when the
- * daemon does not tell it: never a guess. */
-int report_map_mount(const char *path, char **out, bool *at_root, char *err,
-		     size_t errsz);
+ * or an nfs:// URL), the mount's whole SOURCE in *root (whose names the
+ * daemon's digest cache uses), and in *at_root whether path is the mount's
+ * root; else *out and *root are NULL. Returns 0, or -1 with a message in
+ * err when the daemon does not tell it: never a guess. */
+int report_map_mount(const char *path, char **out, char **root,
+		     bool *at_root, char *err, size_t errsz);
 
 /* fimfsctl report of the snapshots-layout view (baseline loaded, threads
  * started) of src: every snapshot, oldest first, then the timeline and

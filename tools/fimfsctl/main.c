@@ -20,7 +20,7 @@ static const struct fimfsctl_cmd commands[] = {
 	  "[-c CONFIG] [-t] [-k SECRET.pem] -o MANIFEST DIR" },
 	{ "report", cmd_report,
 	  "verdict of every file of a snapshot against the baseline",
-	  "[-c CONFIG] [-o KEY=VAL]... [--json] PATH" },
+	  "[-c CONFIG] [-o KEY=VAL]... [--json] [-v] PATH" },
 	/* audit: audit-keygen, audit-verify */
 	{ "audit-keygen", cmd_audit_keygen,
 	  "make the audit log's sealing and verification keys",

@@ -34,7 +34,10 @@ int fimctl_open_view(struct fim_config *cfg, const char *source,
 	ret = fim_view_new(cfg, source, out, err, errsz);
 	if (!ret)
 		fprintf(stderr, "fimfsctl: warning: %s; the persistent digest "
-			"cache is not used, digests are kept in memory only\n",
-			first);
+			"cache is not used, digests are kept in memory only%s\n",
+			first, cfg->cache_scope ? ": every file is read and "
+			"hashed again, none of the digests the mount's daemon "
+			"keeps there is used (run this as the user that may "
+			"read the cache key, root by default)" : "");
 	return ret;
 }

@@ -32,9 +32,9 @@ static size_t under(const char *path, const char *mp)
 	return n;
 }
 
-/* Whether the deepest mount containing path is a fimfs mount; *at_root
- * whether path is that mount's root. */
-static bool on_fimfs(const char *path, bool *at_root)
+/* Whether the deepest mount containing path is a fimfs mount: then its
+ * mount point (malloc'd) in *point. -ENOMEM. */
+static int fimfs_mount_of(const char *path, char **point)
 {
 	char *line = NULL;
 	size_t cap = 0, best_len = 0, n;
@@ -42,8 +42,9 @@ static bool on_fimfs(const char *path, bool *at_root)
 	bool found = false, fimfs = false;
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 
+	*point = NULL;
 	if (!f)
-		return false; /* no /proc: nothing is known to be a mount */
+		return 0; /* no /proc: nothing is known to be a mount */
 	/* The last listed wins among stacked mounts of one point. */
 	while (getline(&line, &cap, f) > 0) {
 		if (fim_mountinfo_parse(line, &m) ||
@@ -53,23 +54,25 @@ static bool on_fimfs(const char *path, bool *at_root)
 		found = true;
 		best_len = n;
 		fimfs = !strcmp(m.fstype, "fuse.fimfs");
-		*at_root = !strcmp(path, m.point);
+		free(*point);
+		*point = fimfs ? strdup(m.point) : NULL;
+		if (fimfs && !*point)
+			break;
 	}
 	free(line);
 	fclose(f);
+	if (fimfs && !*point)
+		return -ENOMEM;
 	return fimfs;
 }
 
-int report_map_mount(const char *path, char **out, bool *at_root, char *err,
-		     size_t errsz)
+/* The daemon's source of path (malloc'd in *out): 0, or -1 with err. */
+static int source_of(const char *path, char **out, char *err, size_t errsz)
 {
 	char *buf = NULL;
 	ssize_t n;
 
 	*out = NULL;
-	*at_root = false;
-	if (!on_fimfs(path, at_root))
-		return 0;
 	/* The value may change between the two calls: retry on ERANGE. */
 	do {
 		n = getxattr(path, SOURCE_XATTR, NULL, 0);
@@ -94,4 +97,31 @@ int report_map_mount(const char *path, char **out, bool *at_root, char *err,
 	buf[n] = '\0';
 	*out = buf;
 	return 0;
+}
+
+int report_map_mount(const char *path, char **out, char **root,
+		     bool *at_root, char *err, size_t errsz)
+{
+	char *point;
+	int ret = fimfs_mount_of(path, &point);
+
+	*out = NULL;
+	*root = NULL;
+	*at_root = point && !strcmp(path, point);
+	if (ret < 0) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	ret = 0;
+	if (point) {
+		ret = source_of(path, out, err, errsz);
+		if (!ret)
+			ret = source_of(point, root, err, errsz);
+		if (ret) {
+			free(*out);
+			*out = NULL;
+		}
+	}
+	free(point);
+	return ret;
 }

@@ -61,7 +61,8 @@ int fim_dcache_open(const struct fim_dcache_conf *conf,
 			ret = fim_dcdb_open(conf->db_path,
 					    conf->source_id ? conf->source_id :
 							      "",
-					    key, &dc->db, err, errsz);
+					    conf->key_prefix, key, &dc->db, err,
+					    errsz);
 		OPENSSL_cleanse(key, sizeof(key));
 		if (ret < 0)
 			goto fail;
@@ -172,6 +173,11 @@ void fim_dcache_get_stats(struct fim_dcache *dc, struct fim_dcache_stats *st)
 	st->puts = atomic_load_explicit(&dc->puts, memory_order_relaxed);
 	st->reused = atomic_load_explicit(&dc->reused, memory_order_relaxed);
 	st->forged = dc->db ? atomic_load(&dc->db->forged) : 0;
+}
+
+bool fim_dcache_reuses(const struct fim_dcache *dc)
+{
+	return dc->reuse;
 }
 
 size_t fim_dcache_mem_count(struct fim_dcache *dc)

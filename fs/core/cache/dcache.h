@@ -3,7 +3,9 @@
  *
  * An entry is valid only for the exact file state it was computed from: the
  * key is the source identity plus the path within SOURCE, inode, size, mtime
- * (ns) and ctime (ns); any difference is a miss. With reuse_across_snapshots,
+ * (ns) and ctime (ns); any difference is a miss. A cache opened on a
+ * directory below a SOURCE (one snapshot of it) names its entries as that
+ * SOURCE does (key_prefix), so that both share them. With reuse_across_snapshots,
  * a miss on the path falls back to an entry with the same baseline path,
  * inode, size, mtime and ctime (unchanged files keep these across NetApp and
  * btrfs snapshots).
@@ -42,6 +44,9 @@ struct fim_dcache_conf {
 	size_t mem_entries;    /* bound of the in-memory part; 0 = default */
 	bool reuse_across_snapshots;
 	const char *key_path;  /* the MAC key file; needed with db_path */
+	const char *key_prefix; /* NULL, or the path within source_id (with a
+				   trailing '/') of the directory the keys'
+				   paths are relative to */
 };
 
 struct fim_dcache_stats {
@@ -81,5 +86,9 @@ int fim_dcache_put(struct fim_dcache *dc, const struct fim_dkey *key,
 		   const struct fim_digest_set *set);
 
 void fim_dcache_get_stats(struct fim_dcache *dc, struct fim_dcache_stats *st);
+
+/* Whether a lookup falls back to the baseline path (reuse_across_snapshots):
+ * then files of equal (bpath, ino, size, mtime, ctime) have one digest. */
+bool fim_dcache_reuses(const struct fim_dcache *dc);
 
 #endif

@@ -242,16 +242,17 @@ static void forged(struct fim_dcdb *db, sqlite3_stmt *st, const char *path)
 		db->on_forged(db->on_forged_arg, path);
 }
 
-/* Take the row's digests when they are authentic and cover mask. */
+/* Take the row's digests when they are authentic and cover mask; shown
+ * names the file in messages (the caller's path, without db->prefix). */
 static bool take_row(struct fim_dcdb *db, EVP_MAC_CTX *mac, sqlite3_stmt *st,
-		     const struct fim_dkey *key, uint32_t mask,
-		     struct fim_digest_set *out)
+		     const struct fim_dkey *key, const char *shown,
+		     uint32_t mask, struct fim_digest_set *out)
 {
 	struct fim_digest_set got;
 	bool bpath_matches;
 
 	if (!fim_dcdb_read_row(db, mac, st, key, &got, &bpath_matches)) {
-		forged(db, st, key->path);
+		forged(db, st, shown);
 		return false;
 	}
 	if ((got.mask & mask) != mask)
@@ -264,7 +265,8 @@ static bool take_row(struct fim_dcdb *db, EVP_MAC_CTX *mac, sqlite3_stmt *st,
 }
 
 static int lookup_sql(struct fim_dcdb *db, const struct fim_dkey *key,
-		      bool by_bpath, uint32_t mask, struct fim_digest_set *out)
+		      const char *shown, bool by_bpath, uint32_t mask,
+		      struct fim_digest_set *out)
 {
 	struct fim_dcconn *c = conn_get(db);
 	sqlite3_stmt *st;
@@ -276,7 +278,7 @@ static int lookup_sql(struct fim_dcdb *db, const struct fim_dkey *key,
 	rc = fim_dcdb_bind_key(st, db->sid, by_bpath ? key->bpath : key->path, key);
 	if (rc == SQLITE_OK) {
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			if (take_row(db, c->mac, st, key, mask, out)) {
+			if (take_row(db, c->mac, st, key, shown, mask, out)) {
 				ret = 0;
 				rc = SQLITE_DONE;
 				break;
@@ -327,13 +329,36 @@ static int lookup_queue(struct fim_dcdb *db, const struct fim_dkey *key,
 	return found ? 0 : -ENOENT;
 }
 
+int fim_dcdb_full_path(const struct fim_dcdb *db, const char *path,
+		       const char **full, char **alloc)
+{
+	*alloc = NULL;
+	*full = path;
+	if (!db->prefix)
+		return 0;
+	if (asprintf(alloc, "%s%s", db->prefix, path) < 0) {
+		*alloc = NULL;
+		return -ENOMEM;
+	}
+	*full = *alloc;
+	return 0;
+}
+
 int fim_dcdb_get(struct fim_dcdb *db, const struct fim_dkey *key,
 		 bool by_bpath, uint32_t mask, struct fim_digest_set *out)
 {
-	if (!atomic_load(&db->damaged) &&
-	    lookup_sql(db, key, by_bpath, mask, out) == 0)
-		return 0;
-	return lookup_queue(db, key, by_bpath, mask, out);
+	struct fim_dkey k = *key;
+	char *alloc;
+	int ret;
+
+	if (fim_dcdb_full_path(db, key->path, &k.path, &alloc))
+		return -ENOENT;
+	ret = atomic_load(&db->damaged) ? -ENOENT :
+		lookup_sql(db, &k, key->path, by_bpath, mask, out);
+	if (ret)
+		ret = lookup_queue(db, &k, by_bpath, mask, out);
+	free(alloc);
+	return ret;
 }
 
 static void dcdb_free(struct fim_dcdb *db)
@@ -354,11 +379,12 @@ static void dcdb_free(struct fim_dcdb *db)
 	free(db->sql_upsert);
 	free(db->sql_bpath);
 	free(db->sql_path);
+	free(db->prefix);
 	free(db->path);
 	free(db);
 }
 
-int fim_dcdb_open(const char *path, const char *source_id,
+int fim_dcdb_open(const char *path, const char *source_id, const char *prefix,
 		  const unsigned char *key, struct fim_dcdb **out, char *err,
 		  size_t errsz)
 {
@@ -382,7 +408,9 @@ int fim_dcdb_open(const char *path, const char *source_id,
 	db->sql_path = fim_dcdb_sql_lookup(false);
 	db->sql_bpath = fim_dcdb_sql_lookup(true);
 	db->sql_upsert = fim_dcdb_sql_upsert();
-	if (!db->path || !db->sql_path || !db->sql_bpath || !db->sql_upsert) {
+	db->prefix = prefix && *prefix ? strdup(prefix) : NULL;
+	if (!db->path || !db->sql_path || !db->sql_bpath || !db->sql_upsert ||
+	    (prefix && *prefix && !db->prefix)) {
 		snprintf(err, errsz, "%s: %s", path, strerror(ENOMEM));
 		ret = -ENOMEM;
 		goto fail;

@@ -350,24 +350,14 @@ static int create_schema(sqlite3 *db)
 	return rc;
 }
 
-/* WAL (persistent in the file) and the id of this source. */
-static int prepare_use(sqlite3 *db, const char *source_id, int64_t *sid,
-		       char *why, size_t whysz)
+/* The sid that sql (one parameter: the name) returns: SQLITE_OK, or
+ * SQLITE_DONE when it returns none, or an error. */
+static int source_sid(sqlite3 *db, const char *sql, const char *source_id,
+		      int64_t *sid)
 {
-	char mode[16] = "";
 	sqlite3_stmt *st = NULL;
-	int rc;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
 
-	rc = query_text(db, "PRAGMA journal_mode=WAL", mode, sizeof(mode));
-	if (rc == SQLITE_OK && strcmp(mode, "wal")) {
-		/* e.g. a network file system without shared memory */
-		WHY("cannot use WAL mode (journal_mode is %s)", mode);
-		return SQLITE_IOERR;
-	}
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(db,
-			"INSERT INTO source(name) VALUES(?1) ON CONFLICT(name)"
-			" DO UPDATE SET name=name RETURNING sid", -1, &st, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 1, source_id, -1, SQLITE_STATIC);
 	if (rc == SQLITE_OK)
@@ -377,6 +367,33 @@ static int prepare_use(sqlite3 *db, const char *source_id, int64_t *sid,
 		rc = SQLITE_OK;
 	}
 	sqlite3_finalize(st);
+	return rc;
+}
+
+/* WAL (persistent in the file) and the id of this source. */
+static int prepare_use(sqlite3 *db, const char *source_id, int64_t *sid,
+		       char *why, size_t whysz)
+{
+	char mode[16] = "";
+	int rc;
+
+	rc = query_text(db, "PRAGMA journal_mode=WAL", mode, sizeof(mode));
+	if (rc == SQLITE_OK && strcmp(mode, "wal")) {
+		/* e.g. a network file system without shared memory */
+		WHY("cannot use WAL mode (journal_mode is %s)", mode);
+		return SQLITE_IOERR;
+	}
+	/* A source seen before costs a read, not a write transaction (and
+	 * its syncs) at every start of fimfsctl. */
+	if (rc == SQLITE_OK)
+		rc = source_sid(db, "SELECT sid FROM source WHERE name=?1",
+				source_id, sid);
+	if (rc == SQLITE_DONE)
+		rc = source_sid(db, "INSERT INTO source(name) VALUES(?1) "
+				"ON CONFLICT(name) DO UPDATE SET name=name "
+				"RETURNING sid", source_id, sid);
+	if (rc == SQLITE_DONE)
+		rc = SQLITE_ERROR;
 	if (rc != SQLITE_OK)
 		WHY("%s", sqlite3_errmsg(db));
 	return rc;

@@ -102,8 +102,9 @@ static inline struct fim_dcrow fim_dcrow_of(const struct fim_dkey *k,
  * also consults the queue so that no answer is lost before it is written. */
 struct fim_dcdb;
 
-/* key: FIM_DCACHE_KEY_LEN bytes, copied. */
-int fim_dcdb_open(const char *path, const char *source_id,
+/* key: FIM_DCACHE_KEY_LEN bytes, copied. prefix (NULL or ending in '/') is
+ * put before every key's path in the file (see fim_dcache_conf). */
+int fim_dcdb_open(const char *path, const char *source_id, const char *prefix,
 		  const unsigned char *key, struct fim_dcdb **out, char *err,
 		  size_t errsz);
 /* Writes what is queued, then closes every connection. */
@@ -134,6 +135,7 @@ struct fim_dcpend {
 struct fim_dcdb {
 	char *path;
 	int64_t sid;
+	char *prefix; /* NULL or "DIR/": before every key's path in the file */
 	char *sql_path, *sql_bpath, *sql_upsert;
 	struct fim_dcmac *mac;
 
@@ -159,6 +161,10 @@ struct fim_dcdb {
 	void *on_forged_arg;
 };
 
+/* The path of key as the file names it (db->prefix then key->path), in
+ * *full: key->path itself or a copy owned by *alloc (free it). -ENOMEM. */
+int fim_dcdb_full_path(const struct fim_dcdb *db, const char *path,
+		       const char **full, char **alloc);
 void fim_dcdb_log_error(struct fim_dcdb *db, int rc, const char *what,
 			sqlite3 *conn);
 int fim_dcdb_bind_key(sqlite3_stmt *st, int64_t sid, const char *name,

@@ -44,6 +44,10 @@ struct fim_dcmem {
 	uint64_t seed;
 	uint32_t nshard; /* power of two */
 	struct shard *shard;
+	/* Every shard's buckets and ring, each one allocation: large enough
+	 * to come zeroed from the kernel page by page as they are used, so
+	 * that a short fimfsctl run does not clear megabytes at start. */
+	struct ment **buckets, **rings;
 };
 
 static uint64_t mix64(uint64_t x)
@@ -293,37 +297,32 @@ static uint64_t make_seed(void)
 		     (uint64_t)(uintptr_t)&seed);
 }
 
-static int shard_init(struct shard *s, uint32_t cap)
+static uint32_t buckets_for(uint32_t cap)
 {
 	uint32_t nb = 1;
 
 	while (nb < cap)
 		nb <<= 1;
-	s->cap = cap;
-	s->nbucket = nb;
-	s->bucket = calloc(nb, sizeof(*s->bucket));
-	s->ring = calloc(cap, sizeof(*s->ring));
-	if (!s->bucket || !s->ring) {
-		free(s->bucket);
-		free(s->ring);
-		return -ENOMEM;
-	}
-	pthread_mutex_init(&s->lock, NULL);
-	return 0;
+	return nb;
 }
 
 static void shard_fini(struct shard *s)
 {
 	for (uint32_t i = 0; i < s->used; i++)
 		free(s->ring[i]);
-	free(s->ring);
-	free(s->bucket);
 	pthread_mutex_destroy(&s->lock);
+}
+
+/* The capacity of shard i of n holding entries in all. */
+static uint32_t shard_cap(size_t entries, uint32_t n, uint32_t i)
+{
+	return (uint32_t)(entries / n + (i < entries % n));
 }
 
 int fim_dcmem_new(size_t entries, struct fim_dcmem **out)
 {
 	struct fim_dcmem *m;
+	size_t nbuckets = 0, at_bucket = 0, at_ring = 0;
 	uint32_t n;
 
 	*out = NULL;
@@ -337,20 +336,29 @@ int fim_dcmem_new(size_t entries, struct fim_dcmem **out)
 	 * useful working set. */
 	for (n = 1; n < MAX_SHARDS && entries / (n * 2) >= MIN_PER_SHARD; n *= 2)
 		;
+	for (uint32_t i = 0; i < n; i++)
+		nbuckets += buckets_for(shard_cap(entries, n, i));
 	m->shard = aligned_alloc(64, n * sizeof(*m->shard));
-	if (!m->shard) {
+	m->buckets = calloc(nbuckets, sizeof(*m->buckets));
+	m->rings = calloc(entries, sizeof(*m->rings));
+	if (!m->shard || !m->buckets || !m->rings) {
+		free(m->shard);
+		free(m->buckets);
+		free(m->rings);
 		free(m);
 		return -ENOMEM;
 	}
 	for (m->nshard = 0; m->nshard < n; m->nshard++) {
 		struct shard *s = &m->shard[m->nshard];
-		uint32_t cap = (uint32_t)(entries / n + (m->nshard < entries % n));
 
 		memset(s, 0, sizeof(*s));
-		if (shard_init(s, cap) < 0) {
-			fim_dcmem_free(m);
-			return -ENOMEM;
-		}
+		s->cap = shard_cap(entries, n, m->nshard);
+		s->nbucket = buckets_for(s->cap);
+		s->bucket = m->buckets + at_bucket;
+		s->ring = m->rings + at_ring;
+		at_bucket += s->nbucket;
+		at_ring += s->cap;
+		pthread_mutex_init(&s->lock, NULL);
 	}
 	*out = m;
 	return 0;
@@ -363,5 +371,7 @@ void fim_dcmem_free(struct fim_dcmem *m)
 	for (uint32_t i = 0; i < m->nshard; i++)
 		shard_fini(&m->shard[i]);
 	free(m->shard);
+	free(m->buckets);
+	free(m->rings);
 	free(m);
 }

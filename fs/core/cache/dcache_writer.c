@@ -23,6 +23,7 @@
 #define FLUSH_MS 10
 #define QUEUE_MAX 8192
 
+/* key's path is the file's name for it (fim_dcdb_full_path). */
 static struct fim_dcpend *pend_new(const struct fim_dkey *key,
 			     const struct fim_digest_set *set)
 {
@@ -248,12 +249,17 @@ static int start_writer(struct fim_dcdb *db)
 int fim_dcdb_put(struct fim_dcdb *db, const struct fim_dkey *key,
 		 const struct fim_digest_set *set)
 {
+	struct fim_dkey k = *key;
 	struct fim_dcpend *p;
+	char *alloc;
 	int ret = 0;
 
 	if (atomic_load(&db->damaged))
 		return -EIO;
-	p = pend_new(key, set);
+	if (fim_dcdb_full_path(db, key->path, &k.path, &alloc))
+		return -ENOMEM;
+	p = pend_new(&k, set);
+	free(alloc);
 	if (!p)
 		return -ENOMEM;
 	pthread_mutex_lock(&db->qlock);

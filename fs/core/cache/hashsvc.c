@@ -1,9 +1,17 @@
-/* Hashing service: worker pool, single-flight table, cache consultation. */
+/* Hashing service: worker pool, single-flight table, cache consultation.
+ *
+ * Single-flight by path, and with reuse_across_snapshots also by what a
+ * cache entry is reused by (baseline path, inode, size, mtime, ctime): the
+ * copies of one unchanged file in several snapshots, asked for at once, are
+ * hashed once. Such a joiner gets the answer with its own file's attributes
+ * when the file hashed had those it saw; otherwise (the file changed, or
+ * could not be read) its request is made again, for its own file. */
 #include "hashsvc.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +24,9 @@ struct waiter {
 	fim_hash_cb cb;
 	void *arg;
 	struct waiter *next;
+	/* Joined by the reuse identity: its own request and attributes. */
+	struct fim_hash_req *own;
+	struct fim_stat st;
 };
 
 /* A computation in progress; guarded by the service's mutex while it is in
@@ -31,6 +42,11 @@ struct job {
 	struct waiter *waiters;
 	struct job *next_queued;
 	struct job *next_in_bucket;
+	/* In rtable too when by_reuse: the attributes seen when requested. */
+	bool by_reuse;
+	uint32_t rhash;
+	struct fim_stat st;
+	struct job *next_in_rbucket;
 };
 
 struct fim_hashsvc {
@@ -41,6 +57,8 @@ struct fim_hashsvc {
 	pthread_cond_t cv;
 	struct job *head, *tail;        /* queue of jobs not started */
 	struct job *table[NBUCKETS];    /* every job not finished */
+	struct job *rtable[NBUCKETS];   /* those with a reuse identity */
+	bool reuse;                     /* the cache reuses across snapshots */
 	int stop;
 	volatile int cancel;            /* read by running computations */
 	struct fim_hashsvc_stats stats;
@@ -184,7 +202,46 @@ static void job_free(struct job *job)
 	free(job);
 }
 
-/* Take the job out of the table and answer everyone who waited for it. */
+static bool same_file_state(const struct fim_stat *a, const struct fim_stat *b)
+{
+	return a->ino == b->ino && a->size == b->size &&
+	       a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns;
+}
+
+static void own_free(struct fim_hash_req *own)
+{
+	if (!own)
+		return;
+	free((char *)own->path);
+	free((char *)own->bpath);
+	free(own);
+}
+
+/* Answer a waiter that joined by the reuse identity: the digests with its
+ * own attributes, or its request made again when the file hashed was not
+ * in the state it saw. */
+static void answer_joiner(struct fim_hashsvc *svc, struct waiter *w,
+			  const struct fim_hash_result *res)
+{
+	struct fim_hash_result mine;
+	int err;
+
+	if (!res->err && same_file_state(&res->st, &w->st)) {
+		mine = *res;
+		mine.st = w->st;
+		mine.from_cache = 1;
+		w->cb(w->arg, &mine);
+		return;
+	}
+	err = fim_hashsvc_request(svc, w->own, w->cb, w->arg);
+	if (err) {
+		memset(&mine, 0, sizeof(mine));
+		mine.err = err;
+		w->cb(w->arg, &mine);
+	}
+}
+
+/* Take the job out of the tables and answer everyone who waited for it. */
 static void finish(struct fim_hashsvc *svc, struct job *job,
 		   const struct fim_hash_result *res)
 {
@@ -196,11 +253,21 @@ static void finish(struct fim_hashsvc *svc, struct job *job,
 	     pp = &(*pp)->next_in_bucket)
 		;
 	*pp = job->next_in_bucket;
+	if (job->by_reuse) {
+		for (pp = &svc->rtable[job->rhash % NBUCKETS]; *pp != job;
+		     pp = &(*pp)->next_in_rbucket)
+			;
+		*pp = job->next_in_rbucket;
+	}
 	w = job->waiters;
 	pthread_mutex_unlock(&svc->mu);
 	for (; w; w = next) {
 		next = w->next;
-		w->cb(w->arg, res);
+		if (w->own)
+			answer_joiner(svc, w, res);
+		else
+			w->cb(w->arg, res);
+		own_free(w->own);
 		free(w);
 	}
 	job_free(job);
@@ -237,16 +304,55 @@ static void *worker(void *arg)
 	}
 }
 
+/* Whether a job computes what req asks for (the same file aside). */
+static bool covers(const struct job *j, const struct fim_hash_req *req)
+{
+	return j->want_prefix == req->want_prefix &&
+	       (!req->want_prefix || j->prefix == req->prefix) &&
+	       !(req->extra & ~j->extra);
+}
+
 static struct job *find_job(struct fim_hashsvc *svc, uint32_t hash,
 			    const struct fim_hash_req *req)
 {
 	for (struct job *j = svc->table[hash % NBUCKETS]; j;
 	     j = j->next_in_bucket)
-		if (j->hash == hash && j->want_prefix == req->want_prefix &&
-		    (!req->want_prefix || j->prefix == req->prefix) &&
-		    !(req->extra & ~j->extra) && !strcmp(j->path, req->path))
+		if (j->hash == hash && covers(j, req) &&
+		    !strcmp(j->path, req->path))
 			return j;
 	return NULL;
+}
+
+/* A job hashing another snapshot's copy of the file req names, in the
+ * state st. */
+static struct job *find_reused(struct fim_hashsvc *svc, uint32_t rhash,
+			       const struct fim_hash_req *req,
+			       const struct fim_stat *st)
+{
+	for (struct job *j = svc->rtable[rhash % NBUCKETS]; j;
+	     j = j->next_in_rbucket)
+		if (j->rhash == rhash && covers(j, req) &&
+		    same_file_state(&j->st, st) && !strcmp(j->bpath, req->bpath))
+			return j;
+	return NULL;
+}
+
+/* The request, copied for a waiter that may have to make it again. */
+static struct fim_hash_req *own_copy(const struct fim_hash_req *req)
+{
+	struct fim_hash_req *own = malloc(sizeof(*own));
+
+	if (!own)
+		return NULL;
+	*own = *req;
+	own->st = NULL; /* asked again later: read the attributes then */
+	own->path = strdup(req->path);
+	own->bpath = strdup(req->bpath);
+	if (!own->path || !own->bpath) {
+		own_free(own);
+		return NULL;
+	}
+	return own;
 }
 
 static struct job *job_new(const struct fim_hash_req *req, uint32_t hash)
@@ -268,17 +374,64 @@ static struct job *job_new(const struct fim_hash_req *req, uint32_t hash)
 	return job;
 }
 
+/* Join a job in progress or queue a new one; called with the lock held.
+ * Returns 0 or a negative errno. */
+static int enqueue(struct fim_hashsvc *svc, const struct fim_hash_req *req,
+		   const struct fim_stat *st, struct waiter *w)
+{
+	uint32_t hash = job_hash(req->path, req->want_prefix, req->prefix);
+	bool reuse = svc->reuse && req->bpath;
+	uint32_t rhash = reuse ? (uint32_t)fim_strhash_keyed(req->bpath) : 0;
+	struct job *job;
+
+	job = find_job(svc, hash, req);
+	if (!job && reuse) {
+		job = find_reused(svc, rhash, req, st);
+		if (job) {
+			w->own = own_copy(req);
+			if (!w->own)
+				return -ENOMEM;
+			w->st = *st;
+		}
+	}
+	if (job) {
+		svc->stats.joined++;
+	} else {
+		job = job_new(req, hash);
+		if (!job)
+			return -ENOMEM;
+		job->next_in_bucket = svc->table[hash % NBUCKETS];
+		svc->table[hash % NBUCKETS] = job;
+		if (reuse) {
+			job->by_reuse = true;
+			job->rhash = rhash;
+			job->st = *st;
+			job->next_in_rbucket = svc->rtable[rhash % NBUCKETS];
+			svc->rtable[rhash % NBUCKETS] = job;
+		}
+		if (svc->tail)
+			svc->tail->next_queued = job;
+		else
+			svc->head = job;
+		svc->tail = job;
+		pthread_cond_signal(&svc->cv);
+	}
+	w->next = job->waiters;
+	job->waiters = w;
+	return 0;
+}
+
 int fim_hashsvc_request(struct fim_hashsvc *svc, const struct fim_hash_req *req,
 			fim_hash_cb cb, void *arg)
 {
-	uint32_t hash = job_hash(req->path, req->want_prefix, req->prefix);
 	struct fim_hash_result res;
 	struct waiter *w;
-	struct job *job;
 	int err;
 
-	err = fim_src_lstat(svc->src, req->path, &res.st);
-	if (err)
+	/* A caller that has just read them spares a lookup per file. */
+	if (req->st)
+		res.st = *req->st;
+	else if ((err = fim_src_lstat(svc->src, req->path, &res.st)))
 		return err;
 	if (!S_ISREG(res.st.mode))
 		return -EINVAL;
@@ -292,34 +445,11 @@ int fim_hashsvc_request(struct fim_hashsvc *svc, const struct fim_hash_req *req,
 	w->cb = cb;
 	w->arg = arg;
 	pthread_mutex_lock(&svc->mu);
-	if (svc->stop) {
-		pthread_mutex_unlock(&svc->mu);
-		free(w);
-		return -ECANCELED;
-	}
-	job = find_job(svc, hash, req);
-	if (job) {
-		svc->stats.joined++;
-	} else {
-		job = job_new(req, hash);
-		if (!job) {
-			pthread_mutex_unlock(&svc->mu);
-			free(w);
-			return -ENOMEM;
-		}
-		job->next_in_bucket = svc->table[hash % NBUCKETS];
-		svc->table[hash % NBUCKETS] = job;
-		if (svc->tail)
-			svc->tail->next_queued = job;
-		else
-			svc->head = job;
-		svc->tail = job;
-		pthread_cond_signal(&svc->cv);
-	}
-	w->next = job->waiters;
-	job->waiters = w;
+	err = svc->stop ? -ECANCELED : enqueue(svc, req, &res.st, w);
 	pthread_mutex_unlock(&svc->mu);
-	return 0;
+	if (err)
+		free(w);
+	return err;
 }
 
 int fim_hashsvc_new(struct fim_source *src,
@@ -346,6 +476,7 @@ int fim_hashsvc_new_opts(struct fim_source *src,
 	svc->eng = eng;
 	svc->dc = dc;
 	svc->opts = *opts;
+	svc->reuse = fim_dcache_reuses(dc);
 	pthread_mutex_init(&svc->mu, NULL);
 	pthread_cond_init(&svc->cv, NULL);
 	svc->threads = calloc(threads, sizeof(pthread_t));

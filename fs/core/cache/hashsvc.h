@@ -28,6 +28,8 @@ struct fim_hash_req {
 	uint64_t prefix;
 	uint32_t extra;     /* algorithms beyond the engine's mask, of
 			       fim_digest_engine_avail (fim_verdict_extra) */
+	const struct fim_stat *st; /* the file's attributes as the caller
+				      just read them, or NULL: read now */
 };
 
 struct fim_hashsvc_stats {

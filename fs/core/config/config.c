@@ -129,6 +129,7 @@ void fim_config_free(struct fim_config *cfg)
 	free(cfg->run_as);
 	free(cfg->cache_path);
 	free(cfg->cache_key);
+	free(cfg->cache_scope);
 	free_strlist(&cfg->manifests, &cfg->n_manifests);
 	free(cfg->public_key);
 	for (size_t i = 0; i < cfg->n_rules; i++)

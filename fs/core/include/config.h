@@ -66,6 +66,10 @@ struct fim_config {
 	char *cache_path;       /* "" or "none" = memory only */
 	char *cache_key;        /* MAC key of the cache's entries */
 	uint64_t cache_memory_entries;
+	/* Not a setting of the file or -o: the SOURCE whose names the cache
+	 * uses for a view of a directory within it (fimfsctl report through a
+	 * mount: the mount's SOURCE); NULL for the view's own (view.h). */
+	char *cache_scope;
 
 	/* baseline */
 	char **manifests;       /* NULL-terminated */

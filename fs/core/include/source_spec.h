@@ -21,4 +21,9 @@ static inline int fim_source_is_url(const char *spec)
  * of memory. */
 char *fim_source_spec_below(const char *spec, const char *path);
 
+/* The inverse of fim_source_spec_below: the path within spec of the entry
+ * that below names ("" for spec itself), when below lies within spec.
+ * malloc'd; NULL when it does not (or out of memory). */
+char *fim_source_spec_within(const char *spec, const char *below);
+
 #endif

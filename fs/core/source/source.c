@@ -33,6 +33,22 @@ char *fim_source_spec_below(const char *spec, const char *path)
 	return out;
 }
 
+char *fim_source_spec_within(const char *spec, const char *below)
+{
+	size_t n = strlen(spec), m = strlen(below);
+
+	if (fim_source_is_url(spec) || fim_source_is_url(below))
+		return fim_source_is_url(spec) && fim_source_is_url(below) ?
+			fim_nfs_url_within(spec, below) : NULL;
+	while (n > 0 && spec[n - 1] == '/')
+		n--;
+	while (m > n && below[m - 1] == '/')
+		m--;
+	if (m < n || strncmp(spec, below, n) || (m > n && below[n] != '/'))
+		return NULL;
+	return m > n ? strndup(below + n + 1, m - n - 1) : strdup("");
+}
+
 int fim_source_open(const char *spec, const struct fim_source_opts *opts,
 		    struct fim_source **out, char *err, size_t errsz)
 {

@@ -20,13 +20,13 @@ int fim_view_new(const struct fim_config *cfg, const char *source_spec,
 {
 	struct fim_dcache_conf dconf = {
 		.db_path = cfg->cache_path,
-		.source_id = source_spec,
 		.mem_entries = (size_t)cfg->cache_memory_entries,
 		.reuse_across_snapshots = cfg->reuse_across_snapshots,
 		.key_path = cfg->cache_key,
 	};
 	struct fim_view *v = calloc(1, sizeof(*v));
 	struct fim_source_opts sopts;
+	char *scope = NULL, *prefix = NULL;
 	int ret;
 
 	if (!v) {
@@ -60,13 +60,24 @@ int fim_view_new(const struct fim_config *cfg, const char *source_spec,
 	}
 	if (!strcmp(cfg->cache_path, "none"))
 		dconf.db_path = NULL;
+	ret = view_cache_scope(cfg, source_spec, v->layout, &scope, &prefix);
+	if (ret) {
+		snprintf(err, errsz, "out of memory");
+		goto fail;
+	}
+	dconf.source_id = scope;
+	dconf.key_prefix = prefix;
 	ret = fim_dcache_open(&dconf, &v->dc, err, errsz);
 	if (ret)
 		goto fail;
 	*out = v;
+	free(scope);
+	free(prefix);
 	return 0;
 fail:
 	fim_view_free(v);
+	free(scope);
+	free(prefix);
 	return ret;
 }
 

@@ -68,6 +68,12 @@ struct fim_view {
 
 void snaps_free(struct fim_view *v);
 
+/* The source id and key prefix (NULL, or "DIR/") under which the view of
+ * spec names its files in the digest cache (view_cachekey.c). 0 or
+ * -ENOMEM; the caller frees both. */
+int view_cache_scope(const struct fim_config *cfg, const char *spec,
+		     enum fim_layout layout, char **scope, char **prefix);
+
 struct judge *judge_get(struct fim_view *v);
 void judge_put(struct judge *j);
 /* A judge without baseline or rules, for a new view. */

@@ -246,6 +246,7 @@ int fim_view_verdict_with(struct fim_view *v, struct fim_hashsvc *svc,
 	if (!need)
 		goto now;
 	req.want_prefix = !!(need & FIM_NEED_PREFIX);
+	req.st = &res.st;
 	req.extra = fim_verdict_extra(r->j->bl, bpath, r->rule,
 				      fim_digest_engine_mask(v->eng),
 				      fim_digest_engine_avail(v->eng));

@@ -32,6 +32,11 @@ void fim_nfs_url_free(struct fim_nfs_url *u);
  * entry. malloc'd; NULL when out of memory. */
 char *fim_nfs_url_below(const char *url, const char *path);
 
+/* The inverse: the path (decoded, "" for url itself) of the entry that
+ * below names within url, when below is url with a path appended (same
+ * arguments). malloc'd; NULL when below lies elsewhere or out of memory. */
+char *fim_nfs_url_within(const char *url, const char *below);
+
 /* The length of the i-th candidate export of a normalised path, longest
  * first: "/a/b" gives 4 ("/a/b"), 2 ("/a"), 1 ("/"), then 0 (no more).
  * The rest of the path begins at path + len (after a '/', if any). */

@@ -251,3 +251,26 @@ char *fim_nfs_url_below(const char *url, const char *path)
 	strcpy(out + n, url + args);
 	return out;
 }
+
+char *fim_nfs_url_within(const char *url, const char *below)
+{
+	size_t n = strcspn(url, "?"), m = strcspn(below, "?");
+	char *out;
+
+	while (n > 0 && url[n - 1] == '/')
+		n--;
+	while (m > n && below[m - 1] == '/')
+		m--;
+	if (m < n || strncmp(url, below, n) || strcmp(url + strcspn(url, "?"),
+						       below + strcspn(below, "?")) ||
+	    (m > n && below[n] != '/'))
+		return NULL;
+	if (m > n)
+		n++;
+	out = malloc(m - n + 1);
+	if (out && pct_decode(below + n, m - n, out)) {
+		free(out);
+		out = NULL;
+	}
+	return out;
+}
