@@ -27,10 +27,18 @@
 /* Requests are small: a path and a few numbers. */
 #define REQ_MAX (FIM_GP_PATH_MAX + 64u)
 
+/* Before the sandbox: say why on stderr. */
 static void die(const char *what, int err)
 {
 	fprintf(stderr, "fimfs-guest: %s: %s\n", what, strerror(err));
 	_exit(1);
+}
+
+/* Inside it, files cannot grow (stderr may be one): the exit status says
+ * why, and the core reports it. */
+static void quit(int status)
+{
+	_exit(status);
 }
 
 /* 0, or 1 at end of file before the first byte. */
@@ -42,13 +50,10 @@ static int read_full(int fd, void *buf, size_t len)
 		ssize_t n = read(fd, (char *)buf + done, len - done);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
-			die("socket read", errno);
-		if (n == 0) {
-			if (done)
-				die("socket read", EPROTO);
+		if (n < 0 || (n == 0 && done))
+			quit(FIM_GUEST_EXIT_SOCKET);
+		if (n == 0)
 			return 1;
-		}
 		done += (size_t)n;
 	}
 	return 0;
@@ -61,7 +66,7 @@ static void write_full(int fd, const void *buf, size_t len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			die("socket write", errno);
+			quit(FIM_GUEST_EXIT_SOCKET);
 		buf = (const char *)buf + n;
 		len -= (size_t)n;
 	}
@@ -115,13 +120,13 @@ static void serve(struct guest_image *gi)
 	uint8_t hdr[4];
 
 	if (!out.p)
-		die("reply buffer", ENOMEM);
+		quit(FIM_GUEST_EXIT_MEMORY);
 	while (!read_full(SANDBOX_SOCK_FD, hdr, sizeof(hdr))) {
 		uint32_t len = (uint32_t)hdr[0] | (uint32_t)hdr[1] << 8 |
 			       (uint32_t)hdr[2] << 16 | (uint32_t)hdr[3] << 24;
 		if (len > REQ_MAX || read_full(SANDBOX_SOCK_FD, req, len) ||
 		    gs_answer(gi, req, len, &out))
-			die("request", EPROTO);
+			quit(FIM_GUEST_EXIT_REQUEST);
 		write_full(SANDBOX_SOCK_FD, out.p, out.len);
 	}
 }
@@ -152,9 +157,8 @@ int main(int argc, char **argv)
 	if (r)
 		die("sandbox", -r);
 	hello();
-	r = gi_open(SANDBOX_IMAGE_FD, size, &gi);
-	if (r)
-		die("image", -r);
+	if (gi_open(SANDBOX_IMAGE_FD, size, &gi))
+		quit(FIM_GUEST_EXIT_MEMORY);
 	serve(gi);
 	/* the core closed the socket; _exit skips atexit work the filter
 	 * would not allow */

@@ -17,8 +17,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* AddressSanitizer reserves terabytes of shadow address space: a sanitizer
- * build keeps the other limits and the filter, not RLIMIT_AS. */
+/* AddressSanitizer reserves terabytes of shadow address space and writes
+ * its reports to stderr, which may be a file: a sanitizer build keeps the
+ * filter and the other limits, not RLIMIT_AS and RLIMIT_FSIZE. */
 #if defined(__SANITIZE_ADDRESS__)
 #define SANDBOX_ASAN 1
 #elif defined(__has_feature)
@@ -39,11 +40,11 @@ static int set_limits(const struct sandbox_limits *l)
 	int r = 0;
 
 	r = r ? r : limit(RLIMIT_CORE, 0);
-	r = r ? r : limit(RLIMIT_FSIZE, 0);
 	r = r ? r : limit(RLIMIT_NOFILE, 0);
 	r = r ? r : limit(RLIMIT_NPROC, 0);
 	r = r ? r : limit(RLIMIT_CPU, l->cpu_seconds);
 #ifndef SANDBOX_ASAN
+	r = r ? r : limit(RLIMIT_FSIZE, 0);
 	r = r ? r : limit(RLIMIT_AS, (rlim_t)l->mem_mib << 20);
 #endif
 	return r;

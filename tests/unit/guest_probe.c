@@ -12,8 +12,10 @@
  *                         WHAT being a file's sha256, a link's target or -;
  *                         "E PATH REASON" for what cannot be read
  *     test open|spin|garble|alloc   a test request (fimfs-guest-test)
- * PART is p1, p2... or fs. Prints "ERROR REASON" and exits 1 on failure;
- * a trailing "BROKEN REASON" line when the client gave up on the child.
+ * PART is p1, p2... or fs. More commands may follow, each after "::", all
+ * through the same client (to see a child restarted, or given up on).
+ * Prints "ERROR REASON" for a failed command; exits 1 if any failed. A
+ * trailing "BROKEN REASON" line when the client gave up on the child.
  * Not installed. */
 #include <errno.h>
 #include <fcntl.h>
@@ -394,7 +396,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "guest_probe: %s\n", strerror(-ret));
 		return 2;
 	}
-	ret = run(fd, argv + optind + 1, argc - optind - 1);
+	ret = 0;
+	for (int i = optind + 1, end; i < argc; i = end + 1) {
+		for (end = i; end < argc && strcmp(argv[end], "::"); end++)
+			;
+		if (end > i)
+			ret |= run(fd, argv + i, end - i);
+	}
 	close(fd);
 	if (fim_guest_broken(guest, broken, sizeof(broken)))
 		printf("BROKEN %s\n", broken);

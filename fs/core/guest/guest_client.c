@@ -105,9 +105,17 @@ static void describe_exit(int st, char *buf, size_t size)
 				    "sandbox forbids");
 	else if (WIFSIGNALED(st) && WTERMSIG(st) == SIGXCPU)
 		snprintf(buf, size, "out of CPU time");
+	else if (WIFSIGNALED(st) && WTERMSIG(st) == SIGXFSZ)
+		snprintf(buf, size, "tried to grow a file");
 	else if (WIFSIGNALED(st))
 		snprintf(buf, size, "killed by signal %d (%s)", WTERMSIG(st),
 			 strsignal(WTERMSIG(st)));
+	else if (WEXITSTATUS(st) == FIM_GUEST_EXIT_REQUEST)
+		snprintf(buf, size, "refused a request it cannot parse");
+	else if (WEXITSTATUS(st) == FIM_GUEST_EXIT_MEMORY)
+		snprintf(buf, size, "out of memory");
+	else if (WEXITSTATUS(st) == FIM_GUEST_EXIT_SOCKET)
+		snprintf(buf, size, "socket failed");
 	else
 		snprintf(buf, size, "exited with status %d",
 			 WEXITSTATUS(st));

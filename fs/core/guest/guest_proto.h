@@ -78,6 +78,13 @@ enum fim_gp_type {
 	FIM_GP_TYPE_END
 };
 
+/* Exit statuses of the child once it is sandboxed (it can say nothing). */
+enum fim_guest_exit {
+	FIM_GUEST_EXIT_SOCKET = 3,  /* the socket failed */
+	FIM_GUEST_EXIT_REQUEST = 4, /* a request it could not parse */
+	FIM_GUEST_EXIT_MEMORY = 5,  /* out of memory */
+};
+
 struct fim_gp_attr {
 	uint8_t type;
 	uint32_t mode; /* permission bits only (07777) */
