@@ -194,7 +194,10 @@ int gi_open(int fd, uint64_t size, struct guest_image **out)
 		free(f);
 		return 0;
 	}
-	gi->vs = tsk_vs_open(gi->img, 0, TSK_VS_TYPE_DETECT);
+	/* a GPT disk also has a (protective) MBR: name the table, or TSK's
+	 * detection reads both and keeps the DOS one it drops */
+	gi->vs = tsk_vs_open(gi->img, 0, fmt == FIM_GUEST_GPT ?
+					   TSK_VS_TYPE_GPT : TSK_VS_TYPE_DETECT);
 	if (gi->vs) {
 		open_parts(gi);
 		return 0;
