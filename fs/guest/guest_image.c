@@ -13,11 +13,13 @@
 
 #include <tsk/libtsk.h>
 
+#include "guest_vmdk.h"
 #include "guest_magic.h"
 
 struct fd_img {
 	TSK_IMG_INFO info; /* first: TSK casts between the two */
 	int fd;
+	struct vmdk *vmdk; /* NULL: the disk is the raw file */
 };
 
 struct guest_part {
@@ -46,6 +48,17 @@ static ssize_t fd_read(TSK_IMG_INFO *img, TSK_OFF_T off, char *buf,
 	const struct fd_img *f = (const struct fd_img *)img;
 	size_t done = 0;
 
+	if (f->vmdk) {
+		char why[256];
+		ssize_t n = vmdk_read(f->vmdk, (uint64_t)off, buf, len, why,
+				      sizeof(why));
+		if (n < 0) {
+			tsk_error_reset();
+			tsk_error_set_errno(TSK_ERR_IMG_READ);
+			tsk_error_set_errstr("%s", why);
+		}
+		return n;
+	}
 	while (done < len) {
 		ssize_t n = pread(f->fd, buf + done, len - done,
 				  off + (off_t)done);
@@ -67,6 +80,7 @@ static ssize_t fd_read(TSK_IMG_INFO *img, TSK_OFF_T off, char *buf,
 
 static void fd_close(TSK_IMG_INFO *img)
 {
+	vmdk_close(((struct fd_img *)img)->vmdk);
 	free(img);
 }
 
@@ -174,24 +188,40 @@ int gi_open(int fd, uint64_t size, struct guest_image **out)
 	}
 	enum fim_guest_format fmt = fim_guest_recognize(
 		head, (size_t)n, NULL, 0, size);
-	if (fmt == FIM_GUEST_VMDK || fmt == FIM_GUEST_VHD ||
-	    fmt == FIM_GUEST_EWF) {
-		snprintf(gi->none, sizeof(gi->none),
-			 "%s images are recognised but not read yet",
-			 fim_guest_format_name(fmt));
-		return 0;
-	}
 	f = calloc(1, sizeof(*f)); /* TSK's own allocator is internal */
 	if (!f)
 		return -ENOMEM;
 	f->info.tag = TSK_IMG_INFO_TAG;
 	f->fd = fd;
+	if (fmt == FIM_GUEST_VHD || fmt == FIM_GUEST_EWF) {
+		/* see guest_vmdk.c for why libvhdi and libewf are not used */
+		snprintf(gi->none, sizeof(gi->none),
+			 "%s images are recognised but not read yet",
+			 fim_guest_format_name(fmt));
+		free(f);
+		return 0;
+	}
+	if (fmt == FIM_GUEST_VMDK) {
+		int r = vmdk_open(fd, size, &f->vmdk, &size, gi->none,
+				  sizeof(gi->none));
+		if (r) {
+			free(f);
+			return r == -ENOMEM ? r : 0;
+		}
+		/* the disk inside decides from here on */
+		n = vmdk_read(f->vmdk, 0, head, sizeof(head), gi->none,
+			      sizeof(gi->none));
+		fmt = n < 0 ? FIM_GUEST_NONE
+			    : fim_guest_recognize(head, (size_t)n, NULL, 0,
+						  size);
+		gi->none[0] = '\0';
+	}
 	tsk_error_reset();
 	gi->img = tsk_img_open_external(f, (TSK_OFF_T)size, 512, fd_read,
 					fd_close, fd_imgstat);
 	if (!gi->img) {
 		tsk_reason(gi->none, sizeof(gi->none), "cannot open image");
-		free(f);
+		fd_close(&f->info);
 		return 0;
 	}
 	/* a GPT disk also has a (protective) MBR: name the table, or TSK's
