@@ -188,19 +188,18 @@ int gi_open(int fd, uint64_t size, struct guest_image **out)
 	}
 	enum fim_guest_format fmt = fim_guest_recognize(
 		head, (size_t)n, NULL, 0, size);
-	f = calloc(1, sizeof(*f)); /* TSK's own allocator is internal */
-	if (!f)
-		return -ENOMEM;
-	f->info.tag = TSK_IMG_INFO_TAG;
-	f->fd = fd;
 	if (fmt == FIM_GUEST_VHD || fmt == FIM_GUEST_EWF) {
 		/* see guest_vmdk.c for why libvhdi and libewf are not used */
 		snprintf(gi->none, sizeof(gi->none),
 			 "%s images are recognised but not read yet",
 			 fim_guest_format_name(fmt));
-		free(f);
 		return 0;
 	}
+	f = calloc(1, sizeof(*f)); /* TSK's own allocator is internal */
+	if (!f)
+		return -ENOMEM;
+	f->info.tag = TSK_IMG_INFO_TAG;
+	f->fd = fd;
 	if (fmt == FIM_GUEST_VMDK) {
 		int r = vmdk_open(fd, size, &f->vmdk, &size, gi->none,
 				  sizeof(gi->none));
