@@ -11,6 +11,7 @@
  *     walk PART           the whole tree: T PATH MODE UID GID SIZE WHAT,
  *                         WHAT being a file's sha256, a link's target or -;
  *                         "E PATH REASON" for what cannot be read
+ *     list PART           the same without reading files (WHAT is -)
  *     test open|spin|garble|alloc   a test request (fimfs-guest-test)
  * PART is p1, p2... or fs. More commands may follow, each after "::", all
  * through the same client (to see a child restarted, or given up on).
@@ -34,6 +35,7 @@
 #define WALK_DEPTH_MAX 64
 
 static struct fim_guest *guest;
+static int walk_reads; /* walk hashes files; list does not */
 
 static int fail(int err)
 {
@@ -260,8 +262,11 @@ static void walk_dir(unsigned part, const char *path, uint64_t *inos,
 			print_error(l.v[i].name, -ENAMETOOLONG);
 			continue;
 		}
-		if (a->type == FIM_GP_REG) {
+		if (a->type == FIM_GP_REG && walk_reads) {
 			walk_file(part, child, a);
+		} else if (a->type == FIM_GP_REG) {
+			printf("f %s %04o %" PRIu32 " %" PRIu32 " %" PRIu64
+			       " -\n", child, a->mode, a->uid, a->gid, a->size);
 		} else if (a->type == FIM_GP_LNK) {
 			ssize_t n = fim_guest_readlink(guest, part, child,
 						       target, sizeof(target));
@@ -341,8 +346,10 @@ static int run(int fd, char **argv, int argc)
 		return cmd_test(argv[1]);
 	if (argc < 2 || part_number(argv[1], &part))
 		return fail(-EINVAL);
-	if (!strcmp(cmd, "walk"))
+	if (!strcmp(cmd, "walk") || !strcmp(cmd, "list")) {
+		walk_reads = !strcmp(cmd, "walk");
 		return cmd_walk(part);
+	}
 	if (argc != 3)
 		return fail(-EINVAL);
 	if (!strcmp(cmd, "stat"))
