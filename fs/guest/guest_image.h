@@ -1,8 +1,8 @@
 /* A guest disk image as The Sleuth Kit sees it, read from one descriptor.
  *
  * TSK never gets a path: the image is an "external" TSK image whose read
- * callback preads the descriptor it was given, so the process can run with
- * no file-system access at all. Partitions are numbered as in their table
+ * callback preads the descriptor it was given (through libvmdk for a sparse
+ * VMDK), so the process can run with no file-system access at all. Partitions are numbered as in their table
  * (p1 is the first slot of an MBR or GPT, logical MBR partitions from 5 on,
  * as Linux numbers them); an image without a table is one partition, number
  * 0, if it holds a file system TSK knows.
