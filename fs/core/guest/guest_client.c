@@ -1,0 +1,549 @@
+/* The child process behind a fim_guest (see guest.h): starting it with
+ * nothing but the image and a socket, one request at a time with a deadline
+ * on every reply, and ending it when it misbehaves.
+ *
+ * The daemon must survive whatever the child does: the socket is written
+ * with MSG_NOSIGNAL (a dead child must not SIGPIPE the daemon), every read
+ * has a deadline (a parser looping on a crafted file system must not hang a
+ * FUSE thread), and every length is checked before it is used. A reply that
+ * does not parse means the child is compromised or broken: it is not
+ * restarted. A crash or a timeout may be one bad corner of the image, so the
+ * child is restarted, up to a limit of failures in a row. */
+#include "guest.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "guest_config.h"
+
+/* Descriptors the child gets, and the lowest the parent keeps its copies
+ * at, so that the moves onto 3 and 4 never overwrite one another. */
+#define CHILD_IMAGE_FD 3
+#define CHILD_SOCK_FD 4
+#define HIGH_FD 10
+/* A directory fimfs shows has at most this many entries. */
+#define DIR_ENTRIES_MAX (1u << 24)
+
+struct fim_guest {
+	pthread_mutex_t lock; /* guards everything below */
+	char *helper;
+	unsigned timeout_ms, max_restarts, mem_mib, cpu_seconds;
+	int img_fd;
+	pid_t pid; /* 0: no child */
+	int sock;
+	uint32_t next_id;
+	unsigned failures; /* in a row */
+	int broken;
+	char broken_why[640];
+	char reason[640];
+	uint8_t *rx; /* a reply's body */
+	uint8_t tx[FIM_GP_PATH_MAX + 64];
+};
+
+void fim_guest_opts_init(struct fim_guest_opts *o)
+{
+	o->helper = FIM_GUEST_HELPER;
+	o->timeout_ms = 10000;
+	o->max_restarts = 3;
+	o->mem_mib = 1024;
+	o->cpu_seconds = 3600;
+}
+
+int fim_guest_new(const struct fim_guest_opts *o, int image_fd,
+		  struct fim_guest **out)
+{
+	struct fim_guest *g = calloc(1, sizeof(*g));
+
+	if (!g)
+		return -ENOMEM;
+	g->img_fd = fcntl(image_fd, F_DUPFD_CLOEXEC, HIGH_FD);
+	g->helper = strdup(o->helper);
+	g->rx = malloc(FIM_GP_FRAME_MAX);
+	if (g->img_fd < 0 || !g->helper || !g->rx) {
+		int r = g->img_fd < 0 ? -errno : -ENOMEM;
+		if (g->img_fd >= 0)
+			close(g->img_fd);
+		free(g->helper);
+		free(g->rx);
+		free(g);
+		return r;
+	}
+	g->timeout_ms = o->timeout_ms;
+	g->max_restarts = o->max_restarts;
+	g->mem_mib = o->mem_mib;
+	g->cpu_seconds = o->cpu_seconds;
+	g->sock = -1;
+	pthread_mutex_init(&g->lock, NULL);
+	*out = g;
+	return 0;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void describe_exit(int st, char *buf, size_t size)
+{
+	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS)
+		snprintf(buf, size, "killed by SIGSYS: a system call the "
+				    "sandbox forbids");
+	else if (WIFSIGNALED(st) && WTERMSIG(st) == SIGXCPU)
+		snprintf(buf, size, "out of CPU time");
+	else if (WIFSIGNALED(st) && WTERMSIG(st) == SIGXFSZ)
+		snprintf(buf, size, "tried to grow a file");
+	else if (WIFSIGNALED(st))
+		snprintf(buf, size, "killed by signal %d (%s)", WTERMSIG(st),
+			 strsignal(WTERMSIG(st)));
+	else if (WEXITSTATUS(st) == FIM_GUEST_EXIT_REQUEST)
+		snprintf(buf, size, "refused a request it cannot parse");
+	else if (WEXITSTATUS(st) == FIM_GUEST_EXIT_MEMORY)
+		snprintf(buf, size, "out of memory");
+	else if (WEXITSTATUS(st) == FIM_GUEST_EXIT_SOCKET)
+		snprintf(buf, size, "socket failed");
+	else
+		snprintf(buf, size, "exited with status %d",
+			 WEXITSTATUS(st));
+}
+
+/* Ends the child. With kill_now (a deadline passed, a lie) it is killed;
+ * otherwise it is given a moment to finish dying on its own, so that the
+ * cause of its death can be told. */
+static void stop_child(struct fim_guest *g, int kill_now, char *how,
+		       size_t size)
+{
+	int st = 0;
+	pid_t w = 0;
+
+	if (g->sock >= 0)
+		close(g->sock);
+	g->sock = -1;
+	if (!g->pid)
+		return;
+	if (kill_now)
+		kill(g->pid, SIGKILL);
+	for (int i = 0; i < 100 && !(w = waitpid(g->pid, &st, WNOHANG)); i++)
+		nanosleep(&(struct timespec){0, 2000000}, NULL);
+	if (!w) {
+		kill(g->pid, SIGKILL);
+		w = waitpid(g->pid, &st, 0);
+	}
+	if (how && w == g->pid)
+		describe_exit(st, how, size);
+	else if (how)
+		snprintf(how, size, "gone");
+	g->pid = 0;
+}
+
+/* The child failed: end it and count it. A lie (protocol) breaks g for
+ * good; anything else does after max_restarts in a row. Returns -EIO. */
+static int child_failed(struct fim_guest *g, int protocol, int kill_now,
+			const char *fmt, ...)
+{
+	char what[256], how[128] = "";
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	stop_child(g, kill_now || protocol, how, sizeof(how));
+	snprintf(g->reason, sizeof(g->reason), "image reader: %s (%s)", what,
+		 how);
+	if (protocol || ++g->failures > g->max_restarts) {
+		g->broken = 1;
+		snprintf(g->broken_why, sizeof(g->broken_why), "%.600s%s",
+			 g->reason, protocol ? "" : "; too many failures");
+	}
+	return -EIO;
+}
+
+/* Waits for ev on the socket until deadline: 0, -ETIMEDOUT or -errno. */
+static int wait_sock(struct fim_guest *g, short ev, int64_t deadline)
+{
+	for (;;) {
+		struct pollfd p = {g->sock, ev, 0};
+		int64_t left = deadline - now_ms();
+		if (left <= 0)
+			return -ETIMEDOUT;
+		int n = poll(&p, 1, left > 60000 ? 60000 : (int)left);
+		if (n > 0)
+			return 0;
+		if (n < 0 && errno != EINTR)
+			return -errno;
+	}
+}
+
+/* 0, -ETIMEDOUT, -EPIPE (the child is gone) or -errno. */
+static int recv_full(struct fim_guest *g, void *buf, size_t len,
+		     int64_t deadline)
+{
+	while (len) {
+		int r = wait_sock(g, POLLIN, deadline);
+		if (r)
+			return r;
+		ssize_t n = recv(g->sock, buf, len, MSG_DONTWAIT);
+		if (n == 0)
+			return -EPIPE;
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				continue;
+			return errno == ECONNRESET ? -EPIPE : -errno;
+		}
+		buf = (char *)buf + n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int send_full(struct fim_guest *g, const void *buf, size_t len,
+		     int64_t deadline)
+{
+	while (len) {
+		int r = wait_sock(g, POLLOUT, deadline);
+		if (r)
+			return r;
+		ssize_t n = send(g->sock, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				continue;
+			return -EPIPE;
+		}
+		buf = (const char *)buf + n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* A transport error as a failure of the child. */
+static int io_failed(struct fim_guest *g, int r, const char *when)
+{
+	if (r == -ETIMEDOUT)
+		return child_failed(g, 0, 1, "no %s within %u ms", when,
+				    g->timeout_ms);
+	if (r == -EPIPE)
+		return child_failed(g, 0, 0, "died before its %s", when);
+	return child_failed(g, 0, 1, "%s: %s", when, strerror(-r));
+}
+
+static uint32_t le32(const uint8_t *b)
+{
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+	       (uint32_t)b[3] << 24;
+}
+
+static int spawn_child(struct fim_guest *g)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t none, all;
+	char mem[24], cpu[24], mem_opt[] = "--mem", cpu_opt[] = "--cpu";
+	char *argv[] = {g->helper, mem_opt, mem, cpu_opt, cpu, NULL};
+	char *envp[] = {NULL};
+	int sv[2], theirs, r;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		return -errno;
+	theirs = fcntl(sv[1], F_DUPFD_CLOEXEC, HIGH_FD);
+	r = theirs < 0 ? -errno : 0;
+	close(sv[1]);
+	if (r) {
+		close(sv[0]);
+		return r;
+	}
+	snprintf(mem, sizeof(mem), "%u", g->mem_mib);
+	snprintf(cpu, sizeof(cpu), "%u", g->cpu_seconds);
+	sigemptyset(&none);
+	sigfillset(&all);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawnattr_init(&at);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, g->img_fd, CHILD_IMAGE_FD);
+	posix_spawn_file_actions_adddup2(&fa, theirs, CHILD_SOCK_FD);
+	posix_spawn_file_actions_addclosefrom_np(&fa, CHILD_SOCK_FD + 1);
+	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setsigdefault(&at, &all);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK |
+					      POSIX_SPAWN_SETSIGDEF);
+	r = -posix_spawn(&g->pid, g->helper, &fa, &at, argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	close(theirs);
+	if (r) {
+		g->pid = 0;
+		close(sv[0]);
+		return r;
+	}
+	g->sock = sv[0];
+	return 0;
+}
+
+/* Starts a child and checks its hello. */
+static int start(struct fim_guest *g)
+{
+	uint8_t hello[10];
+	int r = spawn_child(g);
+
+	if (r)
+		return child_failed(g, 0, 1, "cannot start %s: %s", g->helper,
+				    strerror(-r));
+	r = recv_full(g, hello, sizeof(hello), now_ms() + g->timeout_ms);
+	if (r)
+		return io_failed(g, r, "greeting");
+	if (le32(hello) != 6 || fim_gp_decode_hello(hello + 4, 6))
+		return child_failed(g, 1, 1, "bad greeting (not fimfs-guest "
+					     "protocol %d)", FIM_GP_VERSION);
+	return 0;
+}
+
+/* One request and its reply. For a READ that succeeds the data lands in
+ * data (*got bytes); any other body is left in g->rx (*body_len bytes).
+ * Returns 0, the errno of an error reply (its reason in g->reason), or
+ * -EIO for a failed child. */
+static int call(struct fim_guest *g, struct fim_gp_req *q, void *data,
+		size_t *got, size_t *body_len)
+{
+	struct fim_gp_buf tx = {g->tx, 0, sizeof(g->tx)};
+	uint8_t hdr[4 + FIM_GP_REPLY_HDR];
+	int r;
+
+	g->reason[0] = '\0';
+	if (g->broken) {
+		snprintf(g->reason, sizeof(g->reason), "%s", g->broken_why);
+		return -EIO;
+	}
+	if (!g->pid && (r = start(g)))
+		return r;
+	q->id = ++g->next_id;
+	if (fim_gp_encode_req(&tx, q))
+		return -ENAMETOOLONG;
+	int64_t deadline = now_ms() + g->timeout_ms;
+	r = send_full(g, tx.p, tx.len, deadline);
+	r = r ? r : recv_full(g, hdr, sizeof(hdr), deadline);
+	if (r)
+		return io_failed(g, r, "reply");
+	uint32_t len = le32(hdr);
+	uint8_t status = hdr[9];
+	if (len < FIM_GP_REPLY_HDR || len > FIM_GP_FRAME_MAX ||
+	    hdr[4] != q->op || le32(hdr + 5) != q->id ||
+	    status >= FIM_GP_STATUS_END)
+		return child_failed(g, 1, 1, "reply header does not match");
+	len -= FIM_GP_REPLY_HDR;
+	if (q->op == FIM_GP_READ && status == FIM_GP_OK) {
+		uint8_t nb[4];
+		r = len >= 4 ? recv_full(g, nb, 4, deadline) : 0;
+		if (!r && (len < 4 || le32(nb) > q->length ||
+			   le32(nb) != len - 4))
+			return child_failed(g, 1, 1, "READ reply size");
+		*got = len - 4;
+		r = r ? r : recv_full(g, data, *got, deadline);
+	} else {
+		*body_len = len;
+		r = recv_full(g, g->rx, len, deadline);
+	}
+	if (r)
+		return io_failed(g, r, "reply");
+	g->failures = 0;
+	if (status == FIM_GP_OK)
+		return 0;
+	if (fim_guest_decode_reason(g->rx, len, g->reason, sizeof(g->reason)))
+		return child_failed(g, 1, 1, "error reply does not parse");
+	return -fim_gp_status_errno(status);
+}
+
+void fim_guest_free(struct fim_guest *g)
+{
+	if (!g)
+		return;
+	stop_child(g, 0, NULL, 0);
+	close(g->img_fd);
+	pthread_mutex_destroy(&g->lock);
+	free(g->helper);
+	free(g->rx);
+	free(g);
+}
+
+const char *fim_guest_broken(struct fim_guest *g, char *buf, size_t size)
+{
+	pthread_mutex_lock(&g->lock);
+	int broken = g->broken;
+	snprintf(buf, size, "%s", g->broken_why);
+	pthread_mutex_unlock(&g->lock);
+	return broken ? buf : NULL;
+}
+
+void fim_guest_reason(struct fim_guest *g, char *buf, size_t size)
+{
+	pthread_mutex_lock(&g->lock);
+	snprintf(buf, size, "%s", g->reason);
+	pthread_mutex_unlock(&g->lock);
+}
+
+/* A body that does not parse: the child lies. */
+static int lied(struct fim_guest *g, int r, const char *what)
+{
+	if (r == -ENOMEM)
+		return r;
+	return child_failed(g, 1, 1, "%s reply does not parse", what);
+}
+
+int fim_guest_parts(struct fim_guest *g, struct fim_guest_part **out,
+		    size_t *n)
+{
+	struct fim_gp_req q = {.op = FIM_GP_PARTS};
+	size_t len = 0;
+
+	pthread_mutex_lock(&g->lock);
+	int r = call(g, &q, NULL, NULL, &len);
+	if (!r && (r = fim_guest_decode_parts(g->rx, len, out, n)))
+		r = lied(g, r, "PARTS");
+	pthread_mutex_unlock(&g->lock);
+	return r;
+}
+
+static int path_req(struct fim_gp_req *q, uint8_t op, unsigned part,
+		    const char *path)
+{
+	size_t len = strlen(path);
+
+	if (len > FIM_GP_PATH_MAX || part > UINT16_MAX)
+		return -ENAMETOOLONG;
+	q->op = op;
+	q->part = (uint16_t)part;
+	q->path.p = path;
+	q->path.len = (uint16_t)len;
+	return 0;
+}
+
+int fim_guest_stat(struct fim_guest *g, unsigned part, const char *path,
+		   struct fim_gp_attr *a)
+{
+	struct fim_gp_req q = {0};
+	size_t len = 0;
+	int r = path_req(&q, FIM_GP_STAT, part, path);
+
+	if (r)
+		return r;
+	pthread_mutex_lock(&g->lock);
+	r = call(g, &q, NULL, NULL, &len);
+	if (!r && (r = fim_guest_decode_attr(g->rx, len, a)))
+		r = lied(g, r, "STAT");
+	pthread_mutex_unlock(&g->lock);
+	return r;
+}
+
+int fim_guest_test_op(struct fim_guest *g, uint8_t op, struct fim_gp_attr *a)
+{
+	struct fim_gp_req q = {.op = op};
+	size_t len = 0;
+
+	pthread_mutex_lock(&g->lock);
+	int r = call(g, &q, NULL, NULL, &len);
+	if (!r && (r = fim_guest_decode_attr(g->rx, len, a)))
+		r = lied(g, r, "test");
+	pthread_mutex_unlock(&g->lock);
+	return r;
+}
+
+static int readdir_locked(struct fim_guest *g, struct fim_gp_req *q,
+			  fim_guest_dirent_fn fn, void *arg,
+			  unsigned *skipped)
+{
+	uint64_t entries = 0;
+
+	*skipped = 0;
+	for (;;) {
+		uint32_t next, skip;
+		size_t len = 0;
+		int stop, r = call(g, q, NULL, NULL, &len);
+
+		if (r)
+			return r;
+		r = fim_guest_decode_page(g->rx, len, fn, arg, &next, &skip,
+					  &stop);
+		if (r)
+			return lied(g, r, "READDIR");
+		*skipped += skip;
+		/* an entry takes at least 64 bytes: a bound on the count */
+		entries += len / 64;
+		if (stop)
+			return stop;
+		if (!next)
+			return 0;
+		/* a page ends early only when the next entry would not fit */
+		if (next <= q->start || len < FIM_GP_FRAME_MAX / 2)
+			return child_failed(g, 1, 1, "READDIR paging");
+		if (entries > DIR_ENTRIES_MAX) {
+			snprintf(g->reason, sizeof(g->reason),
+				 "directory %s is too large", q->path.p);
+			return -EIO;
+		}
+		q->start = next;
+	}
+}
+
+int fim_guest_readdir(struct fim_guest *g, unsigned part, const char *path,
+		      fim_guest_dirent_fn fn, void *arg, unsigned *skipped)
+{
+	struct fim_gp_req q = {0};
+	int r = path_req(&q, FIM_GP_READDIR, part, path);
+
+	if (r)
+		return r;
+	pthread_mutex_lock(&g->lock);
+	r = readdir_locked(g, &q, fn, arg, skipped);
+	pthread_mutex_unlock(&g->lock);
+	return r;
+}
+
+ssize_t fim_guest_readlink(struct fim_guest *g, unsigned part,
+			   const char *path, char *buf, size_t size)
+{
+	struct fim_gp_req q = {0};
+	size_t len = 0;
+	int r = path_req(&q, FIM_GP_READLINK, part, path);
+
+	if (r)
+		return r;
+	if (!size)
+		return -EINVAL;
+	pthread_mutex_lock(&g->lock);
+	r = call(g, &q, NULL, NULL, &len);
+	if (!r && (r = fim_guest_decode_link(g->rx, len, buf, size)) < 0)
+		r = lied(g, r, "READLINK");
+	pthread_mutex_unlock(&g->lock);
+	return r;
+}
+
+ssize_t fim_guest_read(struct fim_guest *g, unsigned part, uint64_t ino,
+		       uint64_t offset, void *buf, size_t len)
+{
+	struct fim_gp_req q = {.op = FIM_GP_READ};
+	size_t got = 0;
+
+	if (len > FIM_GP_READ_MAX || part > UINT16_MAX || offset > INT64_MAX)
+		return -EINVAL;
+	q.part = (uint16_t)part;
+	q.ino = ino;
+	q.offset = offset;
+	q.length = (uint32_t)len;
+	pthread_mutex_lock(&g->lock);
+	int r = call(g, &q, buf, &got, NULL);
+	pthread_mutex_unlock(&g->lock);
+	return r ? r : (ssize_t)got;
+}

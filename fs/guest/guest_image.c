@@ -1,0 +1,545 @@
+/* The Sleuth Kit over one inherited descriptor (see guest_image.h). Every
+ * byte TSK sees comes through fd_read(), so the sandbox can forbid open()
+ * and everything that names a path. TSK's made-up entries (orphan
+ * directories, FAT's $MBR/$FAT1) and deleted names are hidden here, at the
+ * source, so that no later layer can mistake them for guest files. */
+#include "guest_image.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <tsk/libtsk.h>
+
+#include "guest_vmdk.h"
+#include "guest_magic.h"
+
+struct fd_img {
+	TSK_IMG_INFO info; /* first: TSK casts between the two */
+	int fd;
+	struct vmdk *vmdk; /* NULL: the disk is the raw file */
+};
+
+struct guest_part {
+	uint16_t number;
+	uint64_t offset, length;
+	TSK_FS_INFO *fs; /* NULL: unreadable, note says why */
+	char fstype[32];
+	char note[256];
+};
+
+struct guest_image {
+	TSK_IMG_INFO *img;
+	TSK_VS_INFO *vs;
+	size_t nparts;
+	struct guest_part parts[FIM_GP_PARTS_MAX];
+	char none[256];
+	char err[256];
+	/* the file of the last READ: sequential reads reuse it */
+	TSK_FS_FILE *rfile;
+	uint16_t rpart;
+};
+
+static ssize_t fd_read(TSK_IMG_INFO *img, TSK_OFF_T off, char *buf,
+		       size_t len)
+{
+	const struct fd_img *f = (const struct fd_img *)img;
+	size_t done = 0;
+
+	if (f->vmdk) {
+		char why[256];
+		ssize_t n = vmdk_read(f->vmdk, (uint64_t)off, buf, len, why,
+				      sizeof(why));
+		if (n < 0) {
+			tsk_error_reset();
+			tsk_error_set_errno(TSK_ERR_IMG_READ);
+			tsk_error_set_errstr("%s", why);
+		}
+		return n;
+	}
+	while (done < len) {
+		ssize_t n = pread(f->fd, buf + done, len - done,
+				  off + (off_t)done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			tsk_error_reset();
+			tsk_error_set_errno(TSK_ERR_IMG_READ);
+			tsk_error_set_errstr("image read at %lld: %s",
+					     (long long)off, strerror(errno));
+			return -1;
+		}
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+static void fd_close(TSK_IMG_INFO *img)
+{
+	vmdk_close(((struct fd_img *)img)->vmdk);
+	free(img);
+}
+
+static void fd_imgstat(TSK_IMG_INFO *img, FILE *out)
+{
+	(void)img;
+	(void)out;
+}
+
+/* TSK's message for the last failure, on one line. */
+static void tsk_reason(char *buf, size_t size, const char *fallback)
+{
+	const char *e = tsk_error_get();
+
+	snprintf(buf, size, "%s", e && *e ? e : fallback);
+	for (char *p = buf; *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+	tsk_error_reset();
+}
+
+static void add_fs(struct guest_image *gi, uint16_t number, uint64_t off,
+		   uint64_t len, TSK_FS_INFO *fs, const char *note)
+{
+	struct guest_part *p = &gi->parts[gi->nparts++];
+
+	p->number = number;
+	p->offset = off;
+	p->length = len;
+	p->fs = fs;
+	snprintf(p->fstype, sizeof(p->fstype), "%s",
+		 fs ? tsk_fs_type_toname(fs->ftype) : "");
+	if (fs)
+		snprintf(p->note, sizeof(p->note), "%s", note);
+	else
+		tsk_reason(p->note, sizeof(p->note), "unknown file system");
+}
+
+static long part_fs_index(const struct guest_image *gi, uint16_t number)
+{
+	for (size_t i = 0; i < gi->nparts; i++)
+		if (gi->parts[i].number == number)
+			return (long)i;
+	return -1;
+}
+
+/* Linux's numbering: primary MBR slots and GPT entries 1.., logical
+ * partitions of an extended one from 5 on in table order. */
+static uint16_t part_number(const TSK_VS_INFO *vs, const TSK_VS_PART_INFO *p,
+			    unsigned *logical)
+{
+	if (vs->vstype == TSK_VS_TYPE_DOS && p->table_num > 0)
+		return (uint16_t)(5 + (*logical)++);
+	return (uint16_t)(p->slot_num + 1);
+}
+
+static void open_parts(struct guest_image *gi)
+{
+	unsigned logical = 0;
+
+	for (TSK_PNUM_T i = 0; i < gi->vs->part_count; i++) {
+		const TSK_VS_PART_INFO *p = tsk_vs_part_get(gi->vs, i);
+
+		if (!p || !(p->flags & TSK_VS_PART_FLAG_ALLOC))
+			continue;
+		if (gi->nparts == FIM_GP_PARTS_MAX)
+			break;
+		uint16_t n = part_number(gi->vs, p, &logical);
+		uint64_t off, len;
+		if (!n || n > 999 || part_fs_index(gi, n) >= 0)
+			continue; /* TSK numbers slots 0..127: cannot be */
+		if (__builtin_mul_overflow(p->start, gi->vs->block_size, &off) ||
+		    __builtin_mul_overflow(p->len, gi->vs->block_size, &len) ||
+		    off > INT64_MAX || len > INT64_MAX - off) {
+			struct guest_part *g = &gi->parts[gi->nparts++];
+			g->number = n;
+			snprintf(g->note, sizeof(g->note),
+				 "the table puts it beyond any disk");
+			continue;
+		}
+		tsk_error_reset();
+		TSK_FS_INFO *fs = tsk_fs_open_vol(p, TSK_FS_TYPE_DETECT);
+		add_fs(gi, n, off, len, fs, p->desc ? p->desc : "");
+	}
+	if (!gi->nparts)
+		snprintf(gi->none, sizeof(gi->none),
+			 "the partition table lists no partition");
+}
+
+int gi_open(int fd, uint64_t size, struct guest_image **out)
+{
+	struct guest_image *gi = calloc(1, sizeof(*gi));
+	struct fd_img *f;
+	unsigned char head[FIM_GUEST_HEAD];
+	ssize_t n;
+
+	if (!gi)
+		return -ENOMEM;
+	*out = gi;
+	n = pread(fd, head, sizeof(head), 0);
+	if (n < 0) {
+		snprintf(gi->none, sizeof(gi->none), "image read: %s",
+			 strerror(errno));
+		return 0;
+	}
+	enum fim_guest_format fmt = fim_guest_recognize(
+		head, (size_t)n, NULL, 0, size);
+	if (fmt == FIM_GUEST_VHD || fmt == FIM_GUEST_EWF) {
+		/* see guest_vmdk.c for why libvhdi and libewf are not used */
+		snprintf(gi->none, sizeof(gi->none),
+			 "%s images are recognised but not read yet",
+			 fim_guest_format_name(fmt));
+		return 0;
+	}
+	f = calloc(1, sizeof(*f)); /* TSK's own allocator is internal */
+	if (!f)
+		return -ENOMEM;
+	f->info.tag = TSK_IMG_INFO_TAG;
+	f->fd = fd;
+	if (fmt == FIM_GUEST_VMDK) {
+		int r = vmdk_open(fd, size, &f->vmdk, &size, gi->none,
+				  sizeof(gi->none));
+		if (r) {
+			free(f);
+			return r == -ENOMEM ? r : 0;
+		}
+		/* the disk inside decides from here on */
+		n = vmdk_read(f->vmdk, 0, head, sizeof(head), gi->none,
+			      sizeof(gi->none));
+		fmt = n < 0 ? FIM_GUEST_NONE
+			    : fim_guest_recognize(head, (size_t)n, NULL, 0,
+						  size);
+		gi->none[0] = '\0';
+	}
+	tsk_error_reset();
+	gi->img = tsk_img_open_external(f, (TSK_OFF_T)size, 512, fd_read,
+					fd_close, fd_imgstat);
+	if (!gi->img) {
+		tsk_reason(gi->none, sizeof(gi->none), "cannot open image");
+		fd_close(&f->info);
+		return 0;
+	}
+	/* a GPT disk also has a (protective) MBR: name the table, or TSK's
+	 * detection reads both and keeps the DOS one it drops */
+	gi->vs = tsk_vs_open(gi->img, 0, fmt == FIM_GUEST_GPT ?
+					   TSK_VS_TYPE_GPT : TSK_VS_TYPE_DETECT);
+	if (gi->vs) {
+		open_parts(gi);
+		return 0;
+	}
+	tsk_error_reset();
+	TSK_FS_INFO *fs = tsk_fs_open_img(gi->img, 0, TSK_FS_TYPE_DETECT);
+	if (fs) {
+		add_fs(gi, 0, 0, size, fs, "");
+	} else {
+		char why[200];
+		tsk_reason(why, sizeof(why), "unknown");
+		snprintf(gi->none, sizeof(gi->none),
+			 "no partition table, and no file system: %s", why);
+	}
+	return 0;
+}
+
+void gi_close(struct guest_image *gi)
+{
+	if (!gi)
+		return;
+	if (gi->rfile)
+		tsk_fs_file_close(gi->rfile);
+	for (size_t i = 0; i < gi->nparts; i++)
+		if (gi->parts[i].fs)
+			tsk_fs_close(gi->parts[i].fs);
+	if (gi->vs)
+		tsk_vs_close(gi->vs);
+	if (gi->img)
+		tsk_img_close(gi->img);
+	free(gi);
+}
+
+const char *gi_none(const struct guest_image *gi)
+{
+	return gi->none;
+}
+
+size_t gi_nparts(const struct guest_image *gi)
+{
+	return gi->nparts;
+}
+
+void gi_part(const struct guest_image *gi, size_t i, struct fim_gp_part *p)
+{
+	const struct guest_part *g = &gi->parts[i];
+
+	p->number = g->number;
+	p->offset = g->offset;
+	p->length = g->length;
+	p->readable = g->fs != NULL;
+	p->fstype.p = g->fstype;
+	p->fstype.len = (uint16_t)strlen(g->fstype);
+	p->note.p = g->note;
+	p->note.len = (uint16_t)strlen(g->note);
+}
+
+const char *gi_err(const struct guest_image *gi)
+{
+	return gi->err;
+}
+
+static int fail_io(struct guest_image *gi, const char *fallback)
+{
+	tsk_reason(gi->err, sizeof(gi->err), fallback);
+	return -EIO;
+}
+
+static TSK_FS_INFO *part_fs(struct guest_image *gi, uint16_t number)
+{
+	long i = part_fs_index(gi, number);
+
+	return i < 0 ? NULL : gi->parts[i].fs;
+}
+
+/* Whether TSK made the entry up or it is deleted: not a guest file. */
+static int hidden_meta(const TSK_FS_META *m)
+{
+	return !m || m->type == TSK_FS_META_TYPE_VIRT ||
+	       m->type == TSK_FS_META_TYPE_VIRT_DIR ||
+	       (m->flags & TSK_FS_META_FLAG_UNALLOC);
+}
+
+static uint32_t clamp_ns(uint32_t ns)
+{
+	return ns < 1000000000u ? ns : 0;
+}
+
+static int meta_attr(const TSK_FS_META *m, struct fim_gp_attr *a)
+{
+	if (m->size < 0)
+		return -EIO;
+	memset(a, 0, sizeof(*a));
+	switch (m->type) {
+	case TSK_FS_META_TYPE_REG:
+		a->type = FIM_GP_REG;
+		break;
+	case TSK_FS_META_TYPE_DIR:
+		a->type = FIM_GP_DIR;
+		break;
+	case TSK_FS_META_TYPE_LNK:
+		a->type = FIM_GP_LNK;
+		break;
+	default:
+		a->type = FIM_GP_OTHER;
+		break;
+	}
+	a->mode = (uint32_t)m->mode & 07777;
+	a->uid = (uint32_t)m->uid;
+	a->gid = (uint32_t)m->gid;
+	a->nlink = m->nlink > 0 ? (uint32_t)m->nlink : 0;
+	a->size = (uint64_t)m->size;
+	a->ino = m->addr;
+	a->atime = m->atime;
+	a->atime_ns = clamp_ns(m->atime_nano);
+	a->mtime = m->mtime;
+	a->mtime_ns = clamp_ns(m->mtime_nano);
+	a->ctime = m->ctime;
+	a->ctime_ns = clamp_ns(m->ctime_nano);
+	return 0;
+}
+
+/* Open guest path in partition part; -ENOENT for a name that is not a
+ * guest file. */
+static int open_path(struct guest_image *gi, uint16_t part, const char *path,
+		     TSK_FS_FILE **out)
+{
+	char tpath[FIM_GP_PATH_MAX + 2];
+	TSK_FS_INFO *fs = part_fs(gi, part);
+	TSK_FS_FILE *f;
+
+	if (!fs)
+		return -ENOENT;
+	TSK_INUM_T inum = fs->root_inum;
+	if (*path) {
+		/* the core sends clean paths; refuse what TSK would resolve
+		 * differently than fimfs shows it */
+		if (path[0] == '/' || strstr(path, "//") ||
+		    path[strlen(path) - 1] == '/')
+			return -EINVAL;
+		for (const char *c = path; c; c = strchr(c, '/')) {
+			c += *c == '/';
+			if ((c[0] == '.' && (c[1] == '/' || !c[1])) ||
+			    (c[0] == '.' && c[1] == '.' &&
+			     (c[2] == '/' || !c[2])))
+				return -EINVAL;
+		}
+		snprintf(tpath, sizeof(tpath), "/%s", path);
+		tsk_error_reset();
+		int r = tsk_fs_path2inum(fs, tpath, &inum, NULL);
+		if (r < 0)
+			return fail_io(gi, "path lookup failed");
+		if (r > 0)
+			return -ENOENT;
+	}
+	tsk_error_reset();
+	f = tsk_fs_file_open_meta(fs, NULL, inum);
+	if (!f)
+		return fail_io(gi, "cannot read the inode");
+	if (hidden_meta(f->meta)) {
+		tsk_fs_file_close(f);
+		return -ENOENT;
+	}
+	*out = f;
+	return 0;
+}
+
+int gi_stat(struct guest_image *gi, uint16_t part, const char *path,
+	    struct fim_gp_attr *a)
+{
+	TSK_FS_FILE *f;
+	int r = open_path(gi, part, path, &f);
+
+	if (r)
+		return r;
+	r = meta_attr(f->meta, a);
+	if (r)
+		snprintf(gi->err, sizeof(gi->err), "negative file size");
+	tsk_fs_file_close(f);
+	return r;
+}
+
+/* Whether a name can be shown as one path component. */
+static int plain_name(const char *n, size_t len)
+{
+	return len > 0 && len <= FIM_GP_NAME_MAX && !memchr(n, '/', len);
+}
+
+static int dot_name(const char *n)
+{
+	return !strcmp(n, ".") || !strcmp(n, "..");
+}
+
+int gi_readdir(struct guest_image *gi, uint16_t part, const char *path,
+	       uint32_t start, gi_emit_fn emit, void *arg, uint32_t *next,
+	       uint32_t *skipped)
+{
+	TSK_FS_FILE *df;
+	TSK_FS_DIR *dir;
+	int r;
+
+	*next = 0;
+	*skipped = 0;
+	r = open_path(gi, part, path, &df);
+	if (r)
+		return r;
+	TSK_FS_INFO *fs = df->fs_info;
+	TSK_INUM_T inum = df->meta->addr;
+	int isdir = df->meta->type == TSK_FS_META_TYPE_DIR;
+	tsk_fs_file_close(df);
+	if (!isdir)
+		return -ENOTDIR;
+	tsk_error_reset();
+	dir = tsk_fs_dir_open_meta(fs, inum);
+	if (!dir)
+		return fail_io(gi, "cannot read the directory");
+	size_t n = tsk_fs_dir_getsize(dir);
+	for (size_t i = start; i < n; i++) {
+		TSK_FS_FILE *f = tsk_fs_dir_get(dir, i);
+		struct fim_gp_attr a;
+
+		if (!f)
+			continue;
+		const TSK_FS_NAME *nm = f->name;
+		int show = nm && nm->name && !dot_name(nm->name) &&
+			   !(nm->flags & TSK_FS_NAME_FLAG_UNALLOC) &&
+			   nm->type != TSK_FS_NAME_TYPE_VIRT &&
+			   nm->type != TSK_FS_NAME_TYPE_VIRT_DIR &&
+			   !hidden_meta(f->meta);
+		if (show && (!plain_name(nm->name, strlen(nm->name)) ||
+			     meta_attr(f->meta, &a))) {
+			(*skipped)++;
+			show = 0;
+		}
+		if (show && emit(arg, nm->name, strlen(nm->name), &a)) {
+			tsk_fs_file_close(f);
+			*next = (uint32_t)i;
+			break;
+		}
+		tsk_fs_file_close(f);
+	}
+	tsk_fs_dir_close(dir);
+	return 0;
+}
+
+int gi_readlink(struct guest_image *gi, uint16_t part, const char *path,
+		char *buf, size_t size, size_t *len)
+{
+	TSK_FS_FILE *f;
+	int r = open_path(gi, part, path, &f);
+
+	if (r)
+		return r;
+	if (f->meta->type != TSK_FS_META_TYPE_LNK) {
+		r = -EINVAL;
+	} else if (f->meta->link) {
+		*len = strnlen(f->meta->link, size - 1);
+		memcpy(buf, f->meta->link, *len);
+	} else {
+		/* a target too long for the inode is the file's content */
+		size_t want = f->meta->size < 0 ? 0 : (size_t)f->meta->size;
+		if (want > size - 1)
+			want = size - 1;
+		tsk_error_reset();
+		ssize_t n = want ? tsk_fs_file_read(f, 0, buf, want,
+						    TSK_FS_FILE_READ_FLAG_NONE)
+				 : 0;
+		if (n < 0)
+			r = fail_io(gi, "cannot read the link");
+		else
+			*len = strnlen(buf, (size_t)n);
+	}
+	if (!r && !*len) {
+		snprintf(gi->err, sizeof(gi->err), "empty symlink target");
+		r = -EIO;
+	}
+	if (!r)
+		buf[*len] = '\0';
+	tsk_fs_file_close(f);
+	return r;
+}
+
+int gi_read(struct guest_image *gi, uint16_t part, uint64_t ino,
+	    uint64_t offset, void *buf, size_t len, size_t *got)
+{
+	TSK_FS_INFO *fs = part_fs(gi, part);
+
+	*got = 0;
+	if (!fs)
+		return -ENOENT;
+	if (!gi->rfile || gi->rpart != part || gi->rfile->meta->addr != ino) {
+		if (gi->rfile)
+			tsk_fs_file_close(gi->rfile);
+		tsk_error_reset();
+		gi->rfile = tsk_fs_file_open_meta(fs, NULL, ino);
+		gi->rpart = part;
+		if (!gi->rfile)
+			return fail_io(gi, "cannot read the inode");
+	}
+	const TSK_FS_META *m = gi->rfile->meta;
+	if (hidden_meta(m))
+		return -ENOENT;
+	if (m->type != TSK_FS_META_TYPE_REG)
+		return -EINVAL;
+	if (m->size < 0 || offset >= (uint64_t)m->size || !len)
+		return 0;
+	if (len > (uint64_t)m->size - offset)
+		len = (size_t)((uint64_t)m->size - offset);
+	tsk_error_reset();
+	ssize_t n = tsk_fs_file_read(gi->rfile, (TSK_OFF_T)offset, buf, len,
+				     TSK_FS_FILE_READ_FLAG_NONE);
+	if (n <= 0)
+		return fail_io(gi, "cannot read the file");
+	*got = (size_t)n;
+	return 0;
+}

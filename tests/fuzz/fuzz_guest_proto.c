@@ -1,0 +1,98 @@
+/* libFuzzer target: the core's decoders of fimfs-guest replies (and the
+ * reader's decoder of requests). The first byte picks the decoder, the rest
+ * is the body, as a compromised reader could send it. Besides not crashing,
+ * what a decoder accepts must be what the encoder writes: an accepted attr
+ * or request re-encodes to the same bytes, and every directory name handed
+ * on is one plain path component. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "guest.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int check_name(void *arg, const char *name, const struct fim_gp_attr *a)
+{
+	(void)arg;
+	if (!*name || strchr(name, '/') || !strcmp(name, ".") ||
+	    !strcmp(name, "..") || a->type < FIM_GP_REG ||
+	    a->type >= FIM_GP_TYPE_END || a->mode > 07777)
+		abort();
+	return 0;
+}
+
+static void attr_roundtrip(const uint8_t *p, size_t len)
+{
+	struct fim_gp_attr a;
+	uint8_t again[128];
+	struct fim_gp_buf b = {again, 0, sizeof(again)};
+
+	if (fim_guest_decode_attr(p, len, &a))
+		return;
+	if (fim_gp_put_attr(&b, &a) || b.len != len || memcmp(again, p, len))
+		abort();
+}
+
+static void req_roundtrip(const uint8_t *p, size_t len)
+{
+	struct fim_gp_req q;
+	uint8_t again[FIM_GP_PATH_MAX + 64];
+	struct fim_gp_buf b = {again, 0, sizeof(again)};
+
+	if (fim_gp_decode_req(p, len, &q))
+		return;
+	if (fim_gp_encode_req(&b, &q) || b.len != len + 4 ||
+	    memcmp(again + 4, p, len))
+		abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fim_guest_part *parts;
+	char buf[FIM_GP_PATH_MAX + 1];
+	uint32_t next, skipped;
+	size_t n;
+	int stop;
+
+	if (!size)
+		return 0;
+	/* an exact-size heap copy, so ASan sees any read past the end */
+	uint8_t *p = malloc(size - 1 ? size - 1 : 1);
+	size_t len = size - 1;
+	if (!p)
+		return 0;
+	memcpy(p, data + 1, len);
+	switch (data[0] % 7) {
+	case 0:
+		if (!fim_guest_decode_parts(p, len, &parts, &n)) {
+			if (!n || n > FIM_GP_PARTS_MAX)
+				abort();
+			free(parts);
+		}
+		break;
+	case 1:
+		attr_roundtrip(p, len);
+		break;
+	case 2:
+		fim_guest_decode_page(p, len, check_name, NULL, &next,
+				      &skipped, &stop);
+		break;
+	case 3:
+		if (fim_guest_decode_link(p, len, buf, sizeof(buf)) > 0 &&
+		    strlen(buf) > FIM_GP_PATH_MAX)
+			abort();
+		break;
+	case 4:
+		fim_guest_decode_reason(p, len, buf, sizeof(buf));
+		break;
+	case 5:
+		fim_gp_decode_hello(p, len);
+		break;
+	default:
+		req_roundtrip(p, len);
+		break;
+	}
+	free(p);
+	return 0;
+}
