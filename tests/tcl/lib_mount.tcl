@@ -318,9 +318,18 @@ proc fim::StartWatchdog {mnt secs} {
 	set abort [file join [FuseControlDir] $conn abort]
 	set flag [Unique watchdog]
 	# In a session of its own, so that stopping it stops its sleep too.
-	set script {sleep "$1"; touch "$3"; echo 1 >"$2"}
+	# A watchdog that outlives its test (the test's process killed) must
+	# not abort another mount that got the same connection number since:
+	# it aborts only while MNT is still that connection's mount, which it
+	# reads from mountinfo (touching the mount itself could hang).
+	set script {sleep "$1"
+		M=$4 C=0:$5 awk '$5 == ENVIRON["M"] && $3 == ENVIRON["C"] {
+			f = 1 } END { exit !f }' /proc/self/mountinfo || exit 0
+		touch "$3"; echo 1 >"$2"}
+	set escaped [string map {\\ \\134 " " \\040 \t \\011 \n \\012} \
+		[Abs $mnt]]
 	set pid [exec setsid /bin/sh -c $script watchdog $secs $abort $flag \
-		</dev/null >/dev/null 2>/dev/null &]
+		$escaped $conn </dev/null >/dev/null 2>/dev/null &]
 	return [list $pid $flag]
 }
 
