@@ -71,11 +71,12 @@ void vread_open(fuse_req_t req, struct fimfs *fs, struct node *n,
 	vf->refs = 1;
 	vf->kind = n->kind;
 	fi->fh = (uintptr_t)vf;
-	/* A verdict can change while the file's attributes (and so the
-	 * kernel's idea of this entry) do not: an ERROR for a read that
-	 * failed once must not be served again from the page cache. A
-	 * verdict is a digest-cache lookup, cheap to ask again. */
-	fi->keep_cache = fs->cfg.keep_cache && vf->kind != FIM_VK_VERIFIED;
+	/* Never kept in the page cache between opens: a digest line has the
+	 * same size whatever the file holds, and the kernel, still trusting
+	 * the attributes it has, would serve the digest of what the file
+	 * was; a verdict can change while the file's attributes do not. The
+	 * content is a digest-cache lookup, cheap to ask again. */
+	fi->keep_cache = 0;
 	fi->direct_io = fim_listing_direct(vf->kind);
 	handles_add(&fs->handles, &vf->h, HANDLE_VIRTUAL, vfile_drop);
 	if (fuse_reply_open(req, fi)) {
