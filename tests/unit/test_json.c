@@ -330,6 +330,39 @@ static void test_writer_errors(void)
 	fim_buf_free(&b);
 }
 
+/* A document streamed to a FILE part by part is the same document; once
+ * the writer failed, nothing more reaches the FILE. */
+static void test_writer_flush(void)
+{
+	struct fim_buf b = FIM_BUF_INIT;
+	struct fim_json w;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	if (!ok(f, "memstream"))
+		return;
+	fim_json_init(&w, &b, true);
+	fim_json_begin_lines(&w, NULL);
+	fim_json_uint(&w, NULL, 1);
+	is_int(fim_json_flush(&w, f), 0, "flush");
+	is_int((int)b.len, 0, "the buffer is emptied");
+	fim_json_uint(&w, NULL, 2);
+	fim_json_end(&w);
+	fim_json_finish(&w);
+	fim_json_flush(&w, f);
+	fflush(f);
+	is_str(out, "[\n  1,\n  2\n]\n", "the same document, in parts");
+	fim_json_uint(&w, NULL, 3); /* buffered, then an end too many */
+	fim_json_end(&w);
+	is_int(fim_json_flush(&w, f), -EINVAL, "after an error: the error");
+	fclose(f);
+	is_int((int)len, (int)strlen("[\n  1,\n  2\n]\n"),
+	       "and nothing more written");
+	free(out);
+	fim_buf_free(&b);
+}
+
 int main(void)
 {
 	test_known();
@@ -337,5 +370,6 @@ int main(void)
 	test_writer_layout();
 	test_writer_escapes();
 	test_writer_errors();
+	test_writer_flush();
 	return tap_done();
 }

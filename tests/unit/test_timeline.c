@@ -69,11 +69,24 @@ static char *render_of(struct fim_timeline *t, bool json,
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
+	struct fim_buf b = FIM_BUF_INIT;
+	struct fim_json w;
+	int ret;
 
 	if (!f)
 		return NULL;
-	if ((json ? fim_timeline_json : fim_timeline_text)(f, t, s))
-		ok(0, "render");
+	fim_json_init(&w, &b, true);
+	if (json) {
+		ret = fim_timeline_json(&w, f, NULL, t, s);
+		if (!ret)
+			ret = fim_json_finish(&w);
+		if (!ret)
+			ret = fim_json_flush(&w, f);
+	} else {
+		ret = fim_timeline_text(f, t, s);
+	}
+	ok(!ret, "render");
+	fim_buf_free(&b);
 	fclose(f);
 	return buf;
 }

@@ -71,6 +71,15 @@ static int open_view(struct fim_config *cfg, const char *dir,
 	return ret;
 }
 
+void report_write_failed(int err)
+{
+	if (err == -ENOMEM)
+		fprintf(stderr, "fimfsctl: out of memory\n");
+	else
+		fprintf(stderr, "fimfsctl: standard output: %s\n",
+			strerror(-err));
+}
+
 /* Judge the tree and print the report; returns the exit status. */
 static int judge(struct fim_view *view, const struct fim_config *cfg,
 		 const char *dir, bool json)
@@ -96,9 +105,11 @@ static int judge(struct fim_view *view, const struct fim_config *cfg,
 		goto out;
 	}
 	fim_report_set_sort(&set);
-	if (json && fim_report_json(stdout, set.v, set.n, sum.counts,
-				    cfg->primary)) {
-		fprintf(stderr, "fimfsctl: out of memory\n");
+	if (json)
+		ret = fim_report_json(stdout, set.v, set.n, sum.counts,
+				      cfg->primary);
+	if (ret) {
+		report_write_failed(ret);
 		goto out;
 	}
 	if (!json)

@@ -37,5 +37,8 @@ int report_map_mount(const char *path, char **out, char **root,
  * the total, on stdout. Returns the exit status. */
 int report_snapshots(struct fim_view *view, const struct fim_config *cfg,
 		     const char *src, bool json);
+/* On stderr: why the report on stdout could not be written whole (err, a
+ * negative errno: out of memory, or stdout's). */
+void report_write_failed(int err);
 
 #endif

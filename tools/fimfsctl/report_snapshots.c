@@ -14,6 +14,7 @@
 #include "report.h"
 
 struct snap_run {
+	struct fim_report_doc doc;
 	struct fim_report_set set;
 	struct fim_timeline *tl;
 	size_t snap;
@@ -34,8 +35,8 @@ static void on_entry(void *arg, const struct fim_report_entry *e)
 }
 
 /* One snapshot judged, noted and written. Returns 0, 1 when it could not
- * be reported (rotated away since listed, unreadable: s->err), or
- * -ENOMEM. */
+ * be reported (rotated away since listed, unreadable: s->err), or a
+ * negative errno: -ENOMEM, or the output's. */
 static int one(struct fim_view *view, const struct fim_config *cfg,
 	       struct fim_snapshot *s, struct snap_run *r, size_t *total)
 {
@@ -45,7 +46,7 @@ static int one(struct fim_view *view, const struct fim_config *cfg,
 		.progress = isatty(STDERR_FILENO) ? fimctl_progress : NULL,
 	};
 	struct fim_report_sum sum;
-	int ret;
+	int ret, written = 0;
 
 	memset(&r->set, 0, sizeof(r->set));
 	ret = fim_report_run(view, &opts, on_entry, r, &sum);
@@ -54,13 +55,15 @@ static int one(struct fim_view *view, const struct fim_config *cfg,
 	if (ret != -ENOMEM) {
 		s->err = ret;
 		fim_report_set_sort(&r->set);
-		fim_report_snapshot_out(stdout, r->json, r->snap, s, &r->set,
-					&sum, cfg->primary);
+		written = fim_report_doc_snapshot(&r->doc, s, &r->set, &sum,
+						  cfg->primary);
 		for (int st = 0; !ret && st < FIM_STATUS_COUNT; st++)
 			total[st] += sum.counts[st];
 	}
 	fim_report_set_free(&r->set);
-	return ret == -ENOMEM ? ret : !!ret;
+	if (ret == -ENOMEM)
+		return ret;
+	return written ? written : !!ret;
 }
 
 int report_snapshots(struct fim_view *view, const struct fim_config *cfg,
@@ -83,16 +86,17 @@ int report_snapshots(struct fim_view *view, const struct fim_config *cfg,
 		goto out;
 	}
 	ret = fim_timeline_new(n, &r.tl);
+	if (!ret)
+		ret = fim_report_doc_begin(&r.doc, stdout, json);
 	for (r.snap = 0; !ret && r.snap < n; r.snap++) {
 		ret = one(view, cfg, &snaps[r.snap], &r, total);
 		failed |= ret > 0;
 		ret = ret > 0 ? 0 : ret;
 	}
 	if (!ret)
-		ret = fim_report_snapshots_end(stdout, json, r.tl, snaps,
-					       total);
+		ret = fim_report_doc_end(&r.doc, r.tl, snaps, total);
 	if (ret) {
-		fprintf(stderr, "fimfsctl: out of memory\n");
+		report_write_failed(ret);
 		goto out;
 	}
 	status = failed ? EXIT_BAD : EXIT_OK;

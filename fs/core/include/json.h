@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "buf.h"
 
@@ -82,6 +83,13 @@ int fim_json_str(struct fim_json *w, const char *key, const char *s);
 int fim_json_uint(struct fim_json *w, const char *key, uint64_t v);
 int fim_json_int(struct fim_json *w, const char *key, int64_t v);
 int fim_json_null(struct fim_json *w, const char *key);
+
+/* Hand what is written so far to f and empty the buffer: a long document
+ * is streamed, not held whole in memory. Nothing is handed over once the
+ * writer failed (its buffer may end inside a value); a short write is an
+ * error of the writer (its errno, else -EIO). f's own buffer is not
+ * flushed. Returns the writer's error. */
+int fim_json_flush(struct fim_json *w, FILE *f);
 
 /* End the document with a newline; -EINVAL if a container is still open.
  * Returns the writer's error: 0 when the document is whole. */

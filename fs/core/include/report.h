@@ -13,6 +13,7 @@
 
 #include <stdio.h>
 
+#include "json.h"
 #include "manifest.h"
 #include "verdict.h"
 #include "view.h"
@@ -91,11 +92,18 @@ void fim_report_set_free(struct fim_report_set *s);
 
 /* Print entries (sorted by the caller) with counts[FIM_STATUS_COUNT].
  * Text: one line per entry that is not OK, then a summary line. JSON: the
- * document of fimfsctl(8); 0, or -ENOMEM with the document cut short. */
+ * document of fimfsctl(8), through f's buffer; 0, or a negative errno
+ * (-ENOMEM, or f's: -ENOSPC, -EIO...) with the document cut short. */
 void fim_report_text(FILE *f, struct fim_report_entry *const *v, size_t n,
 		     const size_t *counts);
 int fim_report_json(FILE *f, struct fim_report_entry *const *v, size_t n,
 		    const size_t *counts, enum fim_alg alg);
+/* The same report object, {"summary": ..., "files": [...]}, as the member
+ * key of the document w writes (NULL: an element or the whole document),
+ * flushed to f entry by entry (fim_json_flush). Returns w's error. */
+int fim_report_json_put(struct fim_json *w, FILE *f, const char *key,
+			struct fim_report_entry *const *v, size_t n,
+			const size_t *counts, enum fim_alg alg);
 
 /* --- every snapshot ------------------------------------------------------ */
 
@@ -147,28 +155,39 @@ int fim_timeline_paths(struct fim_timeline *t,
  * first snapshot without a finding after it:
  *   PATH: MISMATCH from SNAP to SNAP, OK again in SNAP
  *   PATH: MISMATCH in SNAP, MISSING from SNAP to SNAP, no finding in SNAP
- * and as a JSON array (fimfsctl(8)); snaps names the snapshots. Return 0
- * or -ENOMEM. */
+ * and as a JSON array (fimfsctl(8)), the member key of the document w
+ * writes, flushed to f path by path; snaps names the snapshots. Return 0,
+ * -ENOMEM, or (JSON) w's error. */
 int fim_timeline_text(FILE *f, struct fim_timeline *t,
 		      const struct fim_snapshot *snaps);
-int fim_timeline_json(FILE *f, struct fim_timeline *t,
-		      const struct fim_snapshot *snaps);
+int fim_timeline_json(struct fim_json *w, FILE *f, const char *key,
+		      struct fim_timeline *t, const struct fim_snapshot *snaps);
 
-/* The report over every snapshot, written as it goes. For the snapshot
- * snaps[i] (i counting from 0 in the order written) its head (name and
- * time) then its entries and summary as fim_report_text/json writes them
- * for one tree, or its err (it could not be reported, e.g. rotated away
- * or unreadable). Then, after the last, the timeline and the total
- * (counts summed over the snapshots); returns 0 or -ENOMEM. The JSON
- * document: {"snapshots": [{"name", "time", "time_source", "report" or
- * "error"}...], "timeline": [...], "total": {"snapshots": N, STATUS: n}}. */
-void fim_report_snapshot_out(FILE *f, bool json, size_t i,
-			     const struct fim_snapshot *s,
-			     const struct fim_report_set *set,
-			     const struct fim_report_sum *sum,
-			     enum fim_alg alg);
-int fim_report_snapshots_end(FILE *f, bool json, struct fim_timeline *tl,
-			     const struct fim_snapshot *snaps,
-			     const size_t *total);
+/* The report over every snapshot, written to f as it goes, snapshot by
+ * snapshot: begin, then for each snapshot in the order reported its head
+ * (name and time) and its entries and summary as fim_report_text/json
+ * writes them for one tree, or its err (it could not be reported, e.g.
+ * rotated away or unreadable); then the end: the timeline and the total
+ * (counts summed over the snapshots). The JSON document:
+ * {"snapshots": [{"name", "time", "time_source", "report" or "error"}...],
+ *  "timeline": [...], "total": {"snapshots": N, STATUS: n}}.
+ * Each call returns 0 or a negative errno (-ENOMEM, or f's); after an
+ * error the JSON document is cut short and every later call returns it.
+ * Between calls the document holds no memory: there is nothing to free. */
+struct fim_report_doc {
+	FILE *f;
+	bool json;
+	struct fim_buf buf;
+	struct fim_json w;
+};
+
+int fim_report_doc_begin(struct fim_report_doc *d, FILE *f, bool json);
+int fim_report_doc_snapshot(struct fim_report_doc *d,
+			    const struct fim_snapshot *s,
+			    const struct fim_report_set *set,
+			    const struct fim_report_sum *sum,
+			    enum fim_alg alg);
+int fim_report_doc_end(struct fim_report_doc *d, struct fim_timeline *tl,
+		       const struct fim_snapshot *snaps, const size_t *total);
 
 #endif

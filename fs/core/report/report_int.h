@@ -4,11 +4,14 @@
 
 #include <stdio.h>
 
+#include "json.h"
+
 /* A path in a text line: escaped as in our mtree specs, so a name with a
  * newline or a space stays one field of one line. */
 void fim_report_put_path(FILE *f, const char *path);
 
-/* A JSON string with its quotes, escaped as every JSON of ours (json.h). */
-void fim_report_put_json_str(FILE *f, const char *str);
+/* End the document w writes and hand it all to f, through f's buffer: 0,
+ * or the writer's error, or f's (a negative errno). */
+int fim_report_json_done(struct fim_json *w, FILE *f);
 
 #endif

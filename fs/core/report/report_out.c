@@ -2,6 +2,7 @@
 #include "report.h"
 #include "report_int.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,21 +66,6 @@ void fim_report_text(FILE *f, struct fim_report_entry *const *v, size_t n,
 	fputc('\n', f);
 }
 
-/* A JSON string, escaped as every JSON of ours (json.h). */
-void fim_report_put_json_str(FILE *f, const char *str)
-{
-	size_t size = FIM_JSON_ESCAPE_MAX * strlen(str) + 1;
-	char *buf = malloc(size);
-
-	if (!buf) {
-		fputs("\"?\"", f);
-		return;
-	}
-	fim_json_escape(str, strlen(str), buf, size);
-	fprintf(f, "\"%s\"", buf);
-	free(buf);
-}
-
 /* A digest in hex, or null when there is none. */
 static void json_digest(struct fim_json *w, const char *key, int have,
 			const unsigned char *md, enum fim_alg alg)
@@ -115,8 +101,26 @@ static void json_entry(struct fim_json *w, const struct fim_report_entry *e,
 	fim_json_end(w);
 }
 
-/* Written out entry by entry: a report of a large tree is not held twice
+/* Flushed to f entry by entry: a report of a large tree is not held twice
  * in memory. */
+int fim_report_json_put(struct fim_json *w, FILE *f, const char *key,
+			struct fim_report_entry *const *v, size_t n,
+			const size_t *counts, enum fim_alg alg)
+{
+	fim_json_begin_object(w, key);
+	fim_json_begin_object(w, "summary");
+	for (int s = 0; s < FIM_STATUS_COUNT; s++)
+		fim_json_uint(w, fim_status_name(s), counts[s]);
+	fim_json_end(w);
+	fim_json_begin_lines(w, "files");
+	for (size_t i = 0; i < n && !w->err; i++) {
+		json_entry(w, v[i], alg);
+		fim_json_flush(w, f);
+	}
+	fim_json_end(w);
+	return fim_json_end(w);
+}
+
 int fim_report_json(FILE *f, struct fim_report_entry *const *v, size_t n,
 		    const size_t *counts, enum fim_alg alg)
 {
@@ -125,22 +129,20 @@ int fim_report_json(FILE *f, struct fim_report_entry *const *v, size_t n,
 	int ret;
 
 	fim_json_init(&w, &b, true);
-	fim_json_begin_object(&w, NULL);
-	fim_json_begin_object(&w, "summary");
-	for (int s = 0; s < FIM_STATUS_COUNT; s++)
-		fim_json_uint(&w, fim_status_name(s), counts[s]);
-	fim_json_end(&w);
-	fim_json_begin_lines(&w, "files");
-	for (size_t i = 0; i < n && !w.err; i++) {
-		json_entry(&w, v[i], alg);
-		fwrite(b.p, 1, b.len, f);
-		b.len = 0;
-	}
-	fim_json_end(&w);
-	fim_json_end(&w);
-	ret = fim_json_finish(&w);
-	if (!ret)
-		fwrite(b.p, 1, b.len, f);
+	fim_report_json_put(&w, f, NULL, v, n, counts, alg);
+	ret = fim_report_json_done(&w, f);
 	fim_buf_free(&b);
+	return ret;
+}
+
+int fim_report_json_done(struct fim_json *w, FILE *f)
+{
+	int ret;
+
+	fim_json_finish(w);
+	ret = fim_json_flush(w, f);
+	errno = 0;
+	if (!ret && fflush(f))
+		ret = errno ? -errno : -EIO;
 	return ret;
 }

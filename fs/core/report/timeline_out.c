@@ -81,67 +81,59 @@ int fim_timeline_text(FILE *f, struct fim_timeline *t,
 	return ret;
 }
 
-static void json_name(FILE *f, const struct fim_snapshot *snaps, size_t i,
-		      size_t n)
+/* A snapshot's name, or null past the last one. */
+static void json_name(struct fim_json *w, const char *key,
+		      const struct fim_snapshot *snaps, size_t i, size_t n)
 {
 	if (i < n)
-		fim_report_put_json_str(f, snaps[i].name);
+		fim_json_str(w, key, snaps[i].name);
 	else
-		fputs("null", f);
+		fim_json_null(w, key);
 }
 
-static void json_runs(FILE *f, const struct fim_timeline_path *p,
+static void json_runs(struct fim_json *w, const struct fim_timeline_path *p,
 		      const struct fim_snapshot *snaps, size_t n)
 {
 	size_t i = p->first, to;
 
-	fputs("[", f);
+	fim_json_begin_array(w, "runs");
 	while (i < n) {
 		size_t next = run_at(p, snaps, i, n, &to);
+		signed char s = p->status[i];
 
-		fputs(i == p->first ? "{\"status\": " : ", {\"status\": ", f);
-		if (p->status[i] >= 0)
-			fprintf(f, "\"%s\"",
-				fim_status_name((enum fim_status)p->status[i]));
+		fim_json_begin_object(w, NULL);
+		if (s >= 0)
+			fim_json_str(w, "status",
+				     fim_status_name((enum fim_status)s));
 		else
-			fputs("null", f);
-		fputs(", \"from\": ", f);
-		fim_report_put_json_str(f, snaps[i].name);
-		fputs(", \"to\": ", f);
-		fim_report_put_json_str(f, snaps[to].name);
-		fputc('}', f);
+			fim_json_null(w, "status");
+		fim_json_str(w, "from", snaps[i].name);
+		fim_json_str(w, "to", snaps[to].name);
+		fim_json_end(w);
 		i = next;
 	}
-	fputc(']', f);
+	fim_json_end(w);
 }
 
-static void json_path(FILE *f, const struct fim_timeline_path *p,
+static void json_path(struct fim_json *w, const struct fim_timeline_path *p,
 		      const struct fim_snapshot *snaps, size_t n)
 {
-	const char *sep = "";
-
-	fputs("{\"path\": ", f);
-	fim_report_put_json_str(f, p->path);
-	fputs(", \"first_seen\": ", f);
-	json_name(f, snaps, p->first, n);
-	fputs(", \"last_seen\": ", f);
-	json_name(f, snaps, p->last, n);
-	fputs(", \"restored\": ", f);
-	json_name(f, snaps, next_known(snaps, p->last + 1, n), n);
-	fputs(", \"missing\": [", f);
+	fim_json_begin_object(w, NULL);
+	fim_json_str(w, "path", p->path);
+	json_name(w, "first_seen", snaps, p->first, n);
+	json_name(w, "last_seen", snaps, p->last, n);
+	json_name(w, "restored", snaps, next_known(snaps, p->last + 1, n), n);
+	fim_json_begin_array(w, "missing");
 	for (size_t i = p->first; i < n; i++)
-		if (p->status[i] == FIM_MISSING) {
-			fputs(sep, f);
-			fim_report_put_json_str(f, snaps[i].name);
-			sep = ", ";
-		}
-	fputs("], \"runs\": ", f);
-	json_runs(f, p, snaps, n);
-	fputc('}', f);
+		if (p->status[i] == FIM_MISSING)
+			fim_json_str(w, NULL, snaps[i].name);
+	fim_json_end(w);
+	json_runs(w, p, snaps, n);
+	fim_json_end(w);
 }
 
-int fim_timeline_json(FILE *f, struct fim_timeline *t,
-		      const struct fim_snapshot *snaps)
+int fim_timeline_json(struct fim_json *w, FILE *f, const char *key,
+		      struct fim_timeline *t, const struct fim_snapshot *snaps)
 {
 	const struct fim_timeline_path *const *v;
 	size_t n, n_snaps = fim_timeline_snapshots(t);
@@ -149,11 +141,10 @@ int fim_timeline_json(FILE *f, struct fim_timeline *t,
 
 	if (ret)
 		return ret;
-	fputc('[', f);
-	for (size_t i = 0; i < n; i++) {
-		fputs(i ? ",\n  " : "\n  ", f);
-		json_path(f, v[i], snaps, n_snaps);
+	fim_json_begin_lines(w, key);
+	for (size_t i = 0; i < n && !w->err; i++) {
+		json_path(w, v[i], snaps, n_snaps);
+		fim_json_flush(w, f);
 	}
-	fputs(n ? "\n]" : "]", f);
-	return 0;
+	return fim_json_end(w);
 }

@@ -151,3 +151,14 @@ int fim_json_finish(struct fim_json *w)
 		return fail(w, -EINVAL);
 	return add(w, "\n", 1);
 }
+
+int fim_json_flush(struct fim_json *w, FILE *f)
+{
+	if (w->err)
+		return w->err;
+	errno = 0;
+	if (fwrite(w->out->p, 1, w->out->len, f) != w->out->len)
+		return fail(w, errno ? -errno : -EIO);
+	w->out->len = 0;
+	return 0;
+}
