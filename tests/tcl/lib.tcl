@@ -588,6 +588,12 @@ namespace eval ::fim {
 		tcltest::testConstraint btrfs [expr {$root &&
 			[llength [auto_execok mkfs.btrfs]] &&
 			[file exists /dev/loop-control]}]
+		# A sanitizer build (tests/run --sanitize) runs fimfs-guest
+		# without its memory limits, and LeakSanitizer's exit makes
+		# system calls the sandbox forbids.
+		tcltest::testConstraint unsanitized [expr {
+			[catch {exec ldd [fimfs]} libs] ||
+			![string match *libasan* $libs]}]
 		tcltest::testConstraint nosyslogd [expr {
 			![file exists /dev/log] &&
 			[file executable /usr/bin/python3]}]
