@@ -57,11 +57,12 @@ static int on_fd(scmp_filter_ctx ctx, int nr, int fd)
 				SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fd));
 }
 
-static int build_filter(scmp_filter_ctx ctx)
+static int build_filter(scmp_filter_ctx ctx, int image_fd)
 {
 	int r = 0;
 
-	r = r ? r : on_fd(ctx, SCMP_SYS(pread64), SANDBOX_IMAGE_FD);
+	if (image_fd)
+		r = on_fd(ctx, SCMP_SYS(pread64), SANDBOX_IMAGE_FD);
 	r = r ? r : on_fd(ctx, SCMP_SYS(read), SANDBOX_SOCK_FD);
 	r = r ? r : on_fd(ctx, SCMP_SYS(write), SANDBOX_SOCK_FD);
 	r = r ? r : on_fd(ctx, SCMP_SYS(write), STDERR_FILENO);
@@ -90,6 +91,8 @@ int sandbox_enter(const struct sandbox_limits *l)
 
 	if (syscall(SYS_close_range, SANDBOX_SOCK_FD + 1, ~0u, 0))
 		return -errno;
+	if (!l->image_fd)
+		close(SANDBOX_IMAGE_FD); /* nothing may be there */
 	r = set_limits(l);
 	if (r)
 		return r;
@@ -99,7 +102,7 @@ int sandbox_enter(const struct sandbox_limits *l)
 	ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	if (!ctx)
 		return -ENOMEM;
-	r = build_filter(ctx);
+	r = build_filter(ctx, l->image_fd);
 	if (!r)
 		r = seccomp_load(ctx);
 	seccomp_release(ctx);

@@ -143,7 +143,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fd = memfd_create("image", MFD_CLOEXEC);
 	if (fd < 0 || (size && write(fd, data, size) != (ssize_t)size))
 		abort();
-	if (gi_open(fd, size, &gi))
+	struct guest_src src = {.fd = fd, .sock = -1, .size = size};
+	if (gi_open(&src, &gi))
 		abort();
 	struct fim_gp_req q = {.op = FIM_GP_PARTS};
 	const uint8_t *body = ask(gi, &q, &len);
