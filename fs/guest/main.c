@@ -59,26 +59,28 @@ static unsigned long long number(const char *opt, const char *s)
 	return v;
 }
 
-/* The image's size: fd 3's, or the one given when there is no fd 3. */
+/* The image's size: fd 3's, or the one given for an image that comes
+ * through the socket (then fd 3 must be closed: there is nothing to pread). */
 static uint64_t check_fds(unsigned long long image_size)
 {
 	struct stat st;
 	int fl = fcntl(SANDBOX_IMAGE_FD, F_GETFL);
+	uint64_t size = image_size;
 
 	if (image_size && fl >= 0)
-		die("fd 3 is open but --image-size says there is no image fd",
-		    EINVAL);
-	if (image_size) {
-		st.st_size = (off_t)image_size;
-	} else if (fl < 0 || fstat(SANDBOX_IMAGE_FD, &st))
-		die("fd 3 (the image)", EBADF);
-	if ((fl & O_ACCMODE) != O_RDONLY)
-		die("fd 3 (the image) is not read-only", EPERM);
-	if (!S_ISREG(st.st_mode))
-		die("fd 3 (the image) is not a regular file", EINVAL);
-	if (st.st_size < 0 || (unsigned long long)st.st_size > INT64_MAX)
+		die("fd 3 is open, but --image-size says the image comes "
+		    "through the socket", EINVAL);
+	if (image_size > INT64_MAX)
 		die("--image-size", EINVAL);
-	uint64_t size = (uint64_t)st.st_size;
+	if (!image_size) {
+		if (fl < 0 || fstat(SANDBOX_IMAGE_FD, &st))
+			die("fd 3 (the image)", EBADF);
+		if ((fl & O_ACCMODE) != O_RDONLY)
+			die("fd 3 (the image) is not read-only", EPERM);
+		if (!S_ISREG(st.st_mode))
+			die("fd 3 (the image) is not a regular file", EINVAL);
+		size = (uint64_t)st.st_size;
+	}
 	if (fstat(SANDBOX_SOCK_FD, &st) || !S_ISSOCK(st.st_mode))
 		die("fd 4 (the socket)", ENOTSOCK);
 	return size;

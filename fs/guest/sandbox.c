@@ -91,8 +91,6 @@ int sandbox_enter(const struct sandbox_limits *l)
 
 	if (syscall(SYS_close_range, SANDBOX_SOCK_FD + 1, ~0u, 0))
 		return -errno;
-	if (!l->image_fd)
-		close(SANDBOX_IMAGE_FD); /* nothing may be there */
 	r = set_limits(l);
 	if (r)
 		return r;

@@ -10,11 +10,10 @@
 struct sandbox_limits {
 	unsigned long mem_mib;     /* address space */
 	unsigned long cpu_seconds; /* CPU time of the whole process */
-	int image_fd;              /* 0: no image descriptor, no pread */
+	int image_fd;              /* 0: no image descriptor: no pread */
 };
 
-/* Closes every other descriptor (and the image's slot when there is no
- * image descriptor), sets the resource limits (no core dumps,
+/* Closes every other descriptor, sets the resource limits (no core dumps,
  * no file growth, no new descriptors), sets no_new_privs and installs the
  * seccomp filter: from then on the process can read the image, talk on the
  * socket, write stderr, manage its memory and exit; any other system call

@@ -69,6 +69,7 @@ enum fim_gp_op {
 	FIM_GP_TEST_SPIN = 0x72,   /* loop forever */
 	FIM_GP_TEST_GARBLE = 0x73, /* answer a STAT with a bad attr */
 	FIM_GP_TEST_ALLOC = 0x74,  /* allocate without end */
+	FIM_GP_TEST_GREEDY = 0x75, /* ask for more image bytes than allowed */
 };
 
 enum fim_gp_status {
