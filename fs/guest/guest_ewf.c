@@ -7,7 +7,6 @@
 #include "guest_ewf.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,34 +57,10 @@ static uint64_t le64(const uint8_t *b)
 	return le32(b) | (uint64_t)le32(b + 4) << 32;
 }
 
-static int fail(char *why, size_t whysz, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *why, size_t whysz, const char *fmt, ...)
-{
-	char msg[200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	snprintf(why, whysz, "EWF %s", msg);
-	return -EIO;
-}
-
-static int read_exact(struct guest_src *src, void *buf, size_t len,
-		      uint64_t off, const char *what, char *why, size_t whysz)
-{
-	char io[160];
-	ssize_t n = src_pread(src, buf, len, off, io, sizeof(io));
-
-	if (n < 0)
-		return fail(why, whysz, "%s: %s", what, io);
-	if ((size_t)n != len)
-		return fail(why, whysz, "%s lies beyond the end of the file "
-			    "(cut short?)", what);
-	return 0;
-}
+#define fail(why, whysz, ...) src_fail(why, whysz, "EWF", __VA_ARGS__)
+/* what is a part of the container: "header" */
+#define read_exact(src, buf, len, off, what, why, whysz)                     \
+	src_read_exact(src, buf, len, off, "EWF " what, why, whysz)
 
 static uint32_t adler(const uint8_t *p, size_t len)
 {

@@ -5,6 +5,7 @@
 #include "guest_source.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -129,4 +130,31 @@ ssize_t src_pread(struct guest_src *s, void *buf, size_t len, uint64_t off,
 		done += (size_t)n;
 	}
 	return (ssize_t)done;
+}
+
+int src_fail(char *why, size_t whysz, const char *format, const char *fmt,
+	     ...)
+{
+	char msg[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(why, whysz, "%s %s", format, msg);
+	return -EIO;
+}
+
+int src_read_exact(struct guest_src *s, void *buf, size_t len, uint64_t off,
+		   const char *what, char *why, size_t whysz)
+{
+	char io[160];
+	ssize_t n = src_pread(s, buf, len, off, io, sizeof(io));
+
+	if (n < 0)
+		snprintf(why, whysz, "%s: %s", what, io);
+	else if ((size_t)n != len)
+		snprintf(why, whysz, "%s lies beyond the end of the file "
+			 "(cut short?)", what);
+	return n >= 0 && (size_t)n == len ? 0 : -EIO;
 }

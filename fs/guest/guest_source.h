@@ -23,6 +23,15 @@ struct guest_src {
 ssize_t src_pread(struct guest_src *s, void *buf, size_t len, uint64_t off,
 		  char *why, size_t whysz);
 
+/* Exactly len bytes at off, or -EIO with why saying that what (a part of a
+ * container, "VHD footer") cannot be read or lies past the end. */
+int src_read_exact(struct guest_src *s, void *buf, size_t len, uint64_t off,
+		   const char *what, char *why, size_t whysz);
+
+/* "FORMAT message" in why, for the container parsers; returns -EIO. */
+int src_fail(char *why, size_t whysz, const char *format, const char *fmt,
+	     ...) __attribute__((format(printf, 4, 5)));
+
 /* Socket I/O that ends the process when the socket fails: read_full
  * returns 0, or 1 at end of file before the first byte. */
 int src_read_full(int fd, void *buf, size_t len);

@@ -3,7 +3,6 @@
 #include "guest_vhd.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,35 +55,10 @@ static uint32_t checksum(const uint8_t *b, size_t len, size_t at)
 	return ~sum;
 }
 
-static int fail(char *why, size_t whysz, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *why, size_t whysz, const char *fmt, ...)
-{
-	char msg[200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	snprintf(why, whysz, "VHD %s", msg);
-	return -EIO;
-}
-
-/* Exactly len bytes at off, or -EIO with the reason. */
-static int read_exact(struct guest_src *src, void *buf, size_t len,
-		      uint64_t off, const char *what, char *why, size_t whysz)
-{
-	char io[160];
-	ssize_t n = src_pread(src, buf, len, off, io, sizeof(io));
-
-	if (n < 0)
-		return fail(why, whysz, "%s: %s", what, io);
-	if ((size_t)n != len)
-		return fail(why, whysz, "%s lies beyond the end of the file",
-			    what);
-	return 0;
-}
+#define fail(why, whysz, ...) src_fail(why, whysz, "VHD", __VA_ARGS__)
+/* what is a part of the container: "header" */
+#define read_exact(src, buf, len, off, what, why, whysz)                     \
+	src_read_exact(src, buf, len, off, "VHD " what, why, whysz)
 
 /* The parent's file name, from the header's UTF-16BE field, as ASCII with
  * anything else as '?'. */
