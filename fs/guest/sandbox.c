@@ -1,7 +1,8 @@
 /* A compromised VM chooses every byte The Sleuth Kit parses here, so this
  * process must be worth nothing to an attacker who takes it over: it holds
- * one read-only descriptor on that same image and a socket to the core, and
- * the kernel refuses it everything else. The filter is an allow-list by
+ * one read-only descriptor on that same image (none when the core reads the
+ * image for it) and a socket to the core, and the kernel refuses it
+ * everything else. The filter is an allow-list by
  * descriptor (a system call on any other fd kills), memory may be mapped but
  * never executable, and there is no open, socket, clone or exec to reach
  * anything new. Resource limits bound what the allowed calls can consume. */
