@@ -275,11 +275,13 @@ static int walk(struct ewf *e, char *why, size_t whysz)
 		}
 		if (r)
 			return r;
-		if (s.next <= at || s.next > e->src->size)
-			return fail(why, whysz, "section %s at %llu points "
-				    "%s", s.type, (unsigned long long)at,
-				    s.next <= at ? "backwards"
-						 : "beyond the file");
+		/* onwards, past its own descriptor at least: the walk ends */
+		if (s.next < at + DESCRIPTOR || s.next > e->src->size)
+			return fail(why, whysz, "section %s at %llu points %s",
+				    s.type, (unsigned long long)at,
+				    s.next <= at		 ? "backwards"
+				    : s.next < at + DESCRIPTOR ? "into itself"
+							       : "past the file");
 		at = s.next;
 	}
 }

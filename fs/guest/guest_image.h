@@ -3,9 +3,9 @@
  * TSK never gets a path: the image is an "external" TSK image whose read
  * callback reads the image source (guest_source.h) through the image's
  * container (libvmdk for a sparse VMDK; our own code for VHD and EWF), so
- * the process can run with no file-system access at all. Partitions are numbered as in their table
- * (p1 is the first slot of an MBR or GPT, logical MBR partitions from 5 on,
- * as Linux numbers them); an image without a table is one partition, number
+ * the process can run with no file-system access at all. Partitions are
+ * numbered as in their table (p1 is the first slot of an MBR or GPT,
+ * logical MBR partitions from 5 on, as Linux numbers them); an image without a table is one partition, number
  * 0, if it holds a file system TSK knows.
  *
  * Single-threaded, like the process that uses it. Every function returns 0

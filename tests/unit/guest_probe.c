@@ -1,7 +1,8 @@
 /* Drives the core's guest-image client for tests/tcl/guest.test and the
  * throughput figures: everything goes through fim_guest and a real
  * fimfs-guest child, as the daemon's will.
- *   guest_probe [-x HELPER] [-t MS] [-r RESTARTS] [-m MIB] [-R] IMAGE CMD [ARG]
+ *   guest_probe [-x HELPER] [-t MS] [-r RESTARTS] [-m MIB] [-R]
+ *               IMAGE CMD [ARG]
  *     -R                  the child gets no descriptor: it asks for the
  *                         image's bytes, which the client preads
  *                         (fim_guest_new_reader, as for an image on NFS)
