@@ -279,9 +279,8 @@ static int walk(struct ewf *e, char *why, size_t whysz)
 		if (s.next < at + DESCRIPTOR || s.next > e->src->size)
 			return fail(why, whysz, "section %s at %llu points %s",
 				    s.type, (unsigned long long)at,
-				    s.next <= at		 ? "backwards"
-				    : s.next < at + DESCRIPTOR ? "into itself"
-							       : "past the file");
+				    s.next > at + DESCRIPTOR ? "past the file"
+							     : "backwards");
 		at = s.next;
 	}
 }
