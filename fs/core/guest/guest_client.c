@@ -172,13 +172,15 @@ static void stop_child(struct fim_guest *g, int kill_now, char *how,
 	int st = 0;
 	pid_t w = 0;
 
+	/* killed before the socket closes: a child waiting on it must not
+	 * see the end of file first and exit as if all were well */
+	if (g->pid && kill_now)
+		kill(g->pid, SIGKILL);
 	if (g->sock >= 0)
 		close(g->sock);
 	g->sock = -1;
 	if (!g->pid)
 		return;
-	if (kill_now)
-		kill(g->pid, SIGKILL);
 	for (int i = 0; i < 100 && !(w = waitpid(g->pid, &st, WNOHANG)); i++)
 		nanosleep(&(struct timespec){0, 2000000}, NULL);
 	if (!w) {
