@@ -1,6 +1,7 @@
-/* The Sleuth Kit over one inherited descriptor (see guest_image.h). Every
- * byte TSK sees comes through fd_read(), so the sandbox can forbid open()
- * and everything that names a path. TSK's made-up entries (orphan
+/* The Sleuth Kit over the image's bytes (see guest_image.h). Every byte TSK
+ * sees comes through fd_read(), from the image through its container (raw,
+ * VMDK, VHD, EWF), so the sandbox can forbid open() and everything that
+ * names a path. TSK's made-up entries (orphan
  * directories, FAT's $MBR/$FAT1) and deleted names are hidden here, at the
  * source, so that no later layer can mistake them for guest files. */
 #include "guest_image.h"
@@ -9,17 +10,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <tsk/libtsk.h>
 
-#include "guest_vmdk.h"
+#include "guest_ewf.h"
 #include "guest_magic.h"
+#include "guest_vhd.h"
+#include "guest_vmdk.h"
+
+/* The container between the file and the disk TSK reads. */
+enum container { CT_RAW, CT_VMDK, CT_VHD, CT_EWF };
 
 struct fd_img {
 	TSK_IMG_INFO info; /* first: TSK casts between the two */
-	int fd;
-	struct vmdk *vmdk; /* NULL: the disk is the raw file */
+	struct guest_src *src;
+	enum container kind;
+	struct vmdk *vmdk;
+	struct vhd *vhd;
+	struct ewf *ewf;
 };
 
 struct guest_part {
@@ -42,46 +50,45 @@ struct guest_image {
 	uint16_t rpart;
 };
 
+/* Up to len bytes of the disk at off; -1 with the reason in why. */
+static ssize_t disk_read(struct fd_img *f, uint64_t off, void *buf,
+			 size_t len, char *why, size_t whysz)
+{
+	switch (f->kind) {
+	case CT_VMDK:
+		return vmdk_read(f->vmdk, off, buf, len, why, whysz);
+	case CT_VHD:
+		return vhd_read(f->vhd, off, buf, len, why, whysz);
+	case CT_EWF:
+		return ewf_read(f->ewf, off, buf, len, why, whysz);
+	default:
+		return src_pread(f->src, buf, len, off, why, whysz);
+	}
+}
+
 static ssize_t fd_read(TSK_IMG_INFO *img, TSK_OFF_T off, char *buf,
 		       size_t len)
 {
-	const struct fd_img *f = (const struct fd_img *)img;
-	size_t done = 0;
+	char why[256];
+	ssize_t n = disk_read((struct fd_img *)img, (uint64_t)off, buf, len,
+			      why, sizeof(why));
 
-	if (f->vmdk) {
-		char why[256];
-		ssize_t n = vmdk_read(f->vmdk, (uint64_t)off, buf, len, why,
-				      sizeof(why));
-		if (n < 0) {
-			tsk_error_reset();
-			tsk_error_set_errno(TSK_ERR_IMG_READ);
-			tsk_error_set_errstr("%s", why);
-		}
-		return n;
+	if (n < 0) {
+		tsk_error_reset();
+		tsk_error_set_errno(TSK_ERR_IMG_READ);
+		tsk_error_set_errstr("%s", why);
 	}
-	while (done < len) {
-		ssize_t n = pread(f->fd, buf + done, len - done,
-				  off + (off_t)done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			tsk_error_reset();
-			tsk_error_set_errno(TSK_ERR_IMG_READ);
-			tsk_error_set_errstr("image read at %lld: %s",
-					     (long long)off, strerror(errno));
-			return -1;
-		}
-		if (n == 0)
-			break;
-		done += (size_t)n;
-	}
-	return (ssize_t)done;
+	return n;
 }
 
 static void fd_close(TSK_IMG_INFO *img)
 {
-	vmdk_close(((struct fd_img *)img)->vmdk);
-	free(img);
+	struct fd_img *f = (struct fd_img *)img;
+
+	vmdk_close(f->vmdk);
+	vhd_close(f->vhd);
+	ewf_close(f->ewf);
+	free(f);
 }
 
 static void fd_imgstat(TSK_IMG_INFO *img, FILE *out)
@@ -170,45 +177,73 @@ static void open_parts(struct guest_image *gi)
 			 "the partition table lists no partition");
 }
 
-int gi_open(int fd, uint64_t size, struct guest_image **out)
+/* Opens the container the image's bytes claim (a footer at the end alone
+ * makes a fixed VHD only if it checks out: otherwise the disk is raw, as
+ * its head says); *size becomes the disk's. 0, -ENOMEM, or -EIO with the
+ * reason in why. */
+static int open_container(struct fd_img *f, enum fim_guest_format fmt,
+			  const unsigned char *tail, size_t tail_len,
+			  uint64_t *size, char *why, size_t whysz)
+{
+	int r;
+
+	switch (fmt) {
+	case FIM_GUEST_VMDK:
+		f->kind = CT_VMDK;
+		return vmdk_open(f->src, &f->vmdk, size, why, whysz);
+	case FIM_GUEST_EWF:
+		f->kind = CT_EWF;
+		return ewf_open(f->src, &f->ewf, size, why, whysz);
+	default:
+		if (fmt != FIM_GUEST_VHD &&
+		    (tail_len < 512 || memcmp(tail, "conectix", 8)))
+			return 0;
+		f->kind = CT_VHD;
+		r = vhd_open(f->src, &f->vhd, size, why, whysz);
+		if (r == -EIO && fmt != FIM_GUEST_VHD) {
+			f->kind = CT_RAW;
+			why[0] = '\0';
+			return 0;
+		}
+		return r;
+	}
+}
+
+int gi_open(struct guest_src *src, struct guest_image **out)
 {
 	struct guest_image *gi = calloc(1, sizeof(*gi));
+	static unsigned char head[FIM_GUEST_HEAD], tail[FIM_GUEST_TAIL];
+	uint64_t size = src->size;
 	struct fd_img *f;
-	unsigned char head[FIM_GUEST_HEAD];
-	ssize_t n;
+	ssize_t n, t = 0;
 
 	if (!gi)
 		return -ENOMEM;
 	*out = gi;
-	n = pread(fd, head, sizeof(head), 0);
-	if (n < 0) {
-		snprintf(gi->none, sizeof(gi->none), "image read: %s",
-			 strerror(errno));
-		return 0;
-	}
-	enum fim_guest_format fmt = fim_guest_recognize(
-		head, (size_t)n, NULL, 0, size);
-	if (fmt == FIM_GUEST_VHD || fmt == FIM_GUEST_EWF) {
-		/* see guest_vmdk.c for why libvhdi and libewf are not used */
-		snprintf(gi->none, sizeof(gi->none),
-			 "%s images are recognised but not read yet",
-			 fim_guest_format_name(fmt));
-		return 0;
-	}
 	f = calloc(1, sizeof(*f)); /* TSK's own allocator is internal */
 	if (!f)
 		return -ENOMEM;
 	f->info.tag = TSK_IMG_INFO_TAG;
-	f->fd = fd;
-	if (fmt == FIM_GUEST_VMDK) {
-		int r = vmdk_open(fd, size, &f->vmdk, &size, gi->none,
-				  sizeof(gi->none));
-		if (r) {
-			free(f);
-			return r == -ENOMEM ? r : 0;
-		}
+	f->src = src;
+	n = src_pread(src, head, sizeof(head), 0, gi->none, sizeof(gi->none));
+	if (n >= 0 && size >= sizeof(tail))
+		t = src_pread(src, tail, sizeof(tail), size - sizeof(tail),
+			      gi->none, sizeof(gi->none));
+	if (n < 0 || t < 0) {
+		fd_close(&f->info);
+		return 0;
+	}
+	enum fim_guest_format fmt = fim_guest_recognize(
+		head, (size_t)n, tail, (size_t)t, size);
+	int r = open_container(f, fmt, tail, (size_t)t, &size, gi->none,
+			       sizeof(gi->none));
+	if (r) {
+		fd_close(&f->info);
+		return r == -ENOMEM ? r : 0;
+	}
+	if (f->kind != CT_RAW) {
 		/* the disk inside decides from here on */
-		n = vmdk_read(f->vmdk, 0, head, sizeof(head), gi->none,
+		n = disk_read(f, 0, head, sizeof(head), gi->none,
 			      sizeof(gi->none));
 		fmt = n < 0 ? FIM_GUEST_NONE
 			    : fim_guest_recognize(head, (size_t)n, NULL, 0,

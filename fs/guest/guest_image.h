@@ -1,10 +1,11 @@
-/* A guest disk image as The Sleuth Kit sees it, read from one descriptor.
+/* A guest disk image as The Sleuth Kit sees it.
  *
  * TSK never gets a path: the image is an "external" TSK image whose read
- * callback preads the descriptor it was given (through libvmdk for a sparse
- * VMDK), so the process can run with no file-system access at all. Partitions are numbered as in their table
- * (p1 is the first slot of an MBR or GPT, logical MBR partitions from 5 on,
- * as Linux numbers them); an image without a table is one partition, number
+ * callback reads the image source (guest_source.h) through the image's
+ * container (libvmdk for a sparse VMDK; our own code for VHD and EWF), so
+ * the process can run with no file-system access at all. Partitions are
+ * numbered as in their table (p1 is the first slot of an MBR or GPT,
+ * logical MBR partitions from 5 on, as Linux numbers them); an image without a table is one partition, number
  * 0, if it holds a file system TSK knows.
  *
  * Single-threaded, like the process that uses it. Every function returns 0
@@ -19,13 +20,14 @@
 #include <sys/types.h>
 
 #include "guest_proto.h"
+#include "guest_source.h"
 
 struct guest_image;
 
-/* Opens the image on fd (size bytes) and every file system in it. Fails only
- * for lack of memory: an image TSK cannot read has no partitions and
- * gi_none() says why. */
-int gi_open(int fd, uint64_t size, struct guest_image **out);
+/* Opens the image in src (which must outlive it) and every file system in
+ * it. Fails only for lack of memory: an image TSK cannot read has no
+ * partitions and gi_none() says why. */
+int gi_open(struct guest_src *src, struct guest_image **out);
 void gi_close(struct guest_image *gi);
 
 /* Why the image has no partitions, or "" when it has some. */

@@ -12,6 +12,9 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
+
+#include "guest_source.h"
+#include "sandbox.h"
 #endif
 
 static uint8_t status_of(int err)
@@ -199,6 +202,14 @@ static void answer_test(const struct fim_gp_req *q, struct fim_gp_buf *out)
 	case FIM_GP_TEST_SPIN:
 		for (volatile unsigned long i = 0;; i++)
 			;
+	case FIM_GP_TEST_GREEDY: {
+		uint8_t b[4 + FIM_GP_IMAGE_REQ_LEN];
+		struct fim_gp_buf r = {b, 0, sizeof(b)};
+		fim_gp_encode_image_req(&r, q->id, 0, FIM_GP_READ_MAX + 1);
+		src_write_full(SANDBOX_SOCK_FD, b, r.len);
+		src_read_full(SANDBOX_SOCK_FD, b, sizeof(b));
+		return fail(out, q, -EIO, "the core answered a greedy read");
+	}
 	case FIM_GP_TEST_GARBLE: {
 		struct fim_gp_attr a = {.type = 0x7f};
 		begin(out, q, FIM_GP_OK);

@@ -1,7 +1,7 @@
-/* Sparse VMDK over the image descriptor (see guest_vmdk.h). libvmdk opens
- * files by name; here it gets libbfio handles of our own whose callbacks
- * pread the one descriptor the process has, so it runs inside the same
- * sandbox as TSK and opens nothing. The handles are read only: their open
+/* Sparse VMDK over the image (see guest_vmdk.h). libvmdk opens files by
+ * name; here it gets libbfio handles of our own whose callbacks read the
+ * image through src_pread, so it runs inside the same sandbox as TSK and
+ * opens nothing. The handles are read only: their open
  * refuses write access and their write fails.
  *
  * Why VMDK only: Debian 12's libvhdi and libewf each carry a private, newer
@@ -14,15 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <libbfio.h>
 #define LIBVMDK_HAVE_BFIO
 #include <libvmdk.h>
 
-/* libbfio's view of the descriptor: a file position over pread. */
+/* libbfio's view of the image: a file position over src_pread. */
 struct fdio {
-	int fd;
+	struct guest_src *src;
 	off64_t off;
 	size64_t size;
 };
@@ -55,22 +54,14 @@ static ssize_t fdio_read(intptr_t *io, uint8_t *buf, size_t size,
 			 libbfio_error_t **err)
 {
 	struct fdio *f = (struct fdio *)io;
-	size_t done = 0;
+	char why[160];
 
 	(void)err;
-	while (done < size) {
-		ssize_t n = pread(f->fd, buf + done, size - done,
-				  f->off + (off64_t)done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			break;
-		done += (size_t)n;
-	}
-	f->off += (off64_t)done;
-	return (ssize_t)done;
+	ssize_t n = src_pread(f->src, buf, size, (uint64_t)f->off, why,
+			      sizeof(why));
+	if (n > 0)
+		f->off += (off64_t)n;
+	return n;
 }
 
 static ssize_t fdio_write(intptr_t *io, const uint8_t *buf, size_t size,
@@ -139,12 +130,12 @@ static int new_handle(struct fdio *io, libbfio_handle_t **h)
 								  : -EIO;
 }
 
-static int open_bfio(struct vmdk *c, int fd, uint64_t size)
+static int open_bfio(struct vmdk *c, struct guest_src *src)
 {
 	libbfio_handle_t *extent = NULL;
 	int entry, r;
 
-	c->io[0] = c->io[1] = (struct fdio){fd, 0, size};
+	c->io[0] = c->io[1] = (struct fdio){src, 0, src->size};
 	r = new_handle(&c->io[0], &c->bfio);
 	if (!r)
 		r = new_handle(&c->io[1], &extent);
@@ -160,7 +151,7 @@ static int open_bfio(struct vmdk *c, int fd, uint64_t size)
 	return r;
 }
 
-int vmdk_open(int fd, uint64_t size, struct vmdk **out, uint64_t *media,
+int vmdk_open(struct guest_src *src, struct vmdk **out, uint64_t *media,
 	      char *why, size_t whysz)
 {
 	struct vmdk *v = calloc(1, sizeof(*v));
@@ -170,7 +161,7 @@ int vmdk_open(int fd, uint64_t size, struct vmdk **out, uint64_t *media,
 
 	if (!v)
 		return -ENOMEM;
-	r = open_bfio(v, fd, size);
+	r = open_bfio(v, src);
 	if (!r && (libvmdk_handle_initialize(&v->h, &err) != 1 ||
 		   libvmdk_handle_open_file_io_handle(v->h, v->bfio,
 						      LIBVMDK_OPEN_READ,

@@ -10,11 +10,13 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "guest_source.h"
+
 struct vmdk;
 
-/* Opens the VMDK on fd (size bytes); *media is the size of the disk in it.
- * Returns 0, -ENOMEM, or -EIO with the reason in why. */
-int vmdk_open(int fd, uint64_t size, struct vmdk **out, uint64_t *media,
+/* Opens the VMDK in src; *media is the size of the disk in it. Returns 0,
+ * -ENOMEM, or -EIO with the reason in why. */
+int vmdk_open(struct guest_src *src, struct vmdk **out, uint64_t *media,
 	      char *why, size_t whysz);
 
 /* Up to len bytes of the disk at off; -1 on error (reason in why). */

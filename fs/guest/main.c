@@ -8,7 +8,12 @@
  * file system can then do is crash or hang this process, which the core
  * notices and reports as ERROR for that image's entries.
  *
- * usage: fimfs-guest [--mem MIB] [--cpu SECONDS]   (not for humans)
+ * Without fd 3 (--image-size BYTES), the image is on a source the core
+ * reads itself (NFS through libnfs): the child asks it for the bytes it
+ * needs over the socket (guest_source.c), and cannot even pread.
+ *
+ * usage: fimfs-guest [--mem MIB] [--cpu SECONDS] [--image-size BYTES]
+ *        (not for humans)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +27,7 @@
 #include "guest_image.h"
 #include "guest_proto.h"
 #include "guest_serve.h"
+#include "guest_source.h"
 #include "sandbox.h"
 
 /* Requests are small: a path and a few numbers. */
@@ -41,64 +47,49 @@ static void quit(int status)
 	_exit(status);
 }
 
-/* 0, or 1 at end of file before the first byte. */
-static int read_full(int fd, void *buf, size_t len)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = read(fd, (char *)buf + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || (n == 0 && done))
-			quit(FIM_GUEST_EXIT_SOCKET);
-		if (n == 0)
-			return 1;
-		done += (size_t)n;
-	}
-	return 0;
-}
-
-static void write_full(int fd, const void *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			quit(FIM_GUEST_EXIT_SOCKET);
-		buf = (const char *)buf + n;
-		len -= (size_t)n;
-	}
-}
-
-static unsigned long number(const char *opt, const char *s)
+static unsigned long long number(const char *opt, const char *s)
 {
 	char *end;
-	unsigned long v;
+	unsigned long long v;
 
 	errno = 0;
-	v = strtoul(s, &end, 10);
+	v = strtoull(s, &end, 10);
 	if (errno || end == s || *end || !v)
 		die(opt, EINVAL);
 	return v;
 }
 
-static uint64_t check_fds(void)
+/* The image's size: fd 3's, or the one given for an image that comes
+ * through the socket (then fd 3 must be closed: there is nothing to pread). */
+static uint64_t check_fds(unsigned long long image_size)
 {
 	struct stat st;
 	int fl = fcntl(SANDBOX_IMAGE_FD, F_GETFL);
+	uint64_t size = image_size;
 
-	if (fl < 0 || fstat(SANDBOX_IMAGE_FD, &st))
-		die("fd 3 (the image)", EBADF);
-	if ((fl & O_ACCMODE) != O_RDONLY)
-		die("fd 3 (the image) is not read-only", EPERM);
-	if (!S_ISREG(st.st_mode))
-		die("fd 3 (the image) is not a regular file", EINVAL);
-	uint64_t size = (uint64_t)st.st_size;
+	if (image_size && fl >= 0)
+		die("fd 3 is open, but --image-size says the image comes "
+		    "through the socket", EINVAL);
+	if (image_size > INT64_MAX)
+		die("--image-size", EINVAL);
+	if (!image_size) {
+		if (fl < 0 || fstat(SANDBOX_IMAGE_FD, &st))
+			die("fd 3 (the image)", EBADF);
+		if ((fl & O_ACCMODE) != O_RDONLY)
+			die("fd 3 (the image) is not read-only", EPERM);
+		if (!S_ISREG(st.st_mode))
+			die("fd 3 (the image) is not a regular file", EINVAL);
+		size = (uint64_t)st.st_size;
+	}
 	if (fstat(SANDBOX_SOCK_FD, &st) || !S_ISSOCK(st.st_mode))
 		die("fd 4 (the socket)", ENOTSOCK);
 	return size;
+}
+
+static uint32_t le32(const uint8_t *b)
+{
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+	       (uint32_t)b[3] << 24;
 }
 
 static void hello(void)
@@ -110,31 +101,39 @@ static void hello(void)
 	memcpy(b + 4, FIM_GP_MAGIC, 4);
 	out.len += 4;
 	fim_gp_put_u16(&out, FIM_GP_VERSION);
-	write_full(SANDBOX_SOCK_FD, b, out.len);
+	src_write_full(SANDBOX_SOCK_FD, b, out.len);
 }
 
-static void serve(struct guest_image *gi)
+/* The image is opened at the first request, so that the reads it takes
+ * come while the core waits for a reply and can answer them. */
+static void serve(struct guest_src *src)
 {
+	struct guest_image *gi = NULL;
 	static uint8_t req[REQ_MAX];
 	struct fim_gp_buf out = {malloc(GS_REPLY_CAP), 0, GS_REPLY_CAP};
 	uint8_t hdr[4];
 
 	if (!out.p)
 		quit(FIM_GUEST_EXIT_MEMORY);
-	while (!read_full(SANDBOX_SOCK_FD, hdr, sizeof(hdr))) {
-		uint32_t len = (uint32_t)hdr[0] | (uint32_t)hdr[1] << 8 |
-			       (uint32_t)hdr[2] << 16 | (uint32_t)hdr[3] << 24;
-		if (len > REQ_MAX || read_full(SANDBOX_SOCK_FD, req, len) ||
-		    gs_answer(gi, req, len, &out))
+	while (!src_read_full(SANDBOX_SOCK_FD, hdr, sizeof(hdr))) {
+		uint32_t len = le32(hdr);
+		if (len < 5 || len > REQ_MAX ||
+		    src_read_full(SANDBOX_SOCK_FD, req, len))
 			quit(FIM_GUEST_EXIT_REQUEST);
-		write_full(SANDBOX_SOCK_FD, out.p, out.len);
+		src->id = le32(req + 1);
+		if (!gi && gi_open(src, &gi))
+			quit(FIM_GUEST_EXIT_MEMORY);
+		if (gs_answer(gi, req, len, &out))
+			quit(FIM_GUEST_EXIT_REQUEST);
+		src_write_full(SANDBOX_SOCK_FD, out.p, out.len);
 	}
 }
 
 int main(int argc, char **argv)
 {
-	struct sandbox_limits lim = {.mem_mib = 1024, .cpu_seconds = 3600};
-	struct guest_image *gi;
+	struct sandbox_limits lim = {.mem_mib = 1024, .cpu_seconds = 3600,
+				     .image_fd = 1};
+	unsigned long long image_size = 0;
 	int r;
 
 	for (int i = 1; i < argc; i += 2) {
@@ -144,10 +143,17 @@ int main(int argc, char **argv)
 			lim.mem_mib = number(argv[i], argv[i + 1]);
 		else if (!strcmp(argv[i], "--cpu"))
 			lim.cpu_seconds = number(argv[i], argv[i + 1]);
+		else if (!strcmp(argv[i], "--image-size"))
+			image_size = number(argv[i], argv[i + 1]);
 		else
 			die(argv[i], EINVAL);
 	}
-	uint64_t size = check_fds();
+	struct guest_src src = {
+		.fd = image_size ? -1 : SANDBOX_IMAGE_FD,
+		.sock = SANDBOX_SOCK_FD,
+		.size = check_fds(image_size),
+	};
+	lim.image_fd = src.fd >= 0;
 	/* FAT keeps local times of an unknown zone: read them as UTC, and
 	 * settle the zone now, as loading one later would open a file */
 	if (setenv("TZ", "UTC0", 1))
@@ -157,9 +163,7 @@ int main(int argc, char **argv)
 	if (r)
 		die("sandbox", -r);
 	hello();
-	if (gi_open(SANDBOX_IMAGE_FD, size, &gi))
-		quit(FIM_GUEST_EXIT_MEMORY);
-	serve(gi);
+	serve(&src);
 	/* the core closed the socket; _exit skips atexit work the filter
 	 * would not allow */
 	_exit(0);

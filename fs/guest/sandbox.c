@@ -1,7 +1,8 @@
 /* A compromised VM chooses every byte The Sleuth Kit parses here, so this
  * process must be worth nothing to an attacker who takes it over: it holds
- * one read-only descriptor on that same image and a socket to the core, and
- * the kernel refuses it everything else. The filter is an allow-list by
+ * one read-only descriptor on that same image (none when the core reads the
+ * image for it) and a socket to the core, and the kernel refuses it
+ * everything else. The filter is an allow-list by
  * descriptor (a system call on any other fd kills), memory may be mapped but
  * never executable, and there is no open, socket, clone or exec to reach
  * anything new. Resource limits bound what the allowed calls can consume. */
@@ -57,11 +58,12 @@ static int on_fd(scmp_filter_ctx ctx, int nr, int fd)
 				SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fd));
 }
 
-static int build_filter(scmp_filter_ctx ctx)
+static int build_filter(scmp_filter_ctx ctx, int image_fd)
 {
 	int r = 0;
 
-	r = r ? r : on_fd(ctx, SCMP_SYS(pread64), SANDBOX_IMAGE_FD);
+	if (image_fd)
+		r = on_fd(ctx, SCMP_SYS(pread64), SANDBOX_IMAGE_FD);
 	r = r ? r : on_fd(ctx, SCMP_SYS(read), SANDBOX_SOCK_FD);
 	r = r ? r : on_fd(ctx, SCMP_SYS(write), SANDBOX_SOCK_FD);
 	r = r ? r : on_fd(ctx, SCMP_SYS(write), STDERR_FILENO);
@@ -99,7 +101,7 @@ int sandbox_enter(const struct sandbox_limits *l)
 	ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	if (!ctx)
 		return -ENOMEM;
-	r = build_filter(ctx);
+	r = build_filter(ctx, l->image_fd);
 	if (!r)
 		r = seccomp_load(ctx);
 	seccomp_release(ctx);

@@ -10,6 +10,7 @@
 struct sandbox_limits {
 	unsigned long mem_mib;     /* address space */
 	unsigned long cpu_seconds; /* CPU time of the whole process */
+	int image_fd;              /* 0: no image descriptor: no pread */
 };
 
 /* Closes every other descriptor, sets the resource limits (no core dumps,

@@ -10,8 +10,8 @@
  * Slowness is not hunted here: TSK builds a block-mapped file's run list in
  * quadratic time, so a tiny ext2 image claiming a 1 GiB file takes minutes
  * to read. That is what the core's deadline on every reply is for (tested
- * in guest.test); here files claiming more than FILE_MAX are not read, so
- * that the fuzzer spends its time on memory errors. */
+ * in guest.test); here files and directories claiming more than FILE_MAX
+ * are not read, so that the fuzzer spends its time on memory errors. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,7 +120,8 @@ static void walk(struct guest_image *gi, uint16_t part, const char *path,
 					       .ino = nm->ino[i],
 					       .length = 65536};
 			ask(gi, &r, &len);
-		} else if (nm->type[i] == FIM_GP_DIR && depth < WALK_DEPTH) {
+		} else if (nm->type[i] == FIM_GP_DIR && depth < WALK_DEPTH &&
+			   nm->size[i] <= FILE_MAX) {
 			walk(gi, part, child, depth + 1);
 		}
 	}
@@ -143,7 +144,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fd = memfd_create("image", MFD_CLOEXEC);
 	if (fd < 0 || (size && write(fd, data, size) != (ssize_t)size))
 		abort();
-	if (gi_open(fd, size, &gi))
+	struct guest_src src = {.fd = fd, .sock = -1, .size = size};
+	if (gi_open(&src, &gi))
 		abort();
 	struct fim_gp_req q = {.op = FIM_GP_PARTS};
 	const uint8_t *body = ask(gi, &q, &len);

@@ -1,5 +1,5 @@
-/* libFuzzer target: the core's decoders of fimfs-guest replies (and the
- * reader's decoder of requests). The first byte picks the decoder, the rest
+/* libFuzzer target: the core's decoders of fimfs-guest replies and of its
+ * requests for image bytes (and the reader's decoder of requests). The first byte picks the decoder, the rest
  * is the body, as a compromised reader could send it. Besides not crashing,
  * what a decoder accepts must be what the encoder writes: an accepted attr
  * or request re-encodes to the same bytes, and every directory name handed
@@ -47,6 +47,23 @@ static void req_roundtrip(const uint8_t *p, size_t len)
 		abort();
 }
 
+/* An IMAGE request the core accepts asks for 1..FIM_GP_READ_MAX bytes at
+ * an offset a file can have, and re-encodes to the same bytes. */
+static void image_roundtrip(const uint8_t *p, size_t len)
+{
+	uint8_t again[4 + FIM_GP_IMAGE_REQ_LEN];
+	struct fim_gp_buf b = {again, 0, sizeof(again)};
+	uint32_t id, n;
+	uint64_t off;
+
+	if (fim_gp_decode_image_req(p, len, &id, &off, &n))
+		return;
+	if (!n || n > FIM_GP_READ_MAX || off > INT64_MAX ||
+	    fim_gp_encode_image_req(&b, id, off, n) || b.len != len + 4 ||
+	    memcmp(again + 4, p, len))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fim_guest_part *parts;
@@ -63,7 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!p)
 		return 0;
 	memcpy(p, data + 1, len);
-	switch (data[0] % 7) {
+	switch (data[0] % 8) {
 	case 0:
 		if (!fim_guest_decode_parts(p, len, &parts, &n)) {
 			if (!n || n > FIM_GP_PARTS_MAX)
@@ -88,6 +105,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 5:
 		fim_gp_decode_hello(p, len);
+		break;
+	case 7:
+		image_roundtrip(p, len);
 		break;
 	default:
 		req_roundtrip(p, len);

@@ -1,7 +1,11 @@
 /* Drives the core's guest-image client for tests/tcl/guest.test and the
  * throughput figures: everything goes through fim_guest and a real
  * fimfs-guest child, as the daemon's will.
- *   guest_probe [-x HELPER] [-t MS] [-r RESTARTS] [-m MIB] IMAGE CMD [ARG]
+ *   guest_probe [-x HELPER] [-t MS] [-r RESTARTS] [-m MIB] [-R]
+ *               IMAGE CMD [ARG]
+ *     -R                  the child gets no descriptor: it asks for the
+ *                         image's bytes, which the client preads
+ *                         (fim_guest_new_reader, as for an image on NFS)
  *     magic               what the image's bytes claim to be
  *     parts               one line per partition: NAME FSTYPE OFFSET LENGTH
  *                         NOTE, or NAME ERROR NOTE
@@ -12,7 +16,7 @@
  *                         WHAT being a file's sha256, a link's target or -;
  *                         "E PATH REASON" for what cannot be read
  *     list PART           the same without reading files (WHAT is -)
- *     test open|spin|garble|alloc   a test request (fimfs-guest-test)
+ *     test open|spin|garble|alloc|greedy   a test request (fimfs-guest-test)
  * PART is p1, p2... or fs. More commands may follow, each after "::", all
  * through the same client (to see a child restarted, or given up on).
  * Prints "ERROR REASON" for a failed command; exits 1 if any failed. A
@@ -321,6 +325,7 @@ static int cmd_test(const char *what)
 		{"spin", FIM_GP_TEST_SPIN},
 		{"garble", FIM_GP_TEST_GARBLE},
 		{"alloc", FIM_GP_TEST_ALLOC},
+		{"greedy", FIM_GP_TEST_GREEDY},
 	};
 	struct fim_gp_attr a;
 
@@ -361,15 +366,23 @@ static int run(int fd, char **argv, int argc)
 	return fail(-EINVAL);
 }
 
+static ssize_t pread_image(void *arg, void *buf, size_t len, uint64_t off)
+{
+	ssize_t n = pread(*(int *)arg, buf, len, (off_t)off);
+
+	return n < 0 ? -errno : n;
+}
+
 int main(int argc, char **argv)
 {
 	struct fim_guest_opts o;
 	char broken[700];
-	int opt, fd, ret;
+	int opt, fd, ret, reader = 0;
+	struct stat st;
 
 	fim_guest_opts_init(&o);
-	while ((opt = getopt(argc, argv, "x:t:r:m:")) != -1) {
-		unsigned v = (unsigned)strtoul(optarg, NULL, 10);
+	while ((opt = getopt(argc, argv, "x:t:r:m:R")) != -1) {
+		unsigned v = optarg ? (unsigned)strtoul(optarg, NULL, 10) : 0;
 		switch (opt) {
 		case 'x':
 			o.helper = optarg;
@@ -383,13 +396,16 @@ int main(int argc, char **argv)
 		case 'm':
 			o.mem_mib = v;
 			break;
+		case 'R':
+			reader = 1;
+			break;
 		default:
 			return 2;
 		}
 	}
 	if (argc - optind < 2) {
 		fprintf(stderr, "usage: guest_probe [-x HELPER] [-t MS] "
-				"[-r RESTARTS] [-m MIB] IMAGE CMD [ARG...]\n");
+				"[-r RESTARTS] [-m MIB] [-R] IMAGE CMD [ARG...]\n");
 		return 2;
 	}
 	fd = open(argv[optind], O_RDONLY | O_CLOEXEC);
@@ -398,7 +414,13 @@ int main(int argc, char **argv)
 			strerror(errno));
 		return 2;
 	}
-	ret = fim_guest_new(&o, fd, &guest);
+	if (fstat(fd, &st)) {
+		perror("guest_probe: fstat");
+		return 2;
+	}
+	ret = reader ? fim_guest_new_reader(&o, pread_image, &fd,
+					    (uint64_t)st.st_size, &guest)
+		     : fim_guest_new(&o, fd, &guest);
 	if (ret) {
 		fprintf(stderr, "guest_probe: %s\n", strerror(-ret));
 		return 2;
@@ -410,9 +432,9 @@ int main(int argc, char **argv)
 		if (end > i)
 			ret |= run(fd, argv + i, end - i);
 	}
-	close(fd);
 	if (fim_guest_broken(guest, broken, sizeof(broken)))
 		printf("BROKEN %s\n", broken);
 	fim_guest_free(guest);
+	close(fd);
 	return ret;
 }

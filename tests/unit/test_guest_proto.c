@@ -193,11 +193,47 @@ static void test_requests(void)
 	   "the hello names protocol version 1");
 }
 
+/* The child's IMAGE request, as the core decodes it: a length of 1 to
+ * FIM_GP_READ_MAX at an offset a file can have, nothing more. */
+static void test_image_request(void)
+{
+	struct fim_gp_buf b = fresh();
+	uint32_t id, len;
+	uint64_t off;
+
+	fim_gp_encode_image_req(&b, 7, 1u << 20, 65536);
+	ok(b.len == 4 + FIM_GP_IMAGE_REQ_LEN &&
+		   !fim_gp_decode_image_req(buf + 4, b.len - 4, &id, &off,
+					    &len) &&
+		   id == 7 && off == 1u << 20 && len == 65536,
+	   "an image request decodes as encoded");
+	is_int(fim_gp_decode_image_req(buf + 4, b.len - 5, &id, &off, &len),
+	       -EPROTO, "a truncated image request is refused");
+	b = fresh();
+	fim_gp_encode_image_req(&b, 7, 0, FIM_GP_READ_MAX + 1);
+	is_int(fim_gp_decode_image_req(buf + 4, b.len - 4, &id, &off, &len),
+	       -EPROTO, "more than FIM_GP_READ_MAX bytes are refused");
+	b = fresh();
+	fim_gp_encode_image_req(&b, 7, 0, 0);
+	is_int(fim_gp_decode_image_req(buf + 4, b.len - 4, &id, &off, &len),
+	       -EPROTO, "a request for no bytes is refused");
+	b = fresh();
+	fim_gp_encode_image_req(&b, 7, (uint64_t)INT64_MAX + 1, 1);
+	is_int(fim_gp_decode_image_req(buf + 4, b.len - 4, &id, &off, &len),
+	       -EPROTO, "an offset past INT64_MAX is refused");
+	b = fresh();
+	fim_gp_encode_image_req(&b, 7, 0, 1);
+	buf[4] = FIM_GP_READ;
+	is_int(fim_gp_decode_image_req(buf + 4, b.len - 4, &id, &off, &len),
+	       -EPROTO, "another op is refused");
+}
+
 int main(void)
 {
 	test_attr();
 	test_page();
 	test_parts();
 	test_requests();
+	test_image_request();
 	return tap_done();
 }

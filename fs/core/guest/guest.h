@@ -41,6 +41,19 @@ void fim_guest_opts_init(struct fim_guest_opts *o);
  * keeps and closes its own). No child starts until the first request. */
 int fim_guest_new(const struct fim_guest_opts *o, int image_fd,
 		  struct fim_guest **out);
+
+/* The image's reader, for a source without a descriptor (NFS through
+ * libnfs): pread_fn(arg, buf, len, off) returns up to len bytes of the
+ * image at off (0 at its end) or a negative errno.
+ * While it waits for a reply, the client answers the child's requests for
+ * image bytes with it (from the thread that made the call, under g's lock;
+ * each at most FIM_GP_READ_MAX bytes, never past size; the reply's
+ * deadline covers them). arg must outlive g. */
+typedef ssize_t (*fim_guest_pread_fn)(void *arg, void *buf, size_t len,
+				      uint64_t off);
+int fim_guest_new_reader(const struct fim_guest_opts *o,
+			 fim_guest_pread_fn pread_fn, void *arg, uint64_t size,
+			 struct fim_guest **out);
 /* Stops the child (if any) and frees g. */
 void fim_guest_free(struct fim_guest *g);
 

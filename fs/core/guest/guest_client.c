@@ -8,7 +8,12 @@
  * FUSE thread), and every length is checked before it is used. A reply that
  * does not parse means the child is compromised or broken: it is not
  * restarted. A crash or a timeout may be one bad corner of the image, so the
- * child is restarted, up to a limit of failures in a row. */
+ * child is restarted, up to a limit of failures in a row.
+ *
+ * A client made by fim_guest_new_reader gives the child no descriptor: the
+ * child asks for image bytes (IMAGE) while it works on a request, and the
+ * client answers from pread_fn between the request and its reply, on the
+ * same socket and thread, never more than asked nor past the image. */
 #include "guest.h"
 
 #include <errno.h>
@@ -40,7 +45,11 @@ struct fim_guest {
 	pthread_mutex_t lock; /* guards everything below */
 	char *helper;
 	unsigned timeout_ms, max_restarts, mem_mib, cpu_seconds;
-	int img_fd;
+	int img_fd; /* -1: the child asks for bytes, read with pread_fn */
+	fim_guest_pread_fn pread_fn;
+	void *pread_arg;
+	uint64_t size;
+	uint8_t *img_tx; /* an IMAGE answer, for a reader client */
 	pid_t pid; /* 0: no child */
 	int sock;
 	uint32_t next_id;
@@ -61,25 +70,27 @@ void fim_guest_opts_init(struct fim_guest_opts *o)
 	o->cpu_seconds = 3600;
 }
 
-int fim_guest_new(const struct fim_guest_opts *o, int image_fd,
-		  struct fim_guest **out)
+/* A client around img_fd (-1 for a reader), which it owns from here on. */
+static int new_client(const struct fim_guest_opts *o, int img_fd,
+		      struct fim_guest **out)
 {
 	struct fim_guest *g = calloc(1, sizeof(*g));
 
-	if (!g)
-		return -ENOMEM;
-	g->img_fd = fcntl(image_fd, F_DUPFD_CLOEXEC, HIGH_FD);
-	g->helper = strdup(o->helper);
-	g->rx = malloc(FIM_GP_FRAME_MAX);
-	if (g->img_fd < 0 || !g->helper || !g->rx) {
-		int r = g->img_fd < 0 ? -errno : -ENOMEM;
-		if (g->img_fd >= 0)
-			close(g->img_fd);
-		free(g->helper);
-		free(g->rx);
-		free(g);
-		return r;
+	if (g) {
+		g->helper = strdup(o->helper);
+		g->rx = malloc(FIM_GP_FRAME_MAX);
 	}
+	if (!g || !g->helper || !g->rx) {
+		if (img_fd >= 0)
+			close(img_fd);
+		if (g) {
+			free(g->helper);
+			free(g->rx);
+		}
+		free(g);
+		return -ENOMEM;
+	}
+	g->img_fd = img_fd;
 	g->timeout_ms = o->timeout_ms;
 	g->max_restarts = o->max_restarts;
 	g->mem_mib = o->mem_mib;
@@ -87,6 +98,37 @@ int fim_guest_new(const struct fim_guest_opts *o, int image_fd,
 	g->sock = -1;
 	pthread_mutex_init(&g->lock, NULL);
 	*out = g;
+	return 0;
+}
+
+int fim_guest_new(const struct fim_guest_opts *o, int image_fd,
+		  struct fim_guest **out)
+{
+	int fd = fcntl(image_fd, F_DUPFD_CLOEXEC, HIGH_FD);
+
+	return fd < 0 ? -errno : new_client(o, fd, out);
+}
+
+int fim_guest_new_reader(const struct fim_guest_opts *o,
+			 fim_guest_pread_fn pread_fn, void *arg, uint64_t size,
+			 struct fim_guest **out)
+{
+	uint8_t *tx = malloc(4 + FIM_GP_REPLY_HDR + 4 + FIM_GP_READ_MAX);
+	int r;
+
+	if (!size || size > INT64_MAX) {
+		free(tx);
+		return -EINVAL;
+	}
+	r = tx ? new_client(o, -1, out) : -ENOMEM;
+	if (r) {
+		free(tx);
+		return r;
+	}
+	(*out)->pread_fn = pread_fn;
+	(*out)->pread_arg = arg;
+	(*out)->size = size;
+	(*out)->img_tx = tx;
 	return 0;
 }
 
@@ -130,13 +172,15 @@ static void stop_child(struct fim_guest *g, int kill_now, char *how,
 	int st = 0;
 	pid_t w = 0;
 
+	/* killed before the socket closes: a child waiting on it must not
+	 * see the end of file first and exit as if all were well */
+	if (g->pid && kill_now)
+		kill(g->pid, SIGKILL);
 	if (g->sock >= 0)
 		close(g->sock);
 	g->sock = -1;
 	if (!g->pid)
 		return;
-	if (kill_now)
-		kill(g->pid, SIGKILL);
 	for (int i = 0; i < 100 && !(w = waitpid(g->pid, &st, WNOHANG)); i++)
 		nanosleep(&(struct timespec){0, 2000000}, NULL);
 	if (!w) {
@@ -251,8 +295,10 @@ static int spawn_child(struct fim_guest *g)
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	sigset_t none, all;
-	char mem[24], cpu[24], mem_opt[] = "--mem", cpu_opt[] = "--cpu";
-	char *argv[] = {g->helper, mem_opt, mem, cpu_opt, cpu, NULL};
+	char mem[24], cpu[24], size[24], mem_opt[] = "--mem",
+		cpu_opt[] = "--cpu", size_opt[] = "--image-size";
+	char *argv[] = {g->helper, mem_opt, mem, cpu_opt, cpu,
+			g->img_fd < 0 ? size_opt : NULL, size, NULL};
 	char *envp[] = {NULL};
 	int sv[2], theirs, r;
 
@@ -267,13 +313,18 @@ static int spawn_child(struct fim_guest *g)
 	}
 	snprintf(mem, sizeof(mem), "%u", g->mem_mib);
 	snprintf(cpu, sizeof(cpu), "%u", g->cpu_seconds);
+	snprintf(size, sizeof(size), "%llu", (unsigned long long)g->size);
 	sigemptyset(&none);
 	sigfillset(&all);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawnattr_init(&at);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, g->img_fd, CHILD_IMAGE_FD);
+	if (g->img_fd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, g->img_fd,
+						 CHILD_IMAGE_FD);
+	else
+		posix_spawn_file_actions_addclose(&fa, CHILD_IMAGE_FD);
 	posix_spawn_file_actions_adddup2(&fa, theirs, CHILD_SOCK_FD);
 	posix_spawn_file_actions_addclosefrom_np(&fa, CHILD_SOCK_FD + 1);
 	posix_spawnattr_setsigmask(&at, &none);
@@ -311,6 +362,59 @@ static int start(struct fim_guest *g)
 	return 0;
 }
 
+/* Answers the child's IMAGE request, whose first bytes are in hdr, with
+ * what pread_fn reads (or the reason it failed). 0, -EPROTO for a request
+ * a child must not make (the child is then ended), or a transport error. */
+static int answer_image(struct fim_guest *g, const struct fim_gp_req *q,
+			const uint8_t *hdr, int64_t deadline)
+{
+	uint8_t req[FIM_GP_IMAGE_REQ_LEN];
+	struct fim_gp_buf out = {g->img_tx, 0,
+				 4 + FIM_GP_REPLY_HDR + 4 + FIM_GP_READ_MAX};
+	uint32_t id, len;
+	uint64_t off;
+
+	if (le32(hdr) != FIM_GP_IMAGE_REQ_LEN || g->img_fd >= 0) {
+		child_failed(g, 1, 1, "image request out of place");
+		return -EPROTO;
+	}
+	memcpy(req, hdr + 4, 6);
+	int r = recv_full(g, req + 6, sizeof(req) - 6, deadline);
+	if (r)
+		return r;
+	if (fim_gp_decode_image_req(req, sizeof(req), &id, &off, &len) ||
+	    id != q->id) {
+		child_failed(g, 1, 1, "image request does not parse");
+		return -EPROTO;
+	}
+	if (off >= g->size)
+		len = 0;
+	else if (len > g->size - off)
+		len = (uint32_t)(g->size - off);
+	uint8_t *data = g->img_tx + 4 + FIM_GP_REPLY_HDR + 4;
+	size_t got = 0;
+	ssize_t n = 1;
+	while (got < len && (n = g->pread_fn(g->pread_arg, data + got,
+					     len - got, off + got)) > 0)
+		got += (size_t)n < len - got ? (size_t)n : len - got;
+	fim_gp_put_u32(&out, 0);
+	fim_gp_put_u8(&out, FIM_GP_IMAGE);
+	fim_gp_put_u32(&out, id);
+	if (n < 0) {
+		char why[128];
+		snprintf(why, sizeof(why), "%s", strerror((int)-n));
+		fim_gp_put_u8(&out, FIM_GP_EIO);
+		fim_gp_put_str(&out, why, strlen(why));
+	} else {
+		fim_gp_put_u8(&out, FIM_GP_OK);
+		fim_gp_put_u32(&out, (uint32_t)got);
+		out.len += got;
+	}
+	struct fim_gp_buf frame = {g->img_tx, 0, 4};
+	fim_gp_put_u32(&frame, (uint32_t)(out.len - 4));
+	return send_full(g, out.p, out.len, deadline);
+}
+
 /* One request and its reply. For a READ that succeeds the data lands in
  * data (*got bytes); any other body is left in g->rx (*body_len bytes).
  * Returns 0, the errno of an error reply (its reason in g->reason), or
@@ -334,9 +438,13 @@ static int call(struct fim_guest *g, struct fim_gp_req *q, void *data,
 		return -ENAMETOOLONG;
 	int64_t deadline = now_ms() + g->timeout_ms;
 	r = send_full(g, tx.p, tx.len, deadline);
-	r = r ? r : recv_full(g, hdr, sizeof(hdr), deadline);
+	/* an IMAGE request (17 bytes) is longer than a reply's header: the
+	 * header's bytes are there either way */
+	while (!r && !(r = recv_full(g, hdr, sizeof(hdr), deadline)) &&
+	       hdr[4] == FIM_GP_IMAGE)
+		r = answer_image(g, q, hdr, deadline);
 	if (r)
-		return io_failed(g, r, "reply");
+		return r == -EPROTO ? -EIO : io_failed(g, r, "reply");
 	uint32_t len = le32(hdr);
 	uint8_t status = hdr[9];
 	if (len < FIM_GP_REPLY_HDR || len > FIM_GP_FRAME_MAX ||
@@ -371,10 +479,12 @@ void fim_guest_free(struct fim_guest *g)
 	if (!g)
 		return;
 	stop_child(g, 0, NULL, 0);
-	close(g->img_fd);
+	if (g->img_fd >= 0)
+		close(g->img_fd);
 	pthread_mutex_destroy(&g->lock);
 	free(g->helper);
 	free(g->rx);
+	free(g->img_tx);
 	free(g);
 }
 

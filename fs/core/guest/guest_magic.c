@@ -3,7 +3,7 @@
  * claims, since FAT and NTFS boot sectors end in 0x55AA like an MBR; a
  * table is believed only when its entries are plausible, so that a random
  * file ending a sector in 0x55AA is not an image. A fixed VHD is raw bytes
- * with a footer: its head decides, and it reads like any raw disk. */
+ * with a footer: its head decides (the reader leaves the footer out). */
 #include "guest_magic.h"
 
 #include <string.h>

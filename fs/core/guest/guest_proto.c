@@ -124,6 +124,17 @@ int fim_gp_encode_req(struct fim_gp_buf *b, const struct fim_gp_req *q)
 	return 0;
 }
 
+int fim_gp_encode_image_req(struct fim_gp_buf *b, uint32_t id,
+			    uint64_t offset, uint32_t length)
+{
+	int r = fim_gp_put_u32(b, FIM_GP_IMAGE_REQ_LEN);
+
+	r = r ? r : fim_gp_put_u8(b, FIM_GP_IMAGE);
+	r = r ? r : fim_gp_put_u32(b, id);
+	r = r ? r : fim_gp_put_u64(b, offset);
+	return r ? r : fim_gp_put_u32(b, length);
+}
+
 void fim_gp_cur_init(struct fim_gp_cur *c, const void *p, size_t len)
 {
 	c->p = p;
@@ -278,10 +289,27 @@ int fim_gp_decode_req(const void *p, size_t len, struct fim_gp_req *q)
 	case FIM_GP_TEST_SPIN:
 	case FIM_GP_TEST_GARBLE:
 	case FIM_GP_TEST_ALLOC:
+	case FIM_GP_TEST_GREEDY:
 		break;
 	default:
 		return -EPROTO;
 	}
+	return fim_gp_cur_end(&c);
+}
+
+int fim_gp_decode_image_req(const void *p, size_t len, uint32_t *id,
+			    uint64_t *offset, uint32_t *length)
+{
+	struct fim_gp_cur c;
+
+	fim_gp_cur_init(&c, p, len);
+	if (fim_gp_get_u8(&c) != FIM_GP_IMAGE)
+		return -EPROTO;
+	*id = fim_gp_get_u32(&c);
+	*offset = fim_gp_get_u64(&c);
+	*length = fim_gp_get_u32(&c);
+	if (!*length || *length > FIM_GP_READ_MAX || *offset > INT64_MAX)
+		return -EPROTO;
 	return fim_gp_cur_end(&c);
 }
 

@@ -27,6 +27,14 @@
  *            u64 offset, u32 length
  *
  * Paths are guest paths without a leading '/', "" for the root.
+ *
+ * A child started without the image's descriptor (fim_guest_new_reader)
+ * asks the core for image bytes while it answers a request; the core
+ * answers each such request and goes on waiting for the reply:
+ *   IMAGE    (child) u8 op, u32 id of the request it answers, u64 offset,
+ *            u32 length (1..FIM_GP_READ_MAX)
+ *            (core)  u8 op, u32 id, u8 status, then u32 n, n bytes
+ *            (n <= length, 0 at the end of the image), or str reason
  */
 #ifndef FIM_GUEST_PROTO_H
 #define FIM_GUEST_PROTO_H
@@ -45,6 +53,8 @@
 #define FIM_GP_PARTS_MAX 128u
 /* Bytes of a reply before its body: op, id, status. */
 #define FIM_GP_REPLY_HDR 6u
+/* An IMAGE request's payload: op, id, offset, length. */
+#define FIM_GP_IMAGE_REQ_LEN 17u
 
 enum fim_gp_op {
 	FIM_GP_PARTS = 1,
@@ -52,12 +62,14 @@ enum fim_gp_op {
 	FIM_GP_READDIR = 3,
 	FIM_GP_READLINK = 4,
 	FIM_GP_READ = 5,
+	FIM_GP_IMAGE = 6, /* the child asks the core (see above) */
 	/* Only the test build of the child answers these (FIM_GUEST_TEST_OPS):
 	 * they prove the sandbox, the timeouts and the strict decoder. */
 	FIM_GP_TEST_OPEN = 0x71,   /* open("/etc/passwd"): must die, SIGSYS */
 	FIM_GP_TEST_SPIN = 0x72,   /* loop forever */
 	FIM_GP_TEST_GARBLE = 0x73, /* answer a STAT with a bad attr */
 	FIM_GP_TEST_ALLOC = 0x74,  /* allocate without end */
+	FIM_GP_TEST_GREEDY = 0x75, /* ask for more image bytes than allowed */
 };
 
 enum fim_gp_status {
@@ -156,6 +168,14 @@ void fim_gp_get_attr(struct fim_gp_cur *c, struct fim_gp_attr *a);
 void fim_gp_get_part(struct fim_gp_cur *c, struct fim_gp_part *p);
 /* 0 if the cursor is intact and consumed exactly, else -EPROTO. */
 int fim_gp_cur_end(const struct fim_gp_cur *c);
+
+/* The child's IMAGE request for length bytes at offset (length prefix
+ * included), and the core's strict decoder of its payload: 0 or -EPROTO
+ * (a length of 0 or above FIM_GP_READ_MAX, an offset past INT64_MAX). */
+int fim_gp_encode_image_req(struct fim_gp_buf *b, uint32_t id,
+			    uint64_t offset, uint32_t length);
+int fim_gp_decode_image_req(const void *p, size_t len, uint32_t *id,
+			    uint64_t *offset, uint32_t *length);
 
 /* Decode the child's hello payload: 0 or -EPROTO. */
 int fim_gp_decode_hello(const void *p, size_t len);
