@@ -11,6 +11,7 @@
 #include "gpath.h"
 #include "gsrc_int.h"
 #include "log.h"
+#include "strhash.h"
 
 struct gent {
 	char *name;
@@ -187,9 +188,7 @@ static int lower_next(struct gsrc *s, struct gdir *d, const char **name,
 		if (len > slen &&
 		    !strcmp(*name + len - slen, FIM_GUEST_SUFFIX) &&
 		    is_image(s, d, *name, len - slen, &st)) {
-			fim_log(LOG_WARNING, "guest: %s%s%s is hidden by the "
-				"file systems of the image beside it",
-				d->path, *d->path ? "/" : "", *name);
+			gsrc_note_hidden(s, d->path, *name);
 			continue;
 		}
 		if (*type == DT_REG && len + slen <= NAME_MAX &&
@@ -226,6 +225,23 @@ int gsrc_readdir(struct fim_src_dir *dir, const char **name,
 		return 0;
 	}
 	return lower_next((struct gsrc *)dir->src, d, name, type, ino);
+}
+
+void gsrc_note_hidden(struct gsrc *s, const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+	uint64_t h;
+	bool said;
+
+	snprintf(path, sizeof(path), "%s%s%s", dir, *dir ? "/" : "", name);
+	h = fim_strhash_keyed(path) | 1; /* 0 marks an empty slot */
+	pthread_mutex_lock(&s->hidden_mu);
+	said = s->hidden[h % GSRC_HIDDEN_SLOTS] == h;
+	s->hidden[h % GSRC_HIDDEN_SLOTS] = h;
+	pthread_mutex_unlock(&s->hidden_mu);
+	if (!said)
+		fim_log(LOG_WARNING, "guest: %s is hidden by the file systems "
+			"of the image beside it", path);
 }
 
 void gsrc_closedir(struct fim_src_dir *dir)

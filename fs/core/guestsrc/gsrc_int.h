@@ -3,15 +3,26 @@
 #ifndef FIM_GSRC_INT_H
 #define FIM_GSRC_INT_H
 
+#include <pthread.h>
+#include <stdint.h>
+
 #include "gpool.h"
 #include "guestsrc.h"
 #include "source_backend.h"
+
+#define GSRC_HIDDEN_SLOTS 256
 
 struct gsrc {
 	struct fim_source base;
 	struct fim_source *lower;
 	struct gpool *pool;
+	pthread_mutex_t hidden_mu;  /* guards hidden */
+	uint64_t hidden[GSRC_HIDDEN_SLOTS]; /* real NAME.files logged */
 };
+
+/* Log once (as far as a small table remembers) that the real entry at
+ * dir/name is hidden by an image's NAME.files. */
+void gsrc_note_hidden(struct gsrc *s, const char *dir, const char *name);
 
 /* Where a path lies. img NULL: in the lower source. Else under the image
  * img (held until gsrc_unlocate): NAME.files/ itself (top), or partition

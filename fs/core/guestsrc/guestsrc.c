@@ -263,6 +263,7 @@ static void g_destroy(struct fim_source *src)
 
 	gpool_free(s->pool);
 	fim_source_close(s->lower);
+	pthread_mutex_destroy(&s->hidden_mu);
 	free(s);
 }
 
@@ -287,6 +288,7 @@ int fim_source_guest_wrap(struct fim_source *lower,
 		free(s);
 		return ret;
 	}
+	pthread_mutex_init(&s->hidden_mu, NULL);
 	s->base.ops = &gsrc_ops;
 	s->base.root = lower->root;
 	s->lower = lower;
