@@ -11,6 +11,7 @@
 
 #include "guest_magic.h"
 #include "log.h"
+#include "strhash.h"
 
 /* Smaller files are never looked into: no disk image worth reading is. */
 #define IMAGE_MIN_SIZE (64u << 10)
@@ -19,6 +20,16 @@
 struct memo {
 	struct fim_stat st; /* mode 0: empty */
 	bool image;
+};
+
+#define ATTR_BUCKETS 4096
+#define ATTR_MAX (1u << 17)
+
+struct attr_node {
+	struct attr_node *next;
+	struct fim_gp_attr a;
+	unsigned part;
+	char path[];
 };
 
 struct entry {
@@ -33,6 +44,9 @@ struct entry {
 	char parts_why[256];
 	struct fim_guest_part *parts;
 	size_t nparts;
+	pthread_mutex_t attrs_mu; /* guards attrs and nattrs */
+	struct attr_node **attrs; /* ATTR_BUCKETS, made on first put */
+	size_t nattrs;
 	char path[];
 };
 
@@ -64,6 +78,15 @@ int gpool_new(struct fim_source *lower, const struct gpool_opts *o,
 
 static void entry_free(struct entry *e)
 {
+	for (size_t i = 0; e->attrs && i < ATTR_BUCKETS; i++)
+		while (e->attrs[i]) {
+			struct attr_node *n = e->attrs[i];
+
+			e->attrs[i] = n->next;
+			free(n);
+		}
+	free(e->attrs);
+	pthread_mutex_destroy(&e->attrs_mu);
 	fim_guest_free(e->pub.g);
 	fim_src_close(e->f);
 	free(e->parts);
@@ -241,6 +264,7 @@ static int open_entry(struct gpool *p, const char *path,
 	memcpy(e->path, path, len);
 	e->pub.path = e->path;
 	pthread_mutex_init(&e->parts_mu, NULL);
+	pthread_mutex_init(&e->attrs_mu, NULL);
 	ret = fim_src_open(p->lower, path, &e->f);
 	if (!ret)
 		ret = fim_src_fstat(e->f, &e->pub.st);
@@ -357,4 +381,54 @@ int gpool_parts(struct gimage *img, const struct fim_guest_part **parts,
 	snprintf(why, whysz, "%s", e->parts_why);
 	pthread_mutex_unlock(&e->parts_mu);
 	return ret;
+}
+
+static size_t attr_bucket(unsigned part, const char *path)
+{
+	return (size_t)((fim_strhash_keyed(path) ^ part) % ATTR_BUCKETS);
+}
+
+bool gpool_attr_get(struct gimage *img, unsigned part, const char *path,
+		    struct fim_gp_attr *a)
+{
+	struct entry *e = (struct entry *)img;
+	bool found = false;
+
+	pthread_mutex_lock(&e->attrs_mu);
+	for (struct attr_node *n = e->attrs ? e->attrs[attr_bucket(part, path)]
+					    : NULL;
+	     n && !found; n = n->next)
+		if (n->part == part && !strcmp(n->path, path)) {
+			*a = n->a;
+			found = true;
+		}
+	pthread_mutex_unlock(&e->attrs_mu);
+	return found;
+}
+
+void gpool_attr_put(struct gimage *img, unsigned part, const char *path,
+		    const struct fim_gp_attr *a)
+{
+	struct entry *e = (struct entry *)img;
+	size_t len = strlen(path) + 1, b = attr_bucket(part, path);
+	struct attr_node *n;
+
+	pthread_mutex_lock(&e->attrs_mu);
+	if (!e->attrs)
+		e->attrs = calloc(ATTR_BUCKETS, sizeof(*e->attrs));
+	for (n = e->attrs ? e->attrs[b] : NULL; n; n = n->next)
+		if (n->part == part && !strcmp(n->path, path))
+			break;
+	if (!n && e->attrs && e->nattrs < ATTR_MAX) {
+		n = malloc(sizeof(*n) + len);
+		if (n) {
+			n->a = *a;
+			n->part = part;
+			memcpy(n->path, path, len);
+			n->next = e->attrs[b];
+			e->attrs[b] = n;
+			e->nattrs++;
+		}
+	}
+	pthread_mutex_unlock(&e->attrs_mu);
 }

@@ -56,6 +56,15 @@ int gpool_image_now(struct gimage *img, struct fim_stat *st);
 int gpool_parts(struct gimage *img, const struct fim_guest_part **parts,
 		size_t *n, char *why, size_t whysz);
 
+/* The guest attributes of path in partition part, remembered per image
+ * state (a state never changes: a changed image is another state), so
+ * that a lookup after a listing asks the reader nothing. At most a bound
+ * of entries are kept per image; beyond it puts are dropped. */
+bool gpool_attr_get(struct gimage *img, unsigned part, const char *path,
+		    struct fim_gp_attr *a);
+void gpool_attr_put(struct gimage *img, unsigned part, const char *path,
+		    const struct fim_gp_attr *a);
+
 /* Whether two stats are one image state. */
 bool gpool_same_image(const struct fim_stat *a, const struct fim_stat *b);
 

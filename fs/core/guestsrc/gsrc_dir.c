@@ -100,7 +100,14 @@ static unsigned char dtype(uint8_t type)
 static int list_one(void *arg, const char *name, const struct fim_gp_attr *a)
 {
 	struct listing *li = arg;
+	const char *dir = li->l->inner;
+	char path[PATH_MAX];
+	int n = snprintf(path, sizeof(path), "%s%s%s", dir, *dir ? "/" : "",
+			 name);
 
+	/* what a lookup of each name asks next */
+	if (n > 0 && (size_t)n < sizeof(path))
+		gpool_attr_put(li->l->img, li->l->part, path, a);
 	li->err = add(li->d, name, dtype(a->type),
 		      gpath_ino(&li->l->img->st, li->l->part, a->ino));
 	return li->err;

@@ -28,7 +28,7 @@ int gsrc_open(struct fim_source *src, const char *path,
 		return fim_src_open(s->lower, path, out);
 	ret = l.top ? -EINVAL : gsrc_check_part(s, &l);
 	if (!ret)
-		ret = fim_guest_stat(l.img->g, l.part, l.inner, &a);
+		ret = gsrc_guest_stat(&l, &a);
 	if (!ret && a.type != FIM_GP_REG)
 		ret = -EINVAL;
 	f = ret ? NULL : calloc(1, sizeof(*f));

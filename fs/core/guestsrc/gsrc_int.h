@@ -38,6 +38,10 @@ int gsrc_locate(struct gsrc *s, const char *path, struct gloc *l);
 void gsrc_unlocate(struct gsrc *s, struct gloc *l);
 int gsrc_check_part(struct gsrc *s, const struct gloc *l);
 
+/* The guest's attributes of the entry l names (not top), remembered per
+ * image state. */
+int gsrc_guest_stat(const struct gloc *l, struct fim_gp_attr *a);
+
 /* The attributes shown of a guest entry and of NAME.files/ itself. */
 void gsrc_attr_stat(const struct gimage *img, unsigned part,
 		    const struct fim_gp_attr *a, struct fim_stat *st);

@@ -82,6 +82,18 @@ int gsrc_check_part(struct gsrc *s, const struct gloc *l)
 	return -ENOENT;
 }
 
+int gsrc_guest_stat(const struct gloc *l, struct fim_gp_attr *a)
+{
+	int ret;
+
+	if (gpool_attr_get(l->img, l->part, l->inner, a))
+		return 0;
+	ret = fim_guest_stat(l->img->g, l->part, l->inner, a);
+	if (!ret)
+		gpool_attr_put(l->img, l->part, l->inner, a);
+	return ret;
+}
+
 static mode_t mode_of(uint8_t type)
 {
 	switch (type) {
@@ -141,7 +153,7 @@ static int guest_lstat(struct gsrc *s, const struct gloc *l,
 	}
 	ret = gsrc_check_part(s, l);
 	if (!ret)
-		ret = fim_guest_stat(l->img->g, l->part, l->inner, &a);
+		ret = gsrc_guest_stat(l, &a);
 	if (!ret)
 		gsrc_attr_stat(l->img, l->part, &a, st);
 	return ret;
