@@ -53,7 +53,7 @@ static int add(struct gdir *d, const char *name, unsigned char type,
 	return 0;
 }
 
-static int list_parts(struct gsrc *s, const struct gloc *l, struct gdir *d)
+static int list_parts(const struct gloc *l, struct gdir *d)
 {
 	const struct fim_guest_part *parts;
 	struct fim_gp_attr a;
@@ -61,7 +61,6 @@ static int list_parts(struct gsrc *s, const struct gloc *l, struct gdir *d)
 	size_t n;
 	int ret = gpool_parts(l->img, &parts, &n, why, sizeof(why));
 
-	(void)s;
 	if (ret)
 		return -EIO;
 	for (size_t i = 0; i < n && !ret; i++) {
@@ -113,11 +112,11 @@ static int list_one(void *arg, const char *name, const struct fim_gp_attr *a)
 	return li->err;
 }
 
-static int list_guest(struct gsrc *s, const struct gloc *l, struct gdir *d)
+static int list_guest(const struct gloc *l, struct gdir *d)
 {
 	struct listing li = { .d = d, .l = l };
 	unsigned skipped = 0;
-	int ret = gsrc_check_part(s, l);
+	int ret = gsrc_check_part(l);
 
 	if (!ret)
 		ret = fim_guest_readdir(l->img->g, l->part, l->inner, list_one,
@@ -155,7 +154,7 @@ int gsrc_opendir(struct fim_source *src, const char *path,
 		ret = d->path ? fim_src_opendir(s->lower, path, &d->lower)
 			      : -ENOMEM;
 	} else if (!ret) {
-		ret = l.top ? list_parts(s, &l, d) : list_guest(s, &l, d);
+		ret = l.top ? list_parts(&l, d) : list_guest(&l, d);
 		gsrc_unlocate(s, &l);
 	}
 	if (ret) {

@@ -26,7 +26,7 @@ int gsrc_open(struct fim_source *src, const char *path,
 		return ret;
 	if (!l.img)
 		return fim_src_open(s->lower, path, out);
-	ret = l.top ? -EINVAL : gsrc_check_part(s, &l);
+	ret = l.top ? -EINVAL : gsrc_check_part(&l);
 	if (!ret)
 		ret = gsrc_guest_stat(&l, &a);
 	if (!ret && a.type != FIM_GP_REG)

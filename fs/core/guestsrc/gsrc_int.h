@@ -36,7 +36,7 @@ struct gloc {
 
 int gsrc_locate(struct gsrc *s, const char *path, struct gloc *l);
 void gsrc_unlocate(struct gsrc *s, struct gloc *l);
-int gsrc_check_part(struct gsrc *s, const struct gloc *l);
+int gsrc_check_part(const struct gloc *l);
 
 /* The guest's attributes of the entry l names (not top), remembered per
  * image state. */

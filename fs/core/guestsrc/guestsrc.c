@@ -65,14 +65,13 @@ void gsrc_unlocate(struct gsrc *s, struct gloc *l)
 
 /* The partition l names, when the reader can read it: -ENOENT when the
  * image has no such partition, -EIO (logged) when it cannot be read. */
-int gsrc_check_part(struct gsrc *s, const struct gloc *l)
+int gsrc_check_part(const struct gloc *l)
 {
 	const struct fim_guest_part *parts;
 	char why[256];
 	size_t n;
 	int ret;
 
-	(void)s;
 	ret = gpool_parts(l->img, &parts, &n, why, sizeof(why));
 	if (ret)
 		return -EIO;
@@ -141,8 +140,7 @@ void gsrc_top_stat(const struct gimage *img, struct fim_stat *st)
 	st->rdev = 0;
 }
 
-static int guest_lstat(struct gsrc *s, const struct gloc *l,
-		       struct fim_stat *st)
+static int guest_lstat(const struct gloc *l, struct fim_stat *st)
 {
 	struct fim_gp_attr a;
 	int ret;
@@ -151,7 +149,7 @@ static int guest_lstat(struct gsrc *s, const struct gloc *l,
 		gsrc_top_stat(l->img, st);
 		return 0;
 	}
-	ret = gsrc_check_part(s, l);
+	ret = gsrc_check_part(l);
 	if (!ret)
 		ret = gsrc_guest_stat(l, &a);
 	if (!ret)
@@ -170,7 +168,7 @@ static int g_lstat(struct fim_source *src, const char *path,
 		return ret;
 	if (!l.img)
 		return fim_src_lstat(s->lower, path, st);
-	ret = guest_lstat(s, &l, st);
+	ret = guest_lstat(&l, st);
 	gsrc_unlocate(s, &l);
 	return ret;
 }
@@ -186,7 +184,7 @@ static long g_readlink(struct fim_source *src, const char *path, char *buf,
 		return ret;
 	if (!l.img)
 		return fim_src_readlink(s->lower, path, buf, size);
-	ret = l.top ? -EINVAL : gsrc_check_part(s, &l);
+	ret = l.top ? -EINVAL : gsrc_check_part(&l);
 	if (!ret && !*l.inner)
 		ret = -EINVAL;
 	if (!ret)
@@ -242,7 +240,7 @@ static long g_access_attrs(struct fim_source *src, const char *path,
 	if (!l.img)
 		return fim_src_access_attrs(s->lower, path, dir, st, buf,
 					    size);
-	ret = guest_lstat(s, &l, st);
+	ret = guest_lstat(&l, st);
 	if (!ret && dir && !S_ISDIR(st->mode))
 		ret = -ENOTDIR;
 	gsrc_unlocate(s, &l);
