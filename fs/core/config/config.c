@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "digest.h"
+#include "guest.h"
 #include "source.h"
 
 enum ktype {
@@ -76,17 +77,28 @@ static const struct key keys[] = {
 	{ "nfs.read_size", "nfs_read_size", K_U64, F(nfs_read_size),
 	  1u << 20 },
 	{ "nfs.max_reads", "nfs_max_reads", K_U64, F(nfs_max_reads), 64 },
+	{ "guest.enabled", "guest", K_BOOL, F(guest_enabled), 0 },
+	{ "guest.helper", "guest_helper", K_STRING, F(guest_helper), 0 },
+	{ "guest.timeout", "guest_timeout", K_U64, F(guest_timeout_ms),
+	  3600000 },
+	{ "guest.memory", "guest_memory", K_U64, F(guest_memory_mib),
+	  1u << 20 },
+	{ "guest.children", "guest_children", K_U64, F(guest_children),
+	  1024 },
+	{ "guest.idle", "guest_idle", K_SECONDS, F(guest_idle), 0 },
 };
 #undef F
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
 static const char *const groups[] = { "kernel", "hashing", "cache",
-				      "baseline", "audit", "watch", "nfs" };
+				      "baseline", "audit", "watch", "nfs",
+				      "guest" };
 
 void fim_config_init(struct fim_config *cfg)
 {
 	struct fim_source_opts so;
+	struct fim_guest_opts go;
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->layout = FIM_LAYOUT_AUTO;
@@ -113,6 +125,13 @@ void fim_config_init(struct fim_config *cfg)
 	cfg->nfs_retries = so.nfs_retries;
 	cfg->nfs_read_size = so.nfs_read_size;
 	cfg->nfs_max_reads = so.nfs_max_reads;
+	/* The guest reader's own defaults, stated once in guest_client.c. */
+	fim_guest_opts_init(&go);
+	cfg->guest_helper = strdup(go.helper);
+	cfg->guest_timeout_ms = go.timeout_ms;
+	cfg->guest_memory_mib = go.mem_mib;
+	cfg->guest_children = 4;
+	cfg->guest_idle = 300;
 }
 
 static void free_strlist(char ***list, size_t *n)
@@ -128,6 +147,7 @@ void fim_config_free(struct fim_config *cfg)
 {
 	free(cfg->run_as);
 	free(cfg->cache_path);
+	free(cfg->guest_helper);
 	free(cfg->cache_key);
 	free(cfg->cache_scope);
 	free_strlist(&cfg->manifests, &cfg->n_manifests);

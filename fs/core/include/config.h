@@ -104,6 +104,15 @@ struct fim_config {
 	uint64_t nfs_retries;
 	uint64_t nfs_read_size;
 	uint64_t nfs_max_reads;
+
+	/* guest: the file systems inside disk images (NAME.files/) */
+	bool guest_enabled;
+	char *guest_helper;        /* the fimfs-guest executable */
+	uint64_t guest_timeout_ms; /* a reply may take */
+	uint64_t guest_memory_mib; /* a reader's address space */
+	uint64_t guest_children;   /* readers alive at once; 0 = 1 */
+	double guest_idle;         /* seconds before an idle reader stops;
+				      0 = never */
 };
 
 #define FIM_NFS_ID_UNSET UINT64_MAX

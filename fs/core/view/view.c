@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "access.h"
+#include "guestsrc.h"
 #include "hashsvc.h"
 #include "log.h"
 #include "strhash.h"
@@ -52,6 +53,15 @@ int fim_view_new(const struct fim_config *cfg, const char *source_spec,
 	ret = fim_source_open(source_spec, &sopts, &v->src, err, errsz);
 	if (ret)
 		goto fail;
+	if (cfg->guest_enabled) {
+		struct fim_source *lower = v->src;
+
+		ret = fim_source_guest_wrap(lower, cfg, &v->src);
+		if (ret) {
+			snprintf(err, errsz, "out of memory");
+			goto fail;
+		}
+	}
 	ret = fim_digest_engine_new(cfg->digests, &v->eng);
 	if (ret) {
 		snprintf(err, errsz, "cannot set up the digests: %s",
