@@ -1,7 +1,9 @@
 /* Known answers of the digest engine, over small and multi-chunk streams,
- * with the prefix digests of the append-only rule and cancellation; the
- * mtree spellings of every algorithm; extra algorithms in one run. */
+ * with the prefix digests of the append-only rule and cancellation, read
+ * ahead by a reader thread or inline; the mtree spellings of every
+ * algorithm; extra algorithms in one run. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,12 +15,16 @@ struct mem {
 	size_t len;
 	int fail_at; /* chunk index that fails with EIO, or -1 */
 	int calls;
+	pthread_t caller;
+	int elsewhere; /* reads from a thread other than caller */
 };
 
 static long mem_pread(void *src, void *buf, size_t len, uint64_t off)
 {
 	struct mem *m = src;
 
+	if (!pthread_equal(pthread_self(), m->caller))
+		m->elsewhere++;
 	if (m->calls++ == m->fail_at)
 		return -EIO;
 	if (off >= m->len)
@@ -40,7 +46,8 @@ static void hex_is(const struct fim_digest_set *s, enum fim_alg a,
 
 static void test_known_answers(struct fim_digest_engine *eng)
 {
-	struct mem m = { (const unsigned char *)"abc", 3, -1, 0 };
+	struct mem m = { .p = (const unsigned char *)"abc", .len = 3,
+			 .fail_at = -1 };
 	struct fim_digest_set s;
 	uint64_t bytes = 0;
 
@@ -64,7 +71,8 @@ static void test_known_answers(struct fim_digest_engine *eng)
  * pass, and refuses one OpenSSL does not have. */
 static void test_extra(void)
 {
-	struct mem m = { (const unsigned char *)"abc", 3, -1, 0 };
+	struct mem m = { .p = (const unsigned char *)"abc", .len = 3,
+			 .fail_at = -1 };
 	struct fim_digest_opts o = { .extra = 1u << FIM_SHA384 };
 	struct fim_digest_engine *eng = NULL;
 	struct fim_digest_set s;
@@ -138,7 +146,7 @@ static void test_large(struct fim_digest_engine *eng)
 	unsigned char *p = malloc(len);
 	struct fim_digest_set s, want, pre, pre_want;
 	struct fim_digest_opts o = { .prefix = 1500000, .prefix_out = &pre };
-	struct mem m = { p, len, -1, 0 };
+	struct mem m = { .p = p, .len = len, .fail_at = -1 };
 	volatile int cancel = 1;
 	uint64_t bytes;
 
@@ -168,6 +176,27 @@ static void test_large(struct fim_digest_engine *eng)
 	is_int(fim_digest_run(eng, mem_pread, &m, NULL, &s, &bytes), -EIO,
 	       "a read error in the reader thread is returned");
 	m.fail_at = -1;
+	m.calls = 0;
+	m.caller = pthread_self();
+	m.elsewhere = 0;
+	o.prefix = 1500000;
+	o.read_inline = true;
+	is_int(fim_digest_run(eng, mem_pread, &m, &o, &s, &bytes), 0,
+	       "hash 3.5 MiB inline");
+	ok(!memcmp(s.md, want.md, sizeof(s.md)) && !memcmp(pre.md, pre_want.md,
+							  sizeof(pre.md)),
+	   "inline digests and prefix digests equal one-shot digests");
+	ok(m.calls > 1 && !m.elsewhere, "inline: every read in the caller");
+	m.calls = 0;
+	m.fail_at = 2;
+	is_int(fim_digest_run(eng, mem_pread, &m, &o, &s, &bytes), -EIO,
+	       "a read error inline is returned");
+	m.fail_at = -1;
+	m.calls = 0;
+	m.elsewhere = 0;
+	o.read_inline = false;
+	fim_digest_run(eng, mem_pread, &m, &o, &s, &bytes);
+	ok(m.elsewhere > 0, "read ahead: reads in a reader thread");
 	m.calls = 0;
 	o.prefix_out = NULL;
 	o.cancel = &cancel;

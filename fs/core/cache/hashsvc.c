@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "strhash.h"
@@ -62,6 +64,7 @@ struct fim_hashsvc {
 	int stop;
 	volatile int cancel;            /* read by running computations */
 	struct fim_hashsvc_stats stats;
+	unsigned queued, running;       /* jobs in the queue, computed */
 	unsigned nthreads;
 	pthread_t *threads;
 	struct fim_hashsvc_opts opts;
@@ -133,6 +136,51 @@ static long src_pread(void *arg, void *buf, size_t len, uint64_t off)
 	return n;
 }
 
+/* The page-cache state of a file range (cachestat(2), Linux 6.5): not in
+ * every libc's headers yet. */
+#ifndef __NR_cachestat
+#define __NR_cachestat 451
+#endif
+struct cachestat_range {
+	uint64_t off, len;
+};
+struct cachestat {
+	uint64_t nr_cache, nr_dirty, nr_writeback, nr_evicted,
+		 nr_recently_evicted;
+};
+
+/* Whether all size bytes of the file open on fd are in the page cache;
+ * false when the kernel cannot tell. */
+static bool in_page_cache(int fd, uint64_t size)
+{
+	struct cachestat_range r = { .off = 0, .len = size };
+	struct cachestat cs;
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (syscall(__NR_cachestat, fd, &r, &cs, 0) || page <= 0)
+		return false;
+	return cs.nr_cache >= (size + (uint64_t)page - 1) / (uint64_t)page;
+}
+
+/* Whether the file is better read in the hashing thread than by a reader
+ * thread ahead of it: when it is one read long, or when its reads will not
+ * wait for storage and every worker has a file, so that no core is spare
+ * for the copies; a reader thread then only costs thread starts and
+ * switches (fs/PERFORMANCE-NOTES.md). */
+static bool read_inline(struct fim_hashsvc *svc, int fd, uint64_t size)
+{
+	bool busy;
+
+	if (size <= FIM_DIGEST_CHUNK)
+		return true;
+	if (fd < 0)
+		return false;
+	pthread_mutex_lock(&svc->mu);
+	busy = svc->running + svc->queued >= svc->nthreads;
+	pthread_mutex_unlock(&svc->mu);
+	return busy && in_page_cache(fd, size);
+}
+
 static void compute(struct fim_hashsvc *svc, const struct job *job,
 		    struct fim_hash_result *res)
 {
@@ -164,6 +212,7 @@ static void compute(struct fim_hashsvc *svc, const struct job *job,
 		opts.prefix = job->prefix;
 		opts.prefix_out = &res->prefix;
 	}
+	opts.read_inline = read_inline(svc, fd, res->st.size);
 	rd.f = f;
 	res->err = fim_digest_run(svc->eng, src_pread, &rd, &opts,
 				  &res->digests, &bytes);
@@ -249,6 +298,7 @@ static void finish(struct fim_hashsvc *svc, struct job *job,
 	struct waiter *w, *next;
 
 	pthread_mutex_lock(&svc->mu);
+	svc->running--;
 	for (pp = &svc->table[job->hash % NBUCKETS]; *pp != job;
 	     pp = &(*pp)->next_in_bucket)
 		;
@@ -290,6 +340,8 @@ static void *worker(void *arg)
 			svc->head = job->next_queued;
 			if (!svc->head)
 				svc->tail = NULL;
+			svc->queued--;
+			svc->running++;
 		}
 		pthread_mutex_unlock(&svc->mu);
 		if (!job)
@@ -414,6 +466,7 @@ static int enqueue(struct fim_hashsvc *svc, const struct fim_hash_req *req,
 		else
 			svc->head = job;
 		svc->tail = job;
+		svc->queued++;
 		pthread_cond_signal(&svc->cv);
 	}
 	w->next = job->waiters;

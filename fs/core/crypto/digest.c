@@ -2,7 +2,8 @@
  * Large files are read by a helper thread into a ring of buffers so that the
  * next chunk is being read while this one is hashed: reads of 1 MiB come
  * close to the CPU's SHA-256 speed (~1.5 of 1.66 GB/s a core) only when the
- * next read overlaps the hash (fs/PERFORMANCE-NOTES.md). */
+ * next read overlaps the hash (fs/PERFORMANCE-NOTES.md). A caller that knows
+ * the reads will not wait, with every core busy, reads inline instead. */
 #include "digest.h"
 
 #include <errno.h>
@@ -15,7 +16,7 @@
 
 #include "sslerr.h"
 
-#define CHUNK (1u << 20)
+#define CHUNK FIM_DIGEST_CHUNK
 #define NBUF 3
 
 static const struct {
@@ -438,9 +439,9 @@ int fim_digest_run(const struct fim_digest_engine *eng, fim_pread_fn rd,
 	if (ret)
 		return ret;
 	/* Small files are read in this thread; a full first chunk means a
-	 * large file, worth a reader thread. */
+	 * large file, worth a reader thread unless the caller knows better. */
 	n = rd(src, bufs, CHUNK, 0);
-	if (n == (long)CHUNK) {
+	if (n == (long)CHUNK && !(opts && opts->read_inline)) {
 		struct ring r = { .rd = rd, .src = src, .off = CHUNK };
 
 		ret = feed(&f, bufs, CHUNK);

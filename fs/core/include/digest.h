@@ -71,6 +71,9 @@ uint32_t fim_digest_engine_mask(const struct fim_digest_engine *eng);
 /* The algorithms a run can compute: mask plus those fetched besides. */
 uint32_t fim_digest_engine_avail(const struct fim_digest_engine *eng);
 
+/* The length of one read of fim_digest_run. */
+#define FIM_DIGEST_CHUNK (1u << 20)
+
 /* The read callback of fim_digest_run: read up to len bytes at off into buf;
  * return the count (0 at end of file) or a negative errno. */
 typedef long (*fim_pread_fn)(void *src, void *buf, size_t len, uint64_t off);
@@ -88,11 +91,16 @@ struct fim_digest_opts {
 	 * run (a baseline entry listing no configured one); one outside it
 	 * fails the run with -ENOSYS. */
 	uint32_t extra;
+	/* Read in the calling thread only, never from a reader thread ahead
+	 * of the hash: for a stream no longer than one read, or one that
+	 * will not wait for storage while every core has a stream to hash,
+	 * where a reader thread only adds thread starts and switches. */
+	bool read_inline;
 };
 
 /* Hash a whole stream in one pass with every algorithm of the engine's mask
  * and of opts->extra. Reads in large chunks from a reader thread so that
- * reading and hashing overlap. On success fills out and returns 0 with *bytes set to the length
+ * reading and hashing overlap, unless opts->read_inline. On success fills out and returns 0 with *bytes set to the length
  * hashed; otherwise a negative errno. opts may be NULL. */
 int fim_digest_run(const struct fim_digest_engine *eng, fim_pread_fn rd,
 		   void *src, const struct fim_digest_opts *opts,

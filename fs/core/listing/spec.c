@@ -159,22 +159,56 @@ static bool is_file(const struct fim_tree_node *n)
 	return S_ISREG(n->st.mode);
 }
 
+struct by_size {
+	uint64_t size;
+	size_t i;
+};
+
+static int larger_first(const void *a, const void *b)
+{
+	const struct by_size *x = a, *y = b;
+
+	if (x->size != y->size)
+		return x->size < y->size ? 1 : -1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* The regular files to hash, largest first: one file's digest is
+ * sequential, so a large file started late would leave every other core
+ * idle while it ends. The walk has the sizes. NULL when out of memory. */
+static struct by_size *hash_order(const struct fim_tree *t, size_t *n)
+{
+	struct by_size *o = malloc((t->files ? t->files : 1) * sizeof(*o));
+
+	if (!o)
+		return NULL;
+	*n = 0;
+	for (size_t i = 0; i < t->n && *n < t->files; i++)
+		if (!t->v[i].err && is_file(&t->v[i]))
+			o[(*n)++] = (struct by_size){ t->v[i].st.size, i };
+	qsort(o, *n, sizeof(*o), larger_first);
+	return o;
+}
+
 size_t fim_spec_hash(struct fim_spec *s, unsigned inflight,
 		     fim_progress_cb progress, void *progress_arg,
 		     fim_spec_fail_cb fail, void *fail_arg)
 {
 	struct fim_tree *t = &s->tree;
-	size_t failed = 0;
+	struct by_size *order;
+	size_t failed = 0, n;
 
-	if (fim_pool_new(inflight, t->files, t->bytes, progress, progress_arg,
-			 &s->pool)) {
+	order = hash_order(t, &n);
+	if (!order || fim_pool_new(inflight, t->files, t->bytes, progress,
+				   progress_arg, &s->pool)) {
+		free(order);
 		if (fail)
 			fail(fail_arg, "", -ENOMEM);
 		return 1;
 	}
-	for (size_t i = 0; i < t->n; i++)
-		if (!t->v[i].err && is_file(&t->v[i]))
-			submit(s, i);
+	for (size_t k = 0; k < n; k++)
+		submit(s, order[k].i);
+	free(order);
 	fim_pool_wait(s->pool);
 	for (int round = 0; round < 2; round++) {
 		for (size_t i = 0; i < t->n; i++)
