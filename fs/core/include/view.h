@@ -117,6 +117,11 @@ int fim_view_opendir(struct fim_view *v, const char *path,
 int fim_view_readdir(struct fim_view_dir *d, const char **name,
 		     unsigned char *type, uint64_t *ino);
 
+/* fim_view_lstat of the entry name that readdir gave, relative to d where
+ * the source can (one stat, no resolution of the path from the root). */
+int fim_view_dir_lstat(struct fim_view_dir *d, const char *name,
+		       struct fim_stat *st);
+
 /* Close d (NULL: nothing). */
 void fim_view_closedir(struct fim_view_dir *d);
 
