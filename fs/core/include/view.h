@@ -264,6 +264,11 @@ uint64_t fim_view_virtual_ino(const char *path, int kind);
  * called; before fim_view_start() every request fails). */
 int fim_view_digests(struct fim_view *v, const char *path, fim_hash_cb cb,
 		     void *arg);
+/* The same for a walk that has just read path's attributes st: they find
+ * the cached digests without a stat of their own; a file that is hashed
+ * comes with the attributes of the descriptor read instead. */
+int fim_view_digests_of(struct fim_view *v, const char *path,
+			const struct fim_stat *st, fim_hash_cb cb, void *arg);
 
 /* The content of a virtual entry, delivered once to cb: err 0 and the bytes,
  * or a negative errno (-EIO for a digest file that could not be computed;
