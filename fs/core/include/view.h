@@ -117,6 +117,11 @@ int fim_view_opendir(struct fim_view *v, const char *path,
 int fim_view_readdir(struct fim_view_dir *d, const char **name,
 		     unsigned char *type, uint64_t *ino);
 
+/* fim_view_lstat of the entry name that readdir gave, relative to d where
+ * the source can (one stat, no resolution of the path from the root). */
+int fim_view_dir_lstat(struct fim_view_dir *d, const char *name,
+		       struct fim_stat *st);
+
 /* Close d (NULL: nothing). */
 void fim_view_closedir(struct fim_view_dir *d);
 
@@ -259,6 +264,11 @@ uint64_t fim_view_virtual_ino(const char *path, int kind);
  * called; before fim_view_start() every request fails). */
 int fim_view_digests(struct fim_view *v, const char *path, fim_hash_cb cb,
 		     void *arg);
+/* The same for a walk that has just read path's attributes st: they find
+ * the cached digests without a stat of their own; a file that is hashed
+ * comes with the attributes of the descriptor read instead. */
+int fim_view_digests_of(struct fim_view *v, const char *path,
+			const struct fim_stat *st, fim_hash_cb cb, void *arg);
 
 /* The content of a virtual entry, delivered once to cb: err 0 and the bytes,
  * or a negative errno (-EIO for a digest file that could not be computed;

@@ -132,7 +132,9 @@ static void on_hashed(void *arg, const struct fim_hash_result *res)
 	fim_pool_release(s->pool, res->err ? 0 : res->st.size);
 }
 
-static void submit(struct fim_spec *s, size_t i)
+/* The first request takes the walk's attributes; a retry, after the file
+ * changed while it was read, stats it again. */
+static void submit(struct fim_spec *s, size_t i, bool retry)
 {
 	struct spec_req *r = NULL;
 	int ret = -ECANCELED;
@@ -144,8 +146,9 @@ static void submit(struct fim_spec *s, size_t i)
 	}
 	if (r) {
 		*r = (struct spec_req){ .s = s, .i = i };
-		ret = fim_view_digests(s->view, s->tree.v[i].path, on_hashed,
-				       r);
+		ret = fim_view_digests_of(s->view, s->tree.v[i].path,
+					  retry ? NULL : &s->tree.v[i].st,
+					  on_hashed, r);
 	}
 	if (ret) {
 		free(r);
@@ -207,13 +210,13 @@ size_t fim_spec_hash(struct fim_spec *s, unsigned inflight,
 		return 1;
 	}
 	for (size_t k = 0; k < n; k++)
-		submit(s, order[k].i);
+		submit(s, order[k].i, false);
 	free(order);
 	fim_pool_wait(s->pool);
 	for (int round = 0; round < 2; round++) {
 		for (size_t i = 0; i < t->n; i++)
 			if (t->v[i].err == -EAGAIN && is_file(&t->v[i]))
-				submit(s, i);
+				submit(s, i, true);
 		fim_pool_wait(s->pool);
 	}
 	fim_pool_free(s->pool);

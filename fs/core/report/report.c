@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "baseline.h"
+#include "entryset.h"
 #include "view_svc.h"
 
 struct run {
@@ -22,6 +23,10 @@ struct run {
 	void *arg;
 	struct fim_report_sum *sum;
 	int root_err;
+	/* The baseline judged against, and its entries the walk met present:
+	 * only the others are looked for when the missing are judged. */
+	struct fim_baseline *bl;
+	struct fim_entryset present;
 };
 
 /* A regular file being hashed. */
@@ -59,7 +64,8 @@ static void on_verdict(void *arg, const struct fim_verdict *vd,
 	fim_pool_release(r->pool, known ? res->st.size : 0);
 }
 
-static int judge_regular(struct run *r, const char *path)
+static int judge_regular(struct run *r, const char *path,
+			 const struct fim_stat *st)
 {
 	size_t len = strlen(path) + 1;
 	struct pending *p = malloc(sizeof(*p) + len);
@@ -70,7 +76,7 @@ static int judge_regular(struct run *r, const char *path)
 	p->run = r;
 	memcpy(p->path, path, len);
 	fim_pool_acquire(r->pool);
-	ret = fim_view_verdict_with(r->view, r->svc, path, on_verdict, p);
+	ret = fim_view_verdict_with(r->view, r->svc, path, st, on_verdict, p);
 	if (ret) {
 		free(p);
 		fim_pool_release(r->pool, 0);
@@ -91,6 +97,11 @@ static int judge(void *arg, const char *path, const struct fim_stat *st,
 		r->root_err = err;
 		return err;
 	}
+	if (!err && r->bl && !is_root &&
+	    fim_entryset_add(&r->present,
+			     fim_baseline_lookup(r->bl,
+						 fim_view_bpath(r->view, path))))
+		return -ENOMEM;
 	if (!is_root && fim_view_shadowed(r->view, path)) {
 		fim_view_verdict_shadowed(r->view, path, &vd);
 		emit(r, path, err ? FIM_FT_NONE : fim_ftype_from_mode(st->mode),
@@ -98,7 +109,7 @@ static int judge(void *arg, const char *path, const struct fim_stat *st,
 		return 0;
 	}
 	if (!err && S_ISREG(st->mode))
-		return judge_regular(r, path);
+		return judge_regular(r, path, st);
 	if (fim_view_verdict_other(r->view, path, st, err, &vd))
 		emit(r, path, err ? FIM_FT_NONE : fim_ftype_from_mode(st->mode),
 		     &vd, err ? NULL : st, NULL);
@@ -120,7 +131,8 @@ static int judge_absent(const struct fim_mentry *m, void *arg)
 	struct fim_stat st;
 	int ret;
 
-	if (!fim_view_verdict_missing(r->view, m->path, &vd))
+	if (fim_entryset_has(&r->present, m) ||
+	    !fim_view_verdict_missing(r->view, m->path, &vd))
 		return 0;
 	if (need > a->cap) {
 		char *grown = realloc(a->path, need);
@@ -142,13 +154,11 @@ static int judge_absent(const struct fim_mentry *m, void *arg)
 
 static int judge_all_absent(struct run *r)
 {
-	struct fim_baseline *bl = fim_view_baseline(r->view);
 	struct absent a = { .run = r };
 	/* without a baseline (none configured) nothing is missing */
-	int ret = bl ? fim_baseline_foreach(bl, judge_absent, &a) : 0;
+	int ret = r->bl ? fim_baseline_foreach(r->bl, judge_absent, &a) : 0;
 
 	free(a.path);
-	fim_baseline_unref(bl);
 	return ret;
 }
 
@@ -158,7 +168,7 @@ int fim_report_run(struct fim_view *v, const struct fim_report_opts *opts,
 	struct run r = {
 		.view = v, .root = opts->root, .cb = cb, .arg = arg,
 		.sum = sum, .cancel = opts->cancel,
-		.svc = opts->svc,
+		.svc = opts->svc, .bl = fim_view_baseline(v),
 	};
 	uint64_t files = 0, bytes = 0;
 	int ret = 0, wret;
@@ -182,6 +192,8 @@ int fim_report_run(struct fim_view *v, const struct fim_report_opts *opts,
 out:
 	fim_pool_free(r.pool);
 	pthread_mutex_destroy(&r.mu);
+	fim_entryset_free(&r.present);
+	fim_baseline_unref(r.bl);
 	return ret;
 }
 

@@ -7,24 +7,35 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static int cmp_str(const void *a, const void *b)
+/* An entry of a directory, stat'ed while the directory was open. */
+struct child {
+	char *name;
+	struct fim_stat st;
+	int err;
+};
+
+static int cmp_child(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct child *)a)->name,
+		      ((const struct child *)b)->name);
 }
 
-static void free_names(char **names, size_t n)
+static void free_children(struct child *c, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+		free(c[i].name);
+	free(c);
 }
 
-/* The names of directory dir, sorted; *err set when it cannot be listed. */
-static int list_dir(struct fim_view *v, const char *dir, char ***out,
+/* The entries of directory dir with their attributes, sorted by name; *err
+ * set when it cannot be listed. Each is stat'ed relative to the open
+ * directory: one system call, where resolving its path from the root again
+ * would take three. */
+static int list_dir(struct fim_view *v, const char *dir, struct child **out,
 		    size_t *count, int *err)
 {
 	struct fim_view_dir *d = NULL;
-	char **names = NULL, **grown;
+	struct child *c = NULL, *grown;
 	size_t n = 0, cap = 0;
 	const char *name;
 	unsigned char type;
@@ -37,14 +48,20 @@ static int list_dir(struct fim_view *v, const char *dir, char ***out,
 	while ((ret = fim_view_readdir(d, &name, &type, &ino)) == 0 && name) {
 		if (n == cap) {
 			cap = cap ? 2 * cap : 64;
-			grown = realloc(names, cap * sizeof(*names));
+			grown = realloc(c, cap * sizeof(*c));
 			if (!grown)
 				goto oom;
-			names = grown;
+			c = grown;
 		}
-		names[n] = strdup(name);
-		if (!names[n])
+		memset(&c[n], 0, sizeof(c[n]));
+		c[n].name = strdup(name);
+		if (!c[n].name)
 			goto oom;
+		c[n].err = fim_view_dir_lstat(d, name, &c[n].st);
+		if (c[n].err == -ENOMEM) {
+			n++;
+			goto oom;
+		}
 		n++;
 	}
 	if (ret)
@@ -52,49 +69,53 @@ static int list_dir(struct fim_view *v, const char *dir, char ***out,
 	fim_view_closedir(d);
 done:
 	if (n)
-		qsort(names, n, sizeof(*names), cmp_str);
-	*out = names;
+		qsort(c, n, sizeof(*c), cmp_child);
+	*out = c;
 	*count = n;
 	return 0;
 oom:
 	fim_view_closedir(d);
-	free_names(names, n);
+	free_children(c, n);
 	return -ENOMEM;
 }
 
-/* Visit path, then, when it is a directory, what it holds. */
-static int walk_at(struct fim_view *v, const char *path, fim_walk_cb visit,
+/* Visit path, whose attributes are st (or err), then, when it is a
+ * directory, what it holds. */
+static int walk_at(struct fim_view *v, const char *path,
+		   const struct fim_stat *st, int err, fim_walk_cb visit,
 		   void *arg)
 {
-	char **names = NULL, *child;
+	struct child *c = NULL;
+	char *path_of;
 	size_t n = 0, i;
-	struct fim_stat st = { 0 };
-	int ret, err, list_err = 0;
+	int ret, list_err = 0;
 
-	err = fim_view_lstat(v, path, &st);
-	if (!err && S_ISDIR(st.mode)) {
-		ret = list_dir(v, path, &names, &n, &list_err);
+	if (!err && S_ISDIR(st->mode)) {
+		ret = list_dir(v, path, &c, &n, &list_err);
 		if (ret)
 			return ret;
 	}
-	ret = visit(arg, path, &st, err ? err : list_err);
+	ret = visit(arg, path, st, err ? err : list_err);
 	for (i = 0; i < n && !ret; i++) {
-		if (asprintf(&child, "%s%s%s", path, *path ? "/" : "",
-			     names[i]) < 0) {
+		if (asprintf(&path_of, "%s%s%s", path, *path ? "/" : "",
+			     c[i].name) < 0) {
 			ret = -ENOMEM;
 			break;
 		}
-		ret = walk_at(v, child, visit, arg);
-		free(child);
+		ret = walk_at(v, path_of, &c[i].st, c[i].err, visit, arg);
+		free(path_of);
 	}
-	free_names(names, n);
+	free_children(c, n);
 	return ret;
 }
 
 int fim_walk(struct fim_view *v, const char *root, fim_walk_cb visit,
 	     void *arg)
 {
-	return walk_at(v, root, visit, arg);
+	struct fim_stat st = { 0 };
+	int err = fim_view_lstat(v, root, &st);
+
+	return walk_at(v, root, &st, err, visit, arg);
 }
 
 static int add_node(void *arg, const char *path, const struct fim_stat *st,

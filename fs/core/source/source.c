@@ -164,6 +164,14 @@ int fim_src_readdir(struct fim_src_dir *d, const char **name,
 	return d->src->ops->readdir(d, name, type, ino);
 }
 
+int fim_src_lstat_at(struct fim_src_dir *d, const char *name,
+		     struct fim_stat *st)
+{
+	if (!d->src->ops->lstat_at)
+		return -ENOSYS;
+	return d->src->ops->lstat_at(d, name, st);
+}
+
 void fim_src_closedir(struct fim_src_dir *d)
 {
 	if (d)

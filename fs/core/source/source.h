@@ -106,6 +106,12 @@ int fim_src_opendir(struct fim_source *s, const char *p,
  * call. */
 int fim_src_readdir(struct fim_src_dir *d, const char **name,
 		    unsigned char *type, uint64_t *ino);
+
+/* The attributes of the entry name of d, which readdir gave, never through
+ * a symlink, or -ENOSYS where the backend has no such call (fim_src_lstat
+ * of the path then). */
+int fim_src_lstat_at(struct fim_src_dir *d, const char *name,
+		     struct fim_stat *st);
 void fim_src_closedir(struct fim_src_dir *d);
 
 /* The target of the symlink at p: its length; NUL-terminated when it

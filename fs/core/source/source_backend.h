@@ -39,6 +39,12 @@ struct fim_source_ops {
 	int (*readdir)(struct fim_src_dir *d, const char **name,
 		       unsigned char *type, uint64_t *ino);
 	void (*closedir)(struct fim_src_dir *d);
+	/* The attributes of the entry name (one component, as readdir gave
+	 * it) of the open directory d, never through a symlink: a walk's
+	 * stat without resolving the path again. Optional (NULL: lstat of
+	 * the path). */
+	int (*lstat_at)(struct fim_src_dir *d, const char *name,
+			struct fim_stat *st);
 	/* Returns the length; the target is NUL-terminated when it fits. */
 	long (*readlink)(struct fim_source *src, const char *path, char *buf,
 			 size_t size);

@@ -80,8 +80,15 @@ int fim_view_content(struct fim_view *v, const char *path, int kind,
 int fim_view_digests(struct fim_view *v, const char *path, fim_hash_cb cb,
 		     void *arg)
 {
+	return fim_view_digests_of(v, path, NULL, cb, arg);
+}
+
+int fim_view_digests_of(struct fim_view *v, const char *path,
+			const struct fim_stat *st, fim_hash_cb cb, void *arg)
+{
 	struct fim_hash_req req = { .path = path,
-				    .bpath = fim_view_bpath(v, path) };
+				    .bpath = fim_view_bpath(v, path),
+				    .st = st };
 
 	if (!v->svc)
 		return -ECANCELED;

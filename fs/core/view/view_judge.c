@@ -210,11 +210,12 @@ static void on_digests(void *arg, const struct fim_hash_result *res)
 int fim_view_verdict(struct fim_view *v, const char *path, fim_verdict_cb cb,
 		     void *arg)
 {
-	return fim_view_verdict_with(v, NULL, path, cb, arg);
+	return fim_view_verdict_with(v, NULL, path, NULL, cb, arg);
 }
 
 int fim_view_verdict_with(struct fim_view *v, struct fim_hashsvc *svc,
-			  const char *path, fim_verdict_cb cb, void *arg)
+			  const char *path, const struct fim_stat *st,
+			  fim_verdict_cb cb, void *arg)
 {
 	const char *bpath = fim_view_bpath(v, path);
 	struct fim_hash_req req = { .path = path, .bpath = bpath };
@@ -235,7 +236,10 @@ int fim_view_verdict_with(struct fim_view *v, struct fim_hashsvc *svc,
 	r->arg = arg;
 	r->j = judge_get(v);
 	r->rule = fim_policy_match(r->j->rules, r->j->n_rules, bpath, NULL);
-	res.err = fim_src_lstat(fim_view_source(v), path, &res.st);
+	if (st)
+		res.st = *st;
+	else
+		res.err = fim_src_lstat(fim_view_source(v), path, &res.st);
 	if (res.err)
 		goto now;
 	need = fim_verdict_need(r->j->bl, bpath, r->rule, &res.st,

@@ -1,6 +1,7 @@
 /* Open files and directories of the view: typed handles over SOURCE's own,
  * so that front ends hold only what view.h declares. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,6 +95,21 @@ int fim_view_readdir(struct fim_view_dir *d, const char **name,
 	/* at the root, the snapshot is the listed name itself */
 	if (!ret && *name)
 		*ino = fim_view_ino(d->v, *d->path ? d->path : *name, *ino);
+	return ret;
+}
+
+int fim_view_dir_lstat(struct fim_view_dir *d, const char *name,
+		       struct fim_stat *st)
+{
+	char *path;
+	int ret = fim_src_lstat_at(d->d, name, st);
+
+	if (ret != -ENOSYS)
+		return ret;
+	if (asprintf(&path, "%s%s%s", d->path, *d->path ? "/" : "", name) < 0)
+		return -ENOMEM;
+	ret = fim_src_lstat(fim_view_source(d->v), path, st);
+	free(path);
 	return ret;
 }
 

@@ -18,9 +18,12 @@ int fim_view_hashsvc_new(struct fim_view *v,
 			 struct fim_hashsvc **out);
 
 /* fim_view_verdict hashing through svc instead of the view's service
- * (NULL: the view's). */
+ * (NULL: the view's), judging the attributes st a walk has just read of
+ * path (NULL: read them here). They find the cached digests; a file that
+ * is hashed is judged by the attributes of the descriptor read instead. */
 int fim_view_verdict_with(struct fim_view *v, struct fim_hashsvc *svc,
-			  const char *path, fim_verdict_cb cb, void *arg);
+			  const char *path, const struct fim_stat *st,
+			  fim_verdict_cb cb, void *arg);
 
 /* Work of its own on the view that runs in a thread (the listings of
  * listing.h) and must end before the view goes: fim_view_job_begin()

@@ -239,6 +239,22 @@ static int local_readdir(struct fim_src_dir *dir, const char **name,
 	return 0;
 }
 
+/* name is one component: relative to a directory that was itself reached
+ * without a symlink, with NOFOLLOW, it can name nothing outside it. */
+static int local_lstat_at(struct fim_src_dir *dir, const char *name,
+			  struct fim_stat *st)
+{
+	struct local_dir *d = (struct local_dir *)dir;
+	struct stat s;
+
+	if (strchr(name, '/') || !strcmp(name, "..") || !strcmp(name, "."))
+		return -EINVAL;
+	if (fstatat(d->fd, name, &s, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT))
+		return -errno;
+	stat_from(st, &s);
+	return 0;
+}
+
 static void local_closedir(struct fim_src_dir *dir)
 {
 	struct local_dir *d = (struct local_dir *)dir;
@@ -370,6 +386,7 @@ static const struct fim_source_ops local_ops = {
 	.opendir = local_opendir,
 	.readdir = local_readdir,
 	.closedir = local_closedir,
+	.lstat_at = local_lstat_at,
 	.readlink = local_readlink,
 	.getxattr = local_getxattr,
 	.listxattr = local_listxattr,
