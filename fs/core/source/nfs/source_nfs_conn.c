@@ -38,6 +38,13 @@ int fnfs_conn_wait(struct nfs_conn *c, const int *done, int64_t deadline)
 	return 0;
 }
 
+int fnfs_conn_flush(struct nfs_conn *c)
+{
+	if (!(nfs_which_events(c->nfs) & POLLOUT))
+		return 0;
+	return nfs_service(c->nfs, POLLOUT) < 0 ? NFS_ETRANSPORT : 0;
+}
+
 void fnfs_conn_drop(struct nfs_conn *c)
 {
 	if (!c)

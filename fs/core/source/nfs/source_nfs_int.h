@@ -123,6 +123,10 @@ int fnfs_conn_new(struct nfs_src *s, struct nfs_conn **out, int64_t deadline,
  * *ret set (NFS_ETRANSPORT when the server cannot be reached). */
 struct nfs_conn *fnfs_conn_get(struct nfs_src *s, int64_t deadline, int *ret);
 void fnfs_conn_put(struct nfs_src *s, struct nfs_conn *c);
+/* Send what is queued on c, waiting for no answer: libnfs writes only
+ * from its service loop, so a request queued for later would otherwise
+ * leave with the next wait. 0, or NFS_ETRANSPORT. */
+int fnfs_conn_flush(struct nfs_conn *c);
 /* Destroy a conn whose transport failed; pending calls are cancelled. */
 void fnfs_conn_drop(struct nfs_conn *c);
 

@@ -8,6 +8,9 @@
  * caller hashes. A read elsewhere than where the window stands drains it
  * and starts a new one there. A failed transport drops the connection and
  * the read is retried on a fresh one within nfs.timeout_ms, then -EIO.
+ * What the window holds was the file's when the server answered: a
+ * reader that comes back to it after FRESH_MS has it asked again, so that
+ * a file changed on the server meanwhile is read as it is now.
  *
  * A caller that only passes the bytes on (a FUSE reply) borrows them where
  * they landed instead of having them copied: the slots it was lent stay
@@ -30,6 +33,7 @@ struct nfs_file {
 	char *mem;
 	unsigned n, head, count;
 	unsigned lent; /* slots just behind head, lent out */
+	int64_t *asked; /* per slot: fnfs_now_ms() when its READ was sent */
 	uint64_t eof_off; /* where the last READ said the file ends, or ~0 */
 	uint64_t next_off;
 	/* The contract allows one thread per file, but FUSE hands concurrent
@@ -40,6 +44,9 @@ struct nfs_file {
 
 /* How long a read from further on waits for the one before it. */
 #define TURN_WAIT_NS (5 * 1000000L)
+
+/* How long READ replies stay good for a reader that comes back to them. */
+#define FRESH_MS 1000
 
 static struct nfs_src *src_of(struct nfs_file *f)
 {
@@ -127,8 +134,10 @@ static int window_fill(struct nfs_file *f)
 
 	while (f->count + f->lent < f->n &&
 	       (f->next_off < f->size || !f->count)) {
-		struct fnfs_slot *sl = &f->slots[(f->head + f->count) % f->n];
+		unsigned i = (f->head + f->count) % f->n;
+		struct fnfs_slot *sl = &f->slots[i];
 
+		f->asked[i] = fnfs_now_ms();
 		memset(sl, 0, offsetof(struct fnfs_slot, buf));
 		sl->off = f->next_off;
 		sl->want = s->read_size;
@@ -137,7 +146,8 @@ static int window_fill(struct nfs_file *f)
 		f->count++;
 		f->next_off += s->read_size;
 	}
-	return 0;
+	/* On their way now, not when the next read waits. */
+	return fnfs_conn_flush(f->c);
 }
 
 static int slots_alloc(struct nfs_file *f)
@@ -146,11 +156,14 @@ static int slots_alloc(struct nfs_file *f)
 
 	f->n = s->max_reads;
 	f->slots = calloc(f->n, sizeof(*f->slots));
+	f->asked = calloc(f->n, sizeof(*f->asked));
 	f->mem = malloc((size_t)f->n * s->read_size);
-	if (!f->slots || !f->mem) {
+	if (!f->slots || !f->asked || !f->mem) {
 		free(f->slots);
+		free(f->asked);
 		free(f->mem);
 		f->slots = NULL;
+		f->asked = NULL;
 		f->mem = NULL;
 		return -ENOMEM;
 	}
@@ -261,6 +274,8 @@ static int step(struct nfs_file *f, uint64_t pos, int64_t start,
 
 	*old = f->c && f->c->born < start;
 	ret = window_seek(f, pos, deadline);
+	if (!ret && f->count && f->asked[f->head] + FRESH_MS < start)
+		ret = window_drain(f, deadline);
 	if (ret)
 		return ret;
 	if (!f->c && !(f->c = fnfs_conn_get(s, deadline, &ret)))
@@ -437,6 +452,7 @@ void fnfs_file_close(struct fim_src_file *file)
 	pthread_cond_destroy(&f->moved);
 	pthread_mutex_destroy(&f->mu);
 	free(f->slots);
+	free(f->asked);
 	free(f->mem);
 	free(f);
 }
