@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +56,6 @@ struct gpool {
 	struct entry *head;
 	size_t n;
 	struct memo memo[MEMO_SLOTS];
-	atomic_bool no_fd_said;
 };
 
 int gpool_new(struct fim_source *lower, const struct gpool_opts *o,
@@ -118,19 +116,11 @@ static size_t memo_slot(const struct fim_stat *st)
 	return (size_t)((st->dev * 31 + st->ino) % MEMO_SLOTS);
 }
 
-/* Whether the lower file can be read by a reader at all: fimfs-guest
- * reads through a kernel descriptor, which an NFS source has not. */
-static bool has_fd(struct gpool *p, const char *path,
-		   struct fim_src_file *f)
+/* The image's bytes for a reader of a source without kernel descriptors
+ * (NFS): the child asks, the client preads the open lower file. */
+static ssize_t lower_pread(void *arg, void *buf, size_t len, uint64_t off)
 {
-	if (fim_src_fd(f) >= 0)
-		return true;
-	/* MERGE: fim_guest_new_reader serves such sources through pread. */
-	if (!atomic_exchange(&p->no_fd_said, true))
-		fim_log(LOG_WARNING, "guest: %s: SOURCE has no local file "
-			"descriptors; disk images in it are not looked into",
-			path);
-	return false;
+	return fim_src_pread(arg, buf, len, off);
 }
 
 static bool recognize(struct gpool *p, const char *path,
@@ -144,7 +134,7 @@ static bool recognize(struct gpool *p, const char *path,
 
 	if (!head)
 		return false;
-	if (!fim_src_open(p->lower, path, &f) && has_fd(p, path, f)) {
+	if (!fim_src_open(p->lower, path, &f)) {
 		nh = fim_src_pread(f, head, FIM_GUEST_HEAD, 0);
 		nt = fim_src_pread(f, tail, sizeof(tail),
 				   st->size - sizeof(tail));
@@ -271,10 +261,11 @@ static int open_entry(struct gpool *p, const char *path,
 	/* the file opened must be the state looked up */
 	if (!ret && !gpool_same_image(&e->pub.st, st))
 		ret = -ESTALE;
-	if (!ret && !has_fd(p, path, e->f))
-		ret = -ENOTSUP;
-	if (!ret)
+	if (!ret && fim_src_fd(e->f) >= 0)
 		ret = fim_guest_new(&p->o.guest, fim_src_fd(e->f), &e->pub.g);
+	else if (!ret)
+		ret = fim_guest_new_reader(&p->o.guest, lower_pread, e->f,
+					   e->pub.st.size, &e->pub.g);
 	if (ret) {
 		entry_free(e);
 		return ret;
