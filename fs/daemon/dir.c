@@ -295,6 +295,113 @@ void fimfs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	free(buf);
 }
 
+/* The attributes a READDIRPLUS gives with entry i, the base (regular
+ * file) of virtual entries kept from one entry to the next. */
+struct plus_base {
+	size_t i; /* the entry whose attributes st holds; SIZE_MAX: none */
+	struct fim_stat st;
+};
+
+/* The attributes of entry i of l in directory dir: a regular file, or a
+ * virtual entry of one (from the file's attributes, read once for all of
+ * them). Whatever else (directories, the listing directory, names that
+ * lead elsewhere) is left to a LOOKUP. Returns 0 with *st and *path (the
+ * entry's, baselen its regular file's length), or a negative errno. */
+static int plus_attrs(struct fimfs *fs, const struct node *dir,
+		      const struct listing *l, size_t i, struct plus_base *b,
+		      char *path, size_t *baselen, struct fim_stat *st)
+{
+	const struct dirent_rec *ent = &l->ents[i];
+	size_t base = i;
+	int ret;
+
+	if (ent->kind >= FIM_VK_COUNT || (ent->kind < 0 &&
+					  ent->type != DT_REG))
+		return -EINVAL;
+	while (l->ents[base].kind >= 0) /* a file's virtual entries follow it */
+		if (!base--)
+			return -EINVAL;
+	if (child_path(dir->path, l->ents[base].name, path, PATH_MAX))
+		return -ENAMETOOLONG;
+	*baselen = strlen(path);
+	if (b->i != base) {
+		b->i = SIZE_MAX;
+		ret = fim_view_stat(fs->view, path, -1, 0, &b->st);
+		if (ret)
+			return ret;
+		b->i = base;
+	}
+	*st = b->st;
+	if (ent->kind < 0)
+		return 0;
+	if (!S_ISREG(st->mode))
+		return -ENOENT;
+	fim_view_virtual_stat(fs->view, path, &b->st, ent->kind, st);
+	return child_path(dir->path, ent->name, path, PATH_MAX);
+}
+
+/* Entry i of l in directory dir as a READDIRPLUS gives it, into buf: with
+ * its node and attributes, so that the kernel needs no LOOKUP for it, when
+ * plus_attrs gives them; else the name alone. Returns the bytes it takes
+ * (more than size: it did not fit, and nothing was counted). */
+static size_t add_plus(fuse_req_t req, struct fimfs *fs, struct node *dir,
+		       const struct listing *l, size_t i, bool plus,
+		       struct plus_base *b, char *buf, size_t size)
+{
+	struct fuse_entry_param e = { 0 };
+	char path[PATH_MAX];
+	struct fim_stat st;
+	struct node *n = NULL;
+	size_t baselen, len;
+
+	if (plus && !plus_attrs(fs, dir, l, i, b, path, &baselen, &st) &&
+	    (n = node_get(fs, path, dir->snap, l->ents[i].kind, baselen))) {
+		e.ino = node_ino(fs, n);
+		e.attr_timeout = attr_timeout_of(fs, n);
+		e.entry_timeout = entry_timeout_of(fs, n);
+		attr_to_stat(&st, &e.attr);
+	} else {
+		e.attr.st_ino = l->ents[i].ino;
+		e.attr.st_mode = (mode_t)DTTOIF(l->ents[i].type);
+	}
+	len = fuse_add_direntry_plus(req, buf, size, l->ents[i].name, &e,
+				     (off_t)(i + 1));
+	if (len > size && n)
+		node_forget(fs, n, 1);
+	return len;
+}
+
+/* Entries with their attributes, for root: a walk that opens or stats the
+ * files it lists (find | xargs cat, ls -l) then sends no LOOKUP for them.
+ * Other users get the names alone, so that each of their lookups still
+ * checks the directory against SOURCE's permissions now. Entries at the
+ * root are names alone too (snapshot names are resolved by LOOKUP). */
+void fimfs_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size,
+		       off_t off, struct fuse_file_info *fi)
+{
+	struct fimfs *fs = fimfs_of(req);
+	struct listing *l = (struct listing *)handle_of(fi->fh);
+	struct node *dir = node_of(fs, ino);
+	struct plus_base b = { .i = SIZE_MAX };
+	bool plus = perm_exempt(req) && dir != fs->root &&
+		    !node_current(fs, dir);
+	char *buf = malloc(size);
+	size_t used = 0;
+
+	if (!buf)
+		return (void)fuse_reply_err(req, ENOMEM);
+	for (size_t i = (size_t)off; i < l->n; i++) {
+		size_t len = add_plus(req, fs, dir, l, i, plus, &b, buf + used,
+				      size - used);
+
+		if (len > size - used)
+			break;
+		used += len;
+	}
+	fuse_reply_buf(req, buf, used);
+	free(buf);
+}
+
 void fimfs_releasedir(fuse_req_t req, fuse_ino_t ino,
 		      struct fuse_file_info *fi)
 {

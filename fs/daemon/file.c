@@ -88,6 +88,7 @@ static void open_real(fuse_req_t req, struct fimfs *fs, struct node *n,
 	pthread_mutex_init(&rf->logging, NULL);
 	fi->fh = (uintptr_t)rf;
 	fi->keep_cache = fs->cfg.keep_cache;
+	fi->noflush = 1; /* we take no FLUSH: spare the round trip at close */
 	pthread_mutex_lock(&rf->logging);
 	handles_add(&fs->handles, &rf->h, HANDLE_FILE, real_file_drop);
 	if (fuse_reply_open(req, fi)) {

@@ -14,6 +14,7 @@
 #include "handles.h"
 #include "log.h"
 #include "privs.h"
+#include "reqcount.h"
 #include "view.h"
 
 struct node;
@@ -39,6 +40,7 @@ struct fimfs {
 	 * pages or more went each way (atomic). */
 	size_t splice_max;
 	uint64_t reads_spliced, reads_copied;
+	uint64_t requests[REQ_KINDS]; /* atomic: served, by kind (reqcount.h) */
 	time_t started;
 	struct fimfs_user user;  /* run_as, looked up before mounting */
 

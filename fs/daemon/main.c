@@ -19,6 +19,7 @@
 #include "privs.h"
 #include "record.h"
 #include "reload.h"
+#include "reqcount.h"
 #include "splice.h"
 #include "tmpfile.h"
 #include "watcher.h"
@@ -196,6 +197,7 @@ int main(int argc, char **argv)
 	struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
 	struct fimfs_cmdline cl;
 	struct fimfs fs = { 0 };
+	struct fuse_lowlevel_ops ops;
 	char err[1024], *source_real = NULL;
 	int status = 1;
 
@@ -238,7 +240,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fimfs: out of memory\n");
 		goto out;
 	}
-	fs.se = fuse_session_new(&args, &fimfs_ops, sizeof(fimfs_ops), &fs);
+	reqcount_ops(&ops);
+	fs.se = fuse_session_new(&args, &ops, sizeof(ops), &fs);
 	if (!fs.se)
 		goto out; /* libfuse said why */
 	if (fuse_set_signal_handlers(fs.se))

@@ -159,6 +159,12 @@ static void json(struct fimfs *fs, const struct facts *f, struct out *o)
 	fim_json_uint(&w, "spliced", f->reads_spliced);
 	fim_json_uint(&w, "copied", f->reads_copied);
 	fim_json_end(&w);
+	fim_json_begin_object(&w, "requests");
+	for (int k = 0; k < REQ_KINDS; k++)
+		fim_json_uint(&w, reqcount_names[k],
+			      __atomic_load_n(&fs->requests[k],
+					      __ATOMIC_RELAXED));
+	fim_json_end(&w);
 	json_watch(&w, fs, f);
 	json_baseline(&w, f->bl);
 	fim_json_end(&w);
@@ -196,6 +202,17 @@ static void watch_text(struct fimfs *fs, const struct facts *f,
 	}
 }
 
+/* The request counters (reqcount.h), as a line. */
+static void requests_text(struct fimfs *fs, struct out *o)
+{
+	put(o, "requests:       ");
+	for (int k = 0; k < REQ_KINDS; k++)
+		put(o, " %s %llu", reqcount_names[k],
+		    (unsigned long long)__atomic_load_n(&fs->requests[k],
+							__ATOMIC_RELAXED));
+	put(o, "\n");
+}
+
 static void text(struct fimfs *fs, const struct facts *f, struct out *o)
 {
 	char when[32];
@@ -228,6 +245,7 @@ static void text(struct fimfs *fs, const struct facts *f, struct out *o)
 	    (unsigned long long)f->reads_spliced,
 	    (unsigned long long)f->reads_copied);
 	watch_text(fs, f, o);
+	requests_text(fs, o);
 	if (!f->bl) {
 		put(o, "baseline:        none (verdicts are NOBASELINE)\n");
 		return;

@@ -291,6 +291,12 @@ int fim_view_stat(struct fim_view *v, const char *path, int kind,
 	ret = fim_src_lstat(v->src, base, st);
 	if (ret)
 		return ret == -ENOTDIR ? -ENOENT : ret;
+	return view_virtual_attrs(v, base, kind, st);
+}
+
+int view_virtual_attrs(struct fim_view *v, const char *base, int kind,
+		       struct fim_stat *st)
+{
 	if (!S_ISREG(st->mode))
 		return -ENOENT;
 	st->ino = fim_view_ino(v, base, st->ino);

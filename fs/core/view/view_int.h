@@ -79,6 +79,12 @@ void judge_put(struct judge *j);
 /* A judge without baseline or rules, for a new view. */
 int judge_init(struct fim_view *v);
 
+/* The attributes of the virtual entry of kind beside base, from base's
+ * attributes as SOURCE has them (*st, replaced); -ENOENT when base is not
+ * a regular file. */
+int view_virtual_attrs(struct fim_view *v, const char *base, int kind,
+		       struct fim_stat *st);
+
 /* The source the view reads and its hashing service (for the view's own
  * files). */
 struct fim_source *fim_view_source(struct fim_view *v);

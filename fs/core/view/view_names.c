@@ -27,6 +27,8 @@ struct siblings {
 	struct fim_view *v;
 	const char *path;
 	size_t dirlen; /* path[0..dirlen) is the directory, with its '/' */
+	size_t seen;   /* path[0..seen) is the last regular file found */
+	struct fim_stat st; /* its attributes */
 };
 
 /* Whether the directory of s is a listing root and name its listing
@@ -55,7 +57,11 @@ static bool sibling_is_regular(void *arg, const char *name)
 		return false;
 	memcpy(path, s->path, s->dirlen);
 	memcpy(path + s->dirlen, name, len + 1);
-	return !fim_src_lstat(s->v->src, path, &st) && S_ISREG(st.mode);
+	if (fim_src_lstat(s->v->src, path, &st) || !S_ISREG(st.mode))
+		return false;
+	s->seen = s->dirlen + len;
+	s->st = st;
+	return true;
 }
 
 static void siblings_of(struct fim_view *v, const char *path,
@@ -66,6 +72,7 @@ static void siblings_of(struct fim_view *v, const char *path,
 	s->v = v;
 	s->path = path;
 	s->dirlen = slash ? (size_t)(slash + 1 - path) : 0;
+	s->seen = 0;
 }
 
 int fim_view_name_kind(struct fim_view *v, const char *name,
@@ -99,6 +106,22 @@ bool fim_view_shadowed(struct fim_view *v, const char *path)
 				  &baselen) >= 0;
 }
 
+/* The attributes of the virtual entry e of path, from those of its regular
+ * file when naming the kind has just read them (one lstat fewer a lookup),
+ * else read now. */
+static int virtual_attrs(struct fim_view *v, const char *path,
+			 const struct siblings *s, struct fim_entry *e)
+{
+	char base[PATH_MAX];
+
+	if (s->seen != e->baselen || e->baselen >= sizeof(base))
+		return fim_view_stat(v, path, e->kind, e->baselen, &e->st);
+	memcpy(base, path, e->baselen);
+	base[e->baselen] = '\0';
+	e->st = s->st;
+	return view_virtual_attrs(v, base, e->kind, &e->st);
+}
+
 int fim_view_lookup(struct fim_view *v, const char *path, struct fim_entry *e)
 {
 	struct fim_stat real;
@@ -111,7 +134,7 @@ int fim_view_lookup(struct fim_view *v, const char *path, struct fim_entry *e)
 				     &s, &e->baselen);
 	if (e->kind >= 0) {
 		e->baselen += s.dirlen;
-		ret = fim_view_stat(v, path, e->kind, e->baselen, &e->st);
+		ret = virtual_attrs(v, path, &s, e);
 		if (!ret)
 			e->shadows = !fim_src_lstat(v->src, path, &real);
 		/* Gone since it was asked about: whatever is real there. */
