@@ -7,8 +7,6 @@
 void fimfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 void fimfs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		   struct fuse_file_info *fi);
-void fimfs_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size,
-		       off_t off, struct fuse_file_info *fi);
 void fimfs_releasedir(fuse_req_t req, fuse_ino_t ino,
 		      struct fuse_file_info *fi);
 

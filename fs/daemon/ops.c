@@ -37,12 +37,9 @@ static void fimfs_init(void *userdata, struct fuse_conn_info *conn)
 	 * what the mode alone would refuse. */
 	if (conn->capable & FUSE_CAP_POSIX_ACL)
 		conn->want |= FUSE_CAP_POSIX_ACL;
-	/* READDIRPLUS hands the kernel the attributes of listed files (for
-	 * root; dir.c), so that a walk opening them sends no LOOKUP; the
-	 * kernel asks for it only where the listing was followed by lookups
-	 * (READDIRPLUS_AUTO), so a plain find(1) stays a plain readdir. */
-	if (conn->capable & FUSE_CAP_READDIRPLUS)
-		conn->want |= FUSE_CAP_READDIRPLUS | FUSE_CAP_READDIRPLUS_AUTO;
+	/* Plain readdir with d_type is what find(1) wants; lookups follow
+	 * only where needed. */
+	conn->want &= ~FUSE_CAP_READDIRPLUS;
 	conn->max_readahead = 1 << 20;
 }
 
@@ -176,7 +173,6 @@ const struct fuse_lowlevel_ops fimfs_ops = {
 	.statfs = fimfs_statfs,
 	.opendir = fimfs_opendir,
 	.readdir = fimfs_readdir,
-	.readdirplus = fimfs_readdirplus,
 	.releasedir = fimfs_releasedir,
 	.open = fimfs_open,
 	.read = fimfs_read,

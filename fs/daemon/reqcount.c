@@ -7,7 +7,7 @@
 
 const char *const reqcount_names[REQ_KINDS] = {
 	"lookup", "getattr", "open", "read", "flush", "release", "getxattr",
-	"opendir", "readdir", "readdirplus", "releasedir",
+	"opendir", "readdir", "releasedir",
 };
 
 static void count(fuse_req_t req, enum reqcount_kind kind)
@@ -78,13 +78,6 @@ static void c_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	fimfs_ops.readdir(req, ino, size, off, fi);
 }
 
-static void c_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size,
-			  off_t off, struct fuse_file_info *fi)
-{
-	count(req, REQ_READDIRPLUS);
-	fimfs_ops.readdirplus(req, ino, size, off, fi);
-}
-
 static void c_releasedir(fuse_req_t req, fuse_ino_t ino,
 			 struct fuse_file_info *fi)
 {
@@ -104,6 +97,5 @@ void reqcount_ops(struct fuse_lowlevel_ops *out)
 	out->getxattr = c_getxattr;
 	out->opendir = c_opendir;
 	out->readdir = c_readdir;
-	out->readdirplus = c_readdirplus;
 	out->releasedir = c_releasedir;
 }
