@@ -2,15 +2,18 @@
 #include "strhash.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+
+_Static_assert(PATH_MAX <= UINT16_MAX, "a path's length fits baselen");
 
 int nodes_init(struct fimfs *fs)
 {
 	fs->nbuckets = 1 << 16;
 	fs->by_path = calloc(fs->nbuckets, sizeof(*fs->by_path));
-	fs->root = calloc(1, sizeof(*fs->root));
-	if (!fs->by_path || !fs->root || !(fs->root->path = strdup(""))) {
+	fs->root = calloc(1, sizeof(struct node) + 1);
+	if (!fs->by_path || !fs->root) {
 		nodes_destroy(fs);
 		return -ENOMEM;
 	}
@@ -20,12 +23,6 @@ int nodes_init(struct fimfs *fs)
 	return 0;
 }
 
-static void node_free(struct node *n)
-{
-	free(n->path);
-	free(n);
-}
-
 void nodes_destroy(struct fimfs *fs)
 {
 	for (size_t i = 0; fs->by_path && i < fs->nbuckets; i++) {
@@ -33,13 +30,12 @@ void nodes_destroy(struct fimfs *fs)
 
 		for (; n; n = next) {
 			next = n->next;
-			node_free(n);
+			free(n);
 		}
 	}
 	free(fs->by_path);
 	fs->by_path = NULL;
-	if (fs->root)
-		node_free(fs->root);
+	free(fs->root);
 	fs->root = NULL;
 }
 
@@ -75,23 +71,22 @@ struct node *node_get(struct fimfs *fs, const char *path, uint64_t snap,
 		      int kind, size_t baselen)
 {
 	uint32_t h = (uint32_t)fim_strhash_keyed(path) ^ (uint32_t)snap;
+	size_t len = strlen(path);
 	struct node *n;
 
-	if (!*path)
+	if (!len)
 		return fs->root;
 	pthread_mutex_lock(&fs->nodes_mu);
 	for (n = fs->by_path[h % fs->nbuckets]; n; n = n->next)
 		if (n->hash == h && n->kind == kind && n->snap == snap &&
 		    !strcmp(n->path, path))
 			break;
-	if (!n && (n = calloc(1, sizeof(*n))) &&
-	    !(n->path = strdup(path))) {
-		free(n);
-		n = NULL;
-	} else if (n && !n->nlookup) {
+	if (!n && (n = calloc(1, sizeof(struct node) + len + 1)))
+		memcpy(n->path, path, len + 1);
+	if (n && !n->nlookup) {
 		n->hash = h;
-		n->kind = kind;
-		n->baselen = baselen;
+		n->kind = (int16_t)kind;
+		n->baselen = (uint16_t)baselen;
 		n->snap = snap;
 		n->next = fs->by_path[h % fs->nbuckets];
 		fs->by_path[h % fs->nbuckets] = n;
@@ -118,7 +113,7 @@ void node_forget(struct fimfs *fs, struct node *node, uint64_t n)
 			;
 		*pp = node->next;
 		fs->nnodes--;
-		node_free(node);
+		free(node);
 	}
 	pthread_mutex_unlock(&fs->nodes_mu);
 }

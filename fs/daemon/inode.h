@@ -17,14 +17,16 @@
 
 #include "fimfs.h"
 
+/* A mounted tree of a million files keeps a million nodes until the kernel
+ * forgets them, so a node is one allocation of 32 bytes and its path. */
 struct node {
-	char *path;        /* within SOURCE; "" for the root */
-	int kind;          /* -1 real, else the virtual kind (FIM_VK_*, view.h); fixed */
-	size_t baselen;    /* virtual: length of the regular file's path */
+	struct node *next; /* in its by_path bucket */
 	uint64_t snap;     /* the snapshot's identity (fim_view_snap_id) */
 	uint64_t nlookup;  /* guarded by nodes_mu */
 	uint32_t hash;
-	struct node *next; /* in its by_path bucket */
+	uint16_t baselen;  /* virtual: length of the regular file's path (< PATH_MAX) */
+	int16_t kind;      /* -1 real, else the virtual kind (FIM_VK_*, view.h); fixed */
+	char path[];       /* within SOURCE; "" for the root */
 };
 
 int nodes_init(struct fimfs *fs);
