@@ -100,7 +100,8 @@ static int inside(const char *rdir, const char *out)
 }
 
 static int setup(struct fim_view **view, struct fim_spec **spec,
-		 struct fim_config *cfg, const char *rdir, unsigned flags)
+		 struct fim_config *cfg, const char *rdir, const char *sub,
+		 unsigned flags)
 {
 	char err[1024];
 	int ret;
@@ -109,7 +110,7 @@ static int setup(struct fim_view **view, struct fim_spec **spec,
 	if (!ret)
 		ret = fim_view_start(*view, err, sizeof(err));
 	if (!ret)
-		ret = fim_spec_walk(*view, "", cfg->digests, flags, spec);
+		ret = fim_spec_walk(*view, sub, cfg->digests, flags, spec);
 	if (ret == -ENOMEM)
 		snprintf(err, sizeof(err), "out of memory");
 	if (ret)
@@ -123,17 +124,26 @@ static int run(struct fim_config *cfg, const char *dir, const char *out,
 	/* An nfs:// URL is read by the core itself: nothing to resolve, and
 	 * a local MANIFEST cannot lie inside it. */
 	bool url = fim_source_is_url(dir);
-	char *rdir = url ? strdup(dir) : realpath(dir, NULL), *buf = NULL;
+	char *rdir = NULL, *sub = NULL, *buf = NULL;
 	struct fim_view *view = NULL;
 	struct fim_spec *spec = NULL;
 	size_t len = 0;
-	int status = EXIT_USAGE, in;
+	int status = EXIT_USAGE, in, ret;
 
-	if (!rdir) {
-		fprintf(stderr, "fimfsctl: %s: %s\n", dir, strerror(errno));
-		return EXIT_USAGE;
+	if (url) {
+		rdir = strdup(dir);
+		sub = strdup("");
+		ret = rdir && sub ? 0 : -ENOMEM;
+	} else {
+		ret = fimctl_guest_root(dir, cfg->guest_enabled, &rdir, &sub);
 	}
-	in = url ? 0 : inside(rdir, out);
+	if (ret) {
+		fprintf(stderr, "fimfsctl: %s: %s\n", dir, ret == -EINVAL ?
+			"\"..\" inside an image's files" : strerror(-ret));
+		goto out;
+	}
+	/* A guest tree has no host path a manifest could be written to. */
+	in = url || *sub ? 0 : inside(rdir, out);
 	if (in) {
 		fprintf(stderr, in < 0 ? "fimfsctl: %s: %s\n" :
 			"fimfsctl: %s: inside %s; the manifest would list "
@@ -145,7 +155,7 @@ static int run(struct fim_config *cfg, const char *dir, const char *out,
 	if (cfg->digests & ~FIM_MTREE_NETBSD_DIGESTS)
 		fprintf(stderr, "fimfsctl: warning: blake2b512 and sha3-256 "
 			"digests are not known to NetBSD mtree -f\n");
-	if (setup(&view, &spec, cfg, rdir, with_time ? FIM_SPEC_TIME : 0) ||
+	if (setup(&view, &spec, cfg, rdir, sub, with_time ? FIM_SPEC_TIME : 0) ||
 	    fim_spec_hash(spec, 4 * fim_config_threads(cfg),
 			  isatty(STDERR_FILENO) ? fimctl_progress : NULL, NULL,
 			  report_fail, (void *)dir))
@@ -160,6 +170,7 @@ out:
 	fim_spec_free(spec);
 	fim_view_free(view); /* stops the hashing threads first */
 	free(rdir);
+	free(sub);
 	return status;
 }
 

@@ -20,6 +20,14 @@ struct fim_view;
 int fimctl_open_view(struct fim_config *cfg, const char *source,
 		     struct fim_view **out, char *err, size_t errsz);
 
+/* Where dir is read from. A path inside NAME.files/ of an image (guest
+ * on) exists in the view alone: *base is the resolved directory holding the
+ * image and *sub the path below it the view shows ("NAME.files/p1/etc"),
+ * the same the mount shows; any other dir is *base = realpath(dir) and
+ * *sub = "". Both malloc'd. Returns 0, -EINVAL for a ".." below
+ * NAME.files, or realpath's error. */
+int fimctl_guest_root(const char *dir, bool guest, char **base, char **sub);
+
 /* A fim_progress_cb drawing one line on stderr, redrawn in place. */
 void fimctl_progress(void *arg, const struct fim_progress *p);
 
