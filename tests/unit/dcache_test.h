@@ -141,6 +141,28 @@ static inline int count_corrupt(const char *db)
 	return n;
 }
 
+/* The attacker owns the file (or another process writes it): run SQL on
+ * it directly. */
+static inline void edit(const char *db, const char *sql)
+{
+	sqlite3 *s = NULL;
+	char *msg = NULL;
+
+	if (sqlite3_open(db, &s) != SQLITE_OK ||
+	    sqlite3_exec(s, sql, NULL, NULL, &msg) != SQLITE_OK)
+		printf("# edit: %s\n", msg ? msg : sqlite3_errmsg(s));
+	sqlite3_free(msg);
+	sqlite3_close(s);
+}
+
+static inline uint64_t forged_count(struct fim_dcache *dc)
+{
+	struct fim_dcache_stats st;
+
+	fim_dcache_get_stats(dc, &st);
+	return st.forged;
+}
+
 /* A private directory for the files of one test program. */
 static inline int dc_setup(void)
 {

@@ -199,27 +199,6 @@ static void test_key_file(void)
 	chmod(dir, 0755);
 }
 
-/* The attacker owns the file: run SQL on it directly. */
-static void edit(const char *db, const char *sql)
-{
-	sqlite3 *s = NULL;
-	char *msg = NULL;
-
-	if (sqlite3_open(db, &s) != SQLITE_OK ||
-	    sqlite3_exec(s, sql, NULL, NULL, &msg) != SQLITE_OK)
-		printf("# edit: %s\n", msg ? msg : sqlite3_errmsg(s));
-	sqlite3_free(msg);
-	sqlite3_close(s);
-}
-
-static uint64_t forged_count(struct fim_dcache *dc)
-{
-	struct fim_dcache_stats st;
-
-	fim_dcache_get_stats(dc, &st);
-	return st.forged;
-}
-
 /* One file "f" hashed and stored; then EDIT on the file; then a lookup of
  * MASK: {hit forged-count warnings}. */
 static void forged_case(const char *what, const char *edit_sql,

@@ -8,6 +8,18 @@
  * statements, and fim_dcdb_close closes them all. Nothing is opened before
  * the first lookup or put, so a process may fork (daemonize) after open.
  *
+ * Read transactions: each one costs SQLite an fstat and two fcntl locks,
+ * as much as the stat of the file looked up, so one spans the lookups of up
+ * to FIM_DCDB_READ_MS on a connection (ended by the first lookup after
+ * that, or by the writer thread when the connection sits idle in the pool,
+ * so that no snapshot holds back the WAL's checkpoints for long). Answers
+ * stay right: a row is looked up by the exact file state (path, inode,
+ * size, mtime, ctime) and its MAC is checked on every read, so a snapshot
+ * up to FIM_DCDB_READ_MS old can only miss a row that another process (the
+ * daemon, or this process's writer) committed since; the file is then
+ * hashed again. It never yields a row the current state does not match, or
+ * one that does not verify.
+ *
  * A lookup that the file cannot answer also searches the write queue
  * (dcache_writer.c), so an answer is never lost before it is committed.
  *
@@ -64,8 +76,32 @@ void fim_dcdb_log_error(struct fim_dcdb *db, int rc, const char *what,
 		conn ? sqlite3_errmsg(conn) : sqlite3_errstr(rc));
 }
 
+static int64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+static void end_read(struct fim_dcconn *c)
+{
+	if (!c->read_since_ns)
+		return;
+	c->read_since_ns = 0;
+	if (sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK &&
+	    !sqlite3_get_autocommit(c->db))
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static bool read_is_old(const struct fim_dcconn *c, int64_t now)
+{
+	return now - c->read_since_ns >= FIM_DCDB_READ_MS * 1000000LL;
+}
+
 static void conn_close(struct fim_dcconn *c)
 {
+	end_read(c);
 	EVP_MAC_CTX_free(c->mac);
 	sqlite3_finalize(c->by_path);
 	sqlite3_finalize(c->by_bpath);
@@ -123,12 +159,41 @@ static struct fim_dcconn *conn_get(struct fim_dcdb *db)
 	return c;
 }
 
+/* Back to the pool, its read transaction open: the writer thread is told
+ * that it has one to end if no lookup does first. */
 static void conn_put(struct fim_dcdb *db, struct fim_dcconn *c)
 {
+	bool tell = false;
+
 	pthread_mutex_lock(&db->pool_lock);
 	c->next_free = db->free;
 	db->free = c;
+	if (c->read_since_ns && !db->reads_watched)
+		tell = db->reads_watched = true;
 	pthread_mutex_unlock(&db->pool_lock);
+	if (!tell)
+		return;
+	pthread_mutex_lock(&db->qlock);
+	if (db->writer_running || fim_dcdb_start_writer(db) == 0)
+		pthread_cond_signal(&db->qwake);
+	pthread_mutex_unlock(&db->qlock);
+}
+
+unsigned fim_dcdb_end_idle_reads(struct fim_dcdb *db)
+{
+	int64_t now = now_ns();
+	unsigned left = 0;
+
+	pthread_mutex_lock(&db->pool_lock);
+	for (struct fim_dcconn *c = db->free; c; c = c->next_free) {
+		if (c->read_since_ns && read_is_old(c, now))
+			end_read(c);
+		left += c->read_since_ns != 0;
+	}
+	/* Those in use are watched again when they come back. */
+	db->reads_watched = left > 0;
+	pthread_mutex_unlock(&db->pool_lock);
+	return left;
 }
 
 int fim_dcdb_bind_key(sqlite3_stmt *st, int64_t sid, const char *name,
@@ -274,6 +339,12 @@ static int lookup_sql(struct fim_dcdb *db, const struct fim_dkey *key,
 
 	if (!c)
 		return -ENOENT;
+	if (c->read_since_ns && read_is_old(c, now_ns()))
+		end_read(c);
+	/* Deferred: the snapshot is taken by the first step. */
+	if (!c->read_since_ns &&
+	    sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK)
+		c->read_since_ns = now_ns();
 	st = by_bpath ? c->by_bpath : c->by_path;
 	rc = fim_dcdb_bind_key(st, db->sid, by_bpath ? key->bpath : key->path, key);
 	if (rc == SQLITE_OK) {
@@ -286,8 +357,12 @@ static int lookup_sql(struct fim_dcdb *db, const struct fim_dkey *key,
 		}
 	}
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE) {
+		/* The next lookup starts afresh (and a damaged file is
+		 * marked outside any transaction). */
+		end_read(c);
 		fim_dcdb_log_error(db, rc, "lookup", c->db);
+	}
 	conn_put(db, c);
 	return ret;
 }

@@ -123,6 +123,7 @@ struct fim_dcconn {
 	sqlite3 *db;
 	sqlite3_stmt *by_path, *by_bpath;
 	EVP_MAC_CTX *mac;
+	int64_t read_since_ns; /* its read transaction began; 0: none open */
 };
 
 struct fim_dcpend {
@@ -150,6 +151,8 @@ struct fim_dcdb {
 	bool writer_running, stop;
 	pthread_t writer;
 
+	bool reads_watched;       /* the writer ends the pool's idle read
+				     transactions; guarded by pool_lock */
 	atomic_bool damaged;      /* stop using the file; logged once */
 	atomic_llong last_log;    /* rate limit of other errors */
 	atomic_ullong forged;     /* rows whose MAC failed */
@@ -181,6 +184,14 @@ bool fim_dcdb_read_row(struct fim_dcdb *db, EVP_MAC_CTX *mac,
 		       struct fim_digest_set *got, bool *bpath_matches);
 void fim_dcpend_free(struct fim_dcpend *p);
 void fim_dcdb_writer_stop(struct fim_dcdb *db);
+/* Read transactions (dcache_db.c): one spans the lookups of at most
+ * FIM_DCDB_READ_MS on a connection; the writer thread ends those of
+ * connections left idle in the pool (fim_dcdb_end_idle_reads). */
+#define FIM_DCDB_READ_MS 50
+int fim_dcdb_start_writer(struct fim_dcdb *db); /* with qlock held */
+/* End the read transactions of pooled connections older than
+ * FIM_DCDB_READ_MS; returns how many stay open. */
+unsigned fim_dcdb_end_idle_reads(struct fim_dcdb *db);
 
 /* --- Database file (dcache_dbfile.c, dcache_sql.c) ------------------------
  * Schema: application_id FIM_DCDB_APP_ID, user_version FIM_DCDB_VERSION.

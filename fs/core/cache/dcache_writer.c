@@ -174,18 +174,33 @@ static void write_batch(struct fim_dcdb *db, struct writer *w,
 	}
 }
 
-/* Called with qlock held: let more puts gather for FLUSH_MS, unless the
- * queue fills or the cache closes. */
-static void gather(struct fim_dcdb *db)
+static struct timespec after_ms(long ms)
 {
 	struct timespec until;
 
 	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_nsec += FLUSH_MS * 1000000L;
+	until.tv_nsec += ms * 1000000L;
 	if (until.tv_nsec >= 1000000000L) {
 		until.tv_sec++;
 		until.tv_nsec -= 1000000000L;
 	}
+	return until;
+}
+
+/* Called with qlock held: until woken or ms have passed. */
+static void wait_ms(struct fim_dcdb *db, long ms)
+{
+	struct timespec until = after_ms(ms);
+
+	pthread_cond_timedwait(&db->qwake, &db->qlock, &until);
+}
+
+/* Called with qlock held: let more puts gather for FLUSH_MS, unless the
+ * queue fills or the cache closes. */
+static void gather(struct fim_dcdb *db)
+{
+	struct timespec until = after_ms(FLUSH_MS);
+
 	while (!db->stop && db->qlen < QUEUE_MAX / 2)
 		if (pthread_cond_timedwait(&db->qwake, &db->qlock, &until) ==
 		    ETIMEDOUT)
@@ -200,8 +215,12 @@ static void *writer_main(void *arg)
 
 	pthread_mutex_lock(&db->qlock);
 	for (;;) {
-		while (!db->qhead && !db->stop)
-			pthread_cond_wait(&db->qwake, &db->qlock);
+		while (!db->qhead && !db->stop) {
+			if (fim_dcdb_end_idle_reads(db))
+				wait_ms(db, FIM_DCDB_READ_MS);
+			else
+				pthread_cond_wait(&db->qwake, &db->qlock);
+		}
 		if (!db->qhead)
 			break; /* stopped, and everything is written */
 		gather(db);
@@ -227,8 +246,9 @@ static void *writer_main(void *arg)
 }
 
 /* Called with qlock held. The writer takes no signals: they are the
- * daemon's business (SIGHUP, SIGTERM). */
-static int start_writer(struct fim_dcdb *db)
+ * daemon's business (SIGHUP, SIGTERM). Besides writing, it ends the read
+ * transactions that lookups left open in idle connections. */
+int fim_dcdb_start_writer(struct fim_dcdb *db)
 {
 	sigset_t all, old;
 	int err;
@@ -264,7 +284,7 @@ int fim_dcdb_put(struct fim_dcdb *db, const struct fim_dkey *key,
 		return -ENOMEM;
 	pthread_mutex_lock(&db->qlock);
 	if (!db->writer_running)
-		ret = start_writer(db);
+		ret = fim_dcdb_start_writer(db);
 	if (ret == 0) {
 		while (db->qlen >= QUEUE_MAX)
 			pthread_cond_wait(&db->qroom, &db->qlock);
