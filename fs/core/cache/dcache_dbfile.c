@@ -8,6 +8,14 @@
  * so that a cache in use by another process is never taken for a damaged
  * one.
  *
+ * quick_check reads every page (about a second for 400k entries), so it runs
+ * only when the file was not closed cleanly: a last connection that closes
+ * checkpoints and deletes the write-ahead log, so a non-empty -wal (or a
+ * -journal) means a crash or another process at work. A clean file needs
+ * no more: a row is used only when its MAC verifies, SQLite reports the
+ * damage it meets as SQLITE_CORRUPT, and a cache found damaged in use is
+ * marked so that the next open moves it aside (dcache_db.c).
+ *
  * The directory may be writable by the run_as account, and this runs as
  * root: nothing here follows a symlink or opens anything but a regular
  * file (renames and unlinks act on the name itself), and SQLite's own opens
@@ -62,13 +70,16 @@ static const char *kind_of(mode_t mode)
 
 /* Are the database and its side files what SQLite would have made? A side
  * file belongs to the database's owner: SQLite run by root gives them to
- * it. *damaged set with why when not. */
-static int inspect(const char *path, bool *damaged, char *why, size_t whysz)
+ * it. *damaged set with why when not; *unclean when a side file holds
+ * something (the file was not closed cleanly, or is open elsewhere). */
+static int inspect(const char *path, bool *damaged, bool *unclean, char *why,
+		   size_t whysz)
 {
 	char side[4096];
 	struct stat db, st;
 
 	*damaged = false;
+	*unclean = false;
 	if (lstat(path, &db) < 0) {
 		if (errno != ENOENT)
 			return -errno;
@@ -88,8 +99,12 @@ static int inspect(const char *path, bool *damaged, char *why, size_t whysz)
 			continue;
 		}
 		if (S_ISREG(st.st_mode) && st.st_nlink == 1 &&
-		    st.st_uid == db.st_uid)
+		    st.st_uid == db.st_uid) {
+			/* -shm is only an index of the -wal */
+			if (strcmp(sides[i], "-shm") && st.st_size > 0)
+				*unclean = true;
 			continue;
+		}
 		*damaged = true;
 		if (!S_ISREG(st.st_mode))
 			snprintf(why, whysz, "its %s file is %s", sides[i],
@@ -275,9 +290,11 @@ static int check_schema(sqlite3 *db)
 
 #define WHY(...) snprintf(why, whysz, __VA_ARGS__)
 
-/* Is this our database, sound and of our schema? Returns an SQLite code;
- * with SQLITE_OK, *state says fresh (empty), ok or damaged (why says how). */
-static int check_db(sqlite3 *db, int *state, char *why, size_t whysz)
+/* Is this our database, sound (quick_check when thorough) and of our
+ * schema? Returns an SQLite code; with SQLITE_OK, *state says fresh (empty),
+ * ok or damaged (why says how). */
+static int check_db(sqlite3 *db, bool thorough, int *state, char *why,
+		    size_t whysz)
 {
 	int64_t app = 0, ver = 0, nobj = 0, nidx = 0;
 	char qc[256] = "";
@@ -315,8 +332,9 @@ static int check_db(sqlite3 *db, int *state, char *why, size_t whysz)
 		WHY("unknown schema version %lld", (long long)ver);
 		return SQLITE_OK;
 	}
-	rc = query_text(db, "PRAGMA quick_check(1)", qc, sizeof(qc));
-	if (rc == SQLITE_OK && strcmp(qc, "ok")) {
+	if (thorough)
+		rc = query_text(db, "PRAGMA quick_check(1)", qc, sizeof(qc));
+	if (thorough && rc == SQLITE_OK && strcmp(qc, "ok")) {
 		WHY("quick_check: %s", qc);
 		return SQLITE_OK;
 	}
@@ -400,8 +418,8 @@ static int prepare_use(sqlite3 *db, const char *source_id, int64_t *sid,
 }
 
 /* One round: SQLITE_OK with *state, or an SQLite error (why filled). */
-static int open_and_check(const char *path, sqlite3 **db, int *state,
-			  char *why, size_t whysz)
+static int open_and_check(const char *path, bool thorough, sqlite3 **db,
+			  int *state, char *why, size_t whysz)
 {
 	int rc = fim_dcdb_connect(path, false, db);
 
@@ -414,11 +432,11 @@ static int open_and_check(const char *path, sqlite3 **db, int *state,
 		}
 		return rc;
 	}
-	rc = check_db(*db, state, why, whysz);
+	rc = check_db(*db, thorough, state, why, whysz);
 	if (rc == SQLITE_OK && *state == CHECK_FRESH) {
 		rc = create_schema(*db);
 		if (rc == SQLITE_OK)
-			rc = check_db(*db, state, why, whysz);
+			rc = check_db(*db, thorough, state, why, whysz);
 		else
 			WHY("cannot create the schema (%s)", sqlite3_errmsg(*db));
 	}
@@ -431,11 +449,11 @@ static int open_and_check(const char *path, sqlite3 **db, int *state,
 
 /* One look at the file: SQLITE_OK with *state (and *sid when ok), or an
  * SQLite error with why filled. */
-static int try_file(const char *path, const char *source_id, int64_t *sid,
-		    int *state, char *why, size_t whysz)
+static int try_file(const char *path, const char *source_id, bool thorough,
+		    int64_t *sid, int *state, char *why, size_t whysz)
 {
 	sqlite3 *db = NULL;
-	int rc = open_and_check(path, &db, state, why, whysz);
+	int rc = open_and_check(path, thorough, &db, state, why, whysz);
 
 	if (rc == SQLITE_OK && *state == CHECK_OK) {
 		rc = prepare_use(db, source_id, sid, why, whysz);
@@ -452,7 +470,7 @@ int fim_dcdb_init_file(const char *path, const char *source_id, int64_t *sid,
 		       char *err, size_t errsz)
 {
 	char why[512];
-	bool damaged;
+	bool damaged, unclean;
 	int state, rc, ret;
 
 	if (fim_dcdb_vfs_init()) {
@@ -462,7 +480,7 @@ int fim_dcdb_init_file(const char *path, const char *source_id, int64_t *sid,
 	}
 	ret = make_parents(path, err, errsz);
 	for (int attempt = 0; ret == 0; attempt++) {
-		ret = inspect(path, &damaged, why, sizeof(why));
+		ret = inspect(path, &damaged, &unclean, why, sizeof(why));
 		if (ret < 0) {
 			SETERR("%s: %s", path, strerror(-ret));
 			break;
@@ -474,8 +492,8 @@ int fim_dcdb_init_file(const char *path, const char *source_id, int64_t *sid,
 			break;
 		state = CHECK_DAMAGED;
 		rc = damaged ? SQLITE_OK :
-			       try_file(path, source_id, sid, &state, why,
-					sizeof(why));
+			       try_file(path, source_id, unclean, sid, &state,
+					why, sizeof(why));
 		if (rc != SQLITE_OK) {
 			SETERR("%s: %s", path, why);
 			ret = fim_dcdb_errno(rc);
