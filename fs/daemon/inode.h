@@ -23,6 +23,9 @@ struct node {
 	size_t baselen;    /* virtual: length of the regular file's path */
 	uint64_t snap;     /* the snapshot's identity (fim_view_snap_id) */
 	uint64_t nlookup;  /* guarded by nodes_mu */
+	/* real: SOURCE's attributes at the last open, which decide whether
+	 * the kernel may keep the pages it cached (file.c); guarded there */
+	struct fim_stat opened;
 	uint32_t hash;
 	struct node *next; /* in its by_path bucket */
 };
