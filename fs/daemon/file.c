@@ -49,6 +49,23 @@ static void real_file_drop(struct handle *h)
 	real_file_unref((struct real_file *)h);
 }
 
+/* Whether the kernel may keep the pages it cached of n: only while the file
+ * on SOURCE is the one they were read from. Attributes cached for a day
+ * would otherwise serve a file changed in place (same size, a new mtime)
+ * from its old pages until memory pressure dropped them. */
+static bool keep_pages(struct fimfs *fs, struct node *n,
+		       const struct fim_stat *st)
+{
+	static pthread_mutex_t opened_mu = PTHREAD_MUTEX_INITIALIZER;
+	bool same;
+
+	pthread_mutex_lock(&opened_mu);
+	same = fim_stat_same(&n->opened, st);
+	n->opened = *st;
+	pthread_mutex_unlock(&opened_mu);
+	return fs->cfg.keep_cache && same;
+}
+
 /* checked: the file's attributes when a fresh check allowed the open, or
  * NULL (root). */
 static void open_real(fuse_req_t req, struct fimfs *fs, struct node *n,
@@ -87,7 +104,7 @@ static void open_real(fuse_req_t req, struct fimfs *fs, struct node *n,
 	rf->refs = 1;
 	pthread_mutex_init(&rf->logging, NULL);
 	fi->fh = (uintptr_t)rf;
-	fi->keep_cache = fs->cfg.keep_cache;
+	fi->keep_cache = keep_pages(fs, n, &st);
 	fi->noflush = 1; /* we take no FLUSH: spare the round trip at close */
 	pthread_mutex_lock(&rf->logging);
 	handles_add(&fs->handles, &rf->h, HANDLE_FILE, real_file_drop);

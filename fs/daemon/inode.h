@@ -23,6 +23,9 @@ struct node {
 	struct node *next; /* in its by_path bucket */
 	uint64_t snap;     /* the snapshot's identity (fim_view_snap_id) */
 	uint64_t nlookup;  /* guarded by nodes_mu */
+	/* real: SOURCE's attributes at the last open, which decide whether
+	 * the kernel may keep the pages it cached (file.c); guarded there */
+	struct fim_stat opened;
 	uint32_t hash;
 	uint16_t baselen;  /* virtual: length of the regular file's path (< PATH_MAX) */
 	int16_t kind;      /* -1 real, else the virtual kind (FIM_VK_*, view.h); fixed */
