@@ -60,8 +60,11 @@ static bool keep_pages(struct fimfs *fs, struct node *n,
 	bool same;
 
 	pthread_mutex_lock(&opened_mu);
-	same = fim_stat_same(&n->opened, st);
-	n->opened = *st;
+	if (!n->opened)
+		n->opened = calloc(1, sizeof(*n->opened));
+	same = n->opened && fim_stat_same(n->opened, st);
+	if (n->opened)
+		*n->opened = *st;
 	pthread_mutex_unlock(&opened_mu);
 	return fs->cfg.keep_cache && same;
 }

@@ -23,6 +23,12 @@ int nodes_init(struct fimfs *fs)
 	return 0;
 }
 
+static void node_free(struct node *n)
+{
+	free(n->opened);
+	free(n);
+}
+
 void nodes_destroy(struct fimfs *fs)
 {
 	for (size_t i = 0; fs->by_path && i < fs->nbuckets; i++) {
@@ -30,12 +36,13 @@ void nodes_destroy(struct fimfs *fs)
 
 		for (; n; n = next) {
 			next = n->next;
-			free(n);
+			node_free(n);
 		}
 	}
 	free(fs->by_path);
 	fs->by_path = NULL;
-	free(fs->root);
+	if (fs->root)
+		node_free(fs->root);
 	fs->root = NULL;
 }
 
@@ -113,7 +120,7 @@ void node_forget(struct fimfs *fs, struct node *node, uint64_t n)
 			;
 		*pp = node->next;
 		fs->nnodes--;
-		free(node);
+		node_free(node);
 	}
 	pthread_mutex_unlock(&fs->nodes_mu);
 }

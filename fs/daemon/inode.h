@@ -18,14 +18,16 @@
 #include "fimfs.h"
 
 /* A mounted tree of a million files keeps a million nodes until the kernel
- * forgets them, so a node is one allocation of 32 bytes and its path. */
+ * forgets them, so a node is one allocation of 40 bytes and its path; what
+ * only an opened real file needs is allocated at its first open. */
 struct node {
 	struct node *next; /* in its by_path bucket */
 	uint64_t snap;     /* the snapshot's identity (fim_view_snap_id) */
 	uint64_t nlookup;  /* guarded by nodes_mu */
 	/* real: SOURCE's attributes at the last open, which decide whether
-	 * the kernel may keep the pages it cached (file.c); guarded there */
-	struct fim_stat opened;
+	 * the kernel may keep the pages it cached (file.c); guarded there;
+	 * NULL until the first open */
+	struct fim_stat *opened;
 	uint32_t hash;
 	uint16_t baselen;  /* virtual: length of the regular file's path (< PATH_MAX) */
 	int16_t kind;      /* -1 real, else the virtual kind (FIM_VK_*, view.h); fixed */
