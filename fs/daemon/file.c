@@ -187,7 +187,7 @@ void fimfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		return;
 	}
 	__atomic_add_fetch(&rf->refs, 1, __ATOMIC_ACQ_REL);
-	vread_pread(req, rf->f, &rf->bytes, size, off);
+	vread_pread(req, fs, rf->f, &rf->bytes, size, off);
 	real_file_unref(rf);
 }
 

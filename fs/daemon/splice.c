@@ -1,6 +1,7 @@
 #include "splice.h"
 
 #include <fcntl.h>
+#include <stdint.h>
 #include <unistd.h>
 
 /* libfuse's rule (fuse_send_data_iov): the pipe must hold the reply's data
@@ -37,4 +38,21 @@ enum splice_way splice_read_way(size_t size, size_t max)
 	if (size < 2 * (size_t)getpagesize())
 		return SPLICE_SMALL;
 	return size > max ? SPLICE_COPIED : SPLICE_SPLICED;
+}
+
+bool splice_mem_fits(const struct iovec *iov, int niov, size_t size,
+		     size_t *pages)
+{
+	size_t page = (size_t)getpagesize(), n = 0;
+
+	for (int i = 0; i < niov; i++) {
+		uintptr_t a = (uintptr_t)iov[i].iov_base;
+
+		if (iov[i].iov_len)
+			n += (a + iov[i].iov_len + page - 1) / page - a / page;
+	}
+	*pages = n;
+	/* Its pipe holds the reply's pages, the header's and REPLY_PAGES
+	 * more, one of them kept free. */
+	return n <= (size + page - 1) / page + REPLY_PAGES - 1;
 }

@@ -6,7 +6,9 @@
 #ifndef FIMFS_SPLICE_H
 #define FIMFS_SPLICE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/uio.h>
 
 /* The largest READ reply, at most want bytes and a whole number of pages,
  * that libfuse can splice for this process as its credentials are now:
@@ -19,5 +21,13 @@ size_t splice_read_max(size_t want);
  * Under two pages it copies by design, cheaply: SPLICE_SMALL. */
 enum splice_way { SPLICE_SMALL, SPLICE_SPLICED, SPLICE_COPIED };
 enum splice_way splice_read_way(size_t size, size_t max);
+
+/* Whether a reply of size bytes in the niov pieces at iov, moved into a
+ * pipe with vmsplice(2), fits the pipe libfuse sizes for that reply: each
+ * page a piece touches takes a pipe buffer of its own, so pieces that do
+ * not start on a page may need more than the reply's pages. *pages: how
+ * many the pieces touch. */
+bool splice_mem_fits(const struct iovec *iov, int niov, size_t size,
+		     size_t *pages);
 
 #endif

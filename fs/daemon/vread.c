@@ -5,8 +5,10 @@
 #include <string.h>
 
 #include "listing.h"
+#include "memsplice.h"
 #include "pending.h"
 #include "record.h"
+#include "splice.h"
 
 /* An open virtual entry: the view's, which keeps its content, and what
  * the release record needs. */
@@ -273,6 +275,7 @@ void vread_release(struct fimfs *fs, const char *path,
 
 struct pread_reply {
 	fuse_req_t req;
+	struct fimfs *fs;
 	uint64_t *bytes;
 };
 
@@ -285,13 +288,19 @@ static void reply_pieces(void *arg, const struct iovec *iov, int niov)
 		n += iov[i].iov_len;
 	/* before the reply, which the release may follow at once */
 	__atomic_fetch_add(r->bytes, n, __ATOMIC_RELAXED);
+	if (!memsplice_reply(r->req, iov, niov, n, r->fs->splice_max)) {
+		__atomic_fetch_add(&r->fs->reads_spliced, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	if (splice_read_way(n, r->fs->splice_max) != SPLICE_SMALL)
+		__atomic_fetch_add(&r->fs->reads_copied, 1, __ATOMIC_RELAXED);
 	fuse_reply_iov(r->req, iov, niov);
 }
 
-void vread_pread(fuse_req_t req, struct fim_view_file *f, uint64_t *bytes,
-		 size_t size, off_t off)
+void vread_pread(fuse_req_t req, struct fimfs *fs, struct fim_view_file *f,
+		 uint64_t *bytes, size_t size, off_t off)
 {
-	struct pread_reply r = { .req = req, .bytes = bytes };
+	struct pread_reply r = { .req = req, .fs = fs, .bytes = bytes };
 	long n = fim_view_read(f, size, (uint64_t)off, reply_pieces, &r);
 
 	if (n < 0)

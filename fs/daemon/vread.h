@@ -20,7 +20,7 @@ void vread_release(struct fimfs *fs, const char *path,
 
 /* Read a real file of a backend without a kernel fd: the reply is the
  * backend's own memory where it lends it, else a buffer. */
-void vread_pread(fuse_req_t req, struct fim_view_file *f, uint64_t *bytes,
-		 size_t size, off_t off);
+void vread_pread(fuse_req_t req, struct fimfs *fs, struct fim_view_file *f,
+		 uint64_t *bytes, size_t size, off_t off);
 
 #endif

@@ -1,8 +1,10 @@
 /* The READ reply size the daemon lets the kernel send (fs/daemon/splice.c):
  * on whatever this machine allows, a reply of that size plus libfuse's
  * header and three pages fits a pipe this process can grow, and one page
- * more would not. */
+ * more would not. A reply from the daemon's memory fits libfuse's pipe
+ * unless its pieces are scattered over more pages than it has room for. */
 #include <fcntl.h>
+#include <stdint.h>
 #include <unistd.h>
 
 #include "splice.h"
@@ -52,9 +54,34 @@ static void test_way(void)
 	       "no splice: copied");
 }
 
+static void test_mem_fits(void)
+{
+	size_t page = (size_t)getpagesize(), pages;
+	char *base = (char *)(uintptr_t)(64 * page); /* never dereferenced */
+	struct iovec whole = { base, 256 * page };
+	struct iovec split[2] = { { base, 100 * page },
+				  { base + 300 * page, 156 * page } };
+	struct iovec odd[3] = { { base + 16, 10 * page },
+				{ base + 50 * page + 16, 10 * page },
+				{ base + 90 * page + 16, 10 * page } };
+	struct iovec tail = { base + 8, 2 * page };
+
+	ok(splice_mem_fits(&whole, 1, 256 * page, &pages) && pages == 256,
+	   "one aligned piece: its pages");
+	ok(splice_mem_fits(split, 2, 256 * page, &pages) && pages == 256,
+	   "pieces starting on pages: their pages");
+	ok(!splice_mem_fits(odd, 3, 30 * page, &pages) && pages == 33,
+	   "three pieces off a page: three pages more than the pipe has");
+	ok(splice_mem_fits(odd, 2, 20 * page, &pages) && pages == 22,
+	   "two pieces off a page: two more, which fit");
+	ok(splice_mem_fits(&tail, 1, 2 * page, &pages) && pages == 3,
+	   "one piece off a page: one more");
+}
+
 int main(void)
 {
 	test_largest_that_fits();
 	test_way();
+	test_mem_fits();
 	return tap_done();
 }

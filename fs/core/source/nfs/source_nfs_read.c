@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "source_nfs_int.h"
@@ -157,7 +158,11 @@ static int slots_alloc(struct nfs_file *f)
 	f->n = s->max_reads;
 	f->slots = calloc(f->n, sizeof(*f->slots));
 	f->asked = calloc(f->n, sizeof(*f->asked));
-	f->mem = malloc((size_t)f->n * s->read_size);
+	/* Page-aligned: a reply lent from here goes to the kernel in pages
+	 * (a FUSE request starts on a page). */
+	if (posix_memalign((void **)&f->mem, (size_t)getpagesize(),
+			   (size_t)f->n * s->read_size))
+		f->mem = NULL;
 	if (!f->slots || !f->asked || !f->mem) {
 		free(f->slots);
 		free(f->asked);
