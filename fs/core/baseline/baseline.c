@@ -56,7 +56,7 @@ int fim_baseline_load_manifest(const struct fim_pubkey *key,
 		snprintf(err, errsz, "%s: %s", path, msg);
 		goto out;
 	}
-	ret = fim_manifest_parse(path, buf, len, out, err, errsz);
+	ret = fim_manifest_parse_consume(path, buf, len, out, err, errsz);
 	bad = ret == -EINVAL;
 out:
 	if (refused)
