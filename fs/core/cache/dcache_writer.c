@@ -296,6 +296,7 @@ int fim_dcdb_put(struct fim_dcdb *db, const struct fim_dkey *key,
 	struct fim_dkey k = *key;
 	struct fim_dcpend *p;
 	char *alloc;
+	size_t b;
 	int ret = 0;
 
 	if (atomic_load(&db->damaged))
@@ -306,14 +307,13 @@ int fim_dcdb_put(struct fim_dcdb *db, const struct fim_dkey *key,
 	free(alloc);
 	if (!p)
 		return -ENOMEM;
+	b = fim_dcpend_bucket(&p->key);
 	pthread_mutex_lock(&db->qlock);
 	if (!db->writer_running)
 		ret = fim_dcdb_start_writer(db);
 	if (ret == 0) {
 		while (db->qlen >= QUEUE_MAX)
 			pthread_cond_wait(&db->qroom, &db->qlock);
-		size_t b = fim_dcpend_bucket(&p->key);
-
 		*db->qtail = p;
 		db->qtail = &p->next;
 		p->hnext = db->qindex[b];
