@@ -444,6 +444,31 @@ static void test_consume_one(const char *head,
 	free(buf);
 }
 
+/* Each entry knows its place in manifest order, a path listed again
+ * (mtree: replaced, checksum lists: merged) keeping that of its first. */
+static void test_index(void)
+{
+	static const char *texts[] = {
+		"#mtree\n. type=dir\n./a type=file\n./b type=file\n"
+		"./a type=file size=3\n./c type=dir\n",
+		H_A "  a\n" H_1 "  b\n" MD5 "  a\n" H_E "  c\n",
+	};
+
+	for (int t = 0; t < 2; t++) {
+		struct fim_manifest *m = parse(texts[t]);
+		size_t right = 0;
+
+		for (size_t i = 0; m && i < fim_manifest_count(m); i++)
+			right += fim_manifest_entry(m, i)->index == i;
+		ok(m && right == fim_manifest_count(m) &&
+			   fim_manifest_lookup(m, "a")->index == (t ? 0 : 1) &&
+			   fim_manifest_lookup(m, "c")->index == (t ? 2 : 3),
+		   t ? "index: a checksum list's merged path keeps its place"
+		     : "index: an mtree path listed again keeps its place");
+		fim_manifest_free(m);
+	}
+}
+
 static void test_consume(void)
 {
 	test_consume_one("#mtree\n. type=dir\n", mtree_line);
@@ -558,5 +583,6 @@ int main(void)
 	test_many();
 	test_consume();
 	test_consume_error();
+	test_index();
 	return tap_done();
 }

@@ -325,7 +325,8 @@ int fim_manifest_put(struct fim_manifest *m, const struct fim_mdraft *d,
 		e = pack(d);
 		if (!e)
 			goto nomem;
-		m->v[m->tab[s] - 1] = e;
+		e->index = old->index;
+		m->v[e->index] = e;
 		free(old);
 		return 0;
 	}
@@ -341,6 +342,7 @@ int fim_manifest_put(struct fim_manifest *m, const struct fim_mdraft *d,
 	e = pack(d);
 	if (!e)
 		goto nomem;
+	e->index = (uint32_t)m->n;
 	m->v[m->n++] = e;
 	m->tab[s] = (uint32_t)m->n;
 	return 0;

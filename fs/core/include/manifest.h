@@ -78,6 +78,7 @@ struct fim_mentry {
 	uint64_t size;
 	int64_t time_ns;     /* modification time */
 	unsigned line;       /* manifest line where the entry begins */
+	uint32_t index;      /* its place: fim_manifest_entry(m, index) */
 	/* private: digests of dmask in algorithm order, then path and link */
 	unsigned char data[];
 };
