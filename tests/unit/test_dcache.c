@@ -377,6 +377,53 @@ static void test_many(void)
 	fim_dcache_close(dc);
 }
 
+/* Queued and in-flight puts are found through their index: each of
+ * hundreds by its path, two paths of one file state (one bucket) apart,
+ * and the newest put of a path over an older one still being written. */
+static void test_queue_index(const char *db)
+{
+	struct fim_dcache *dc = open_cache(db, "src", 64, false);
+	struct fim_digest_set out, s;
+	struct fim_dkey k;
+	sqlite3 *lock = NULL;
+	char name[32];
+	int found = 0;
+
+	sqlite3_open(db, &lock);
+	is_int(sqlite3_exec(lock, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+	       SQLITE_OK, "index: another process holds the write lock");
+	for (int i = 0; i < 600; i++) {
+		if (i == 300)
+			usleep(50 * 1000); /* the writer takes the first 300 */
+		snprintf(name, sizeof(name), "q/i%d", i);
+		k = key_of(name, NULL, (uint64_t)i);
+		s = set_of(SHA256, (uint64_t)i);
+		fim_dcache_put(dc, &k, &s);
+	}
+	k = key_of("q/twin", NULL, 5);
+	s = set_of(SHA256, 1005);
+	fim_dcache_put(dc, &k, &s);
+	k = key_of("q/i7", NULL, 7);
+	s = set_of(SHA256, 2007);
+	fim_dcache_put(dc, &k, &s);
+	for (int i = 0; i < 600; i++) {
+		snprintf(name, sizeof(name), "q/i%d", i);
+		k = key_of(name, NULL, (uint64_t)i);
+		s = set_of(SHA256, i == 7 ? 2007 : (uint64_t)i);
+		found += fim_dcache_get(dc, &k, SHA256, &out) == 0 &&
+			 same_md(&out, &s, SHA256);
+	}
+	is_int(found, 600, "index: every queued and in-flight put found");
+	k = key_of("q/twin", NULL, 5);
+	s = set_of(SHA256, 1005);
+	ok(fim_dcache_get(dc, &k, SHA256, &out) == 0 &&
+		   same_md(&out, &s, SHA256),
+	   "index: one file state under two paths, each its own");
+	sqlite3_exec(lock, "COMMIT", NULL, NULL, NULL);
+	sqlite3_close(lock);
+	fim_dcache_close(dc);
+}
+
 int main(void)
 {
 	if (dc_setup() < 0)
@@ -388,6 +435,7 @@ int main(void)
 	test_two_handles(path_in("two.db"));
 	test_prefix(path_in("prefix.db"));
 	test_queue_answers(path_in("queue.db"));
+	test_queue_index(path_in("index.db"));
 	test_reuse(NULL, "mem");
 	test_reuse(path_in("reuse.db"), "db");
 	test_threads(NULL, "mem");

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "manifest.h"
 #include "tap.h"
@@ -363,6 +365,138 @@ static void test_many(void)
 	free(buf);
 }
 
+/* Pages of buf[0, len) still resident, and the whole pages inside it. */
+static size_t resident(const char *buf, size_t len, size_t *pages)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t from = ((uintptr_t)buf + page - 1) & ~(page - 1);
+	uintptr_t to = ((uintptr_t)buf + len) & ~(page - 1);
+	size_t n = (to - from) / page, in = 0;
+	unsigned char *vec = malloc(n);
+
+	if (!vec || mincore((void *)from, to - from, vec)) {
+		free(vec);
+		*pages = 0;
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		in += vec[i] & 1;
+	free(vec);
+	*pages = n;
+	return in;
+}
+
+/* Line i of a consumed-input test: names with a newline, a backslash and
+ * a space, escaped as each format escapes them. */
+static int mtree_line(char *out, size_t size, size_t i)
+{
+	return snprintf(out, size,
+			"./d%zu/f\\012\\134\\040%zu type=file size=8 "
+			"sha256digest=" H_A "\n", i % 97, i);
+}
+
+static int sums_line(char *out, size_t size, size_t i)
+{
+	return snprintf(out, size, "\\" H_A "  d%zu/f\\n\\\\ %zu\n",
+			i % 97, i);
+}
+
+/* A consumed input parses to the same entries as a kept one, hostile
+ * names included, and its pages go back as the parser passes them. */
+static void test_consume_one(const char *head,
+			     int (*line)(char *, size_t, size_t))
+{
+	size_t n = 60000, cap = n * 200 + 64, len = 0, pages, same = 0;
+	char *buf = malloc(cap), *copy = malloc(cap);
+	struct fim_manifest *kept = NULL, *spent = NULL;
+
+	len += (size_t)snprintf(buf, cap, "%s", head);
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)line(buf + len, cap - len, i);
+	memcpy(copy, buf, len);
+	ok(fim_manifest_parse("M", copy, len, &kept, err, sizeof(err)) == 0,
+	   "60000 entries parse");
+	ok(fim_manifest_parse_consume("M", buf, len, &spent, err,
+				      sizeof(err)) == 0,
+	   "the same consumed parse");
+	ok(resident(buf, len, &pages) < pages / 4,
+	   "the consumed input's pages are given back");
+	printf("# %zu of %zu pages kept\n", resident(buf, len, &pages), pages);
+	for (size_t i = 0; kept && spent && i < fim_manifest_count(kept);
+	     i++) {
+		const struct fim_mentry *a = fim_manifest_entry(kept, i);
+		const struct fim_mentry *b =
+			fim_manifest_lookup(spent, a->path);
+
+		same += b && !strcmp(a->path, b->path) && a->size == b->size &&
+			a->line == b->line && a->dmask == b->dmask &&
+			(!a->dmask || digest_is(b, FIM_SHA256, H_A));
+	}
+	ok(kept && spent &&
+		   fim_manifest_count(kept) == fim_manifest_count(spent) &&
+		   same == fim_manifest_count(kept) && same >= n,
+	   "every entry alike, hostile names too");
+	ok(spent && fim_manifest_lookup(spent, "d1/f\n\\ 1"),
+	   "a hostile name found by its bytes");
+	fim_manifest_free(kept);
+	fim_manifest_free(spent);
+	free(copy);
+	free(buf);
+}
+
+/* Each entry knows its place in manifest order, a path listed again
+ * (mtree: replaced, checksum lists: merged) keeping that of its first. */
+static void test_index(void)
+{
+	static const char *texts[] = {
+		"#mtree\n. type=dir\n./a type=file\n./b type=file\n"
+		"./a type=file size=3\n./c type=dir\n",
+		H_A "  a\n" H_1 "  b\n" MD5 "  a\n" H_E "  c\n",
+	};
+
+	for (int t = 0; t < 2; t++) {
+		struct fim_manifest *m = parse(texts[t]);
+		size_t right = 0;
+
+		for (size_t i = 0; m && i < fim_manifest_count(m); i++)
+			right += fim_manifest_entry(m, i)->index == i;
+		ok(m && right == fim_manifest_count(m) &&
+			   fim_manifest_lookup(m, "a")->index == (t ? 0 : 1) &&
+			   fim_manifest_lookup(m, "c")->index == (t ? 2 : 3),
+		   t ? "index: a checksum list's merged path keeps its place"
+		     : "index: an mtree path listed again keeps its place");
+		fim_manifest_free(m);
+	}
+}
+
+static void test_consume(void)
+{
+	test_consume_one("#mtree\n. type=dir\n", mtree_line);
+	test_consume_one("", sums_line);
+}
+
+/* A consumed input whose error is megabytes in still names its line. */
+static void test_consume_error(void)
+{
+	size_t n = 50000, cap = n * 120 + 64, len = 0;
+	char *buf = malloc(cap);
+	struct fim_manifest *m = NULL;
+	int ret;
+
+	len += (size_t)snprintf(buf, cap, "#mtree\n");
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(buf + len, cap - len,
+					"./f%zu type=file sha256digest=%s\n", i,
+					H_A);
+	len += (size_t)snprintf(buf + len, cap - len, "./f7 type=dir\n");
+	ret = fim_manifest_parse_consume("M", buf, len, &m, err, sizeof(err));
+	ok(ret == -EINVAL && !m &&
+		   strstr(err, "M:50002: 'f7' listed at line 9 as file"),
+	   "consumed: an error at the end names its line");
+	printf("# %s\n", err);
+	free(buf);
+}
+
 /* Every digest keyword of bsdtar and NetBSD mtree is kept, cksum is not a
  * digest, and entries without one that can be checked are counted. */
 static void test_digest_keywords(void)
@@ -447,5 +581,8 @@ int main(void)
 	test_limits();
 	test_mutations();
 	test_many();
+	test_consume();
+	test_consume_error();
+	test_index();
 	return tap_done();
 }

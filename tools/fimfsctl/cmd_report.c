@@ -89,7 +89,7 @@ static int judge(struct fim_view *view, const struct fim_config *cfg,
 		.inflight = 4 * fim_config_threads(cfg),
 		.progress = isatty(STDERR_FILENO) ? fimctl_progress : NULL,
 	};
-	struct fim_report_set set = { 0 };
+	struct fim_report_set set = { .text = !json };
 	struct fim_report_sum sum;
 	int ret, status = EXIT_USAGE;
 

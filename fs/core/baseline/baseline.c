@@ -56,7 +56,7 @@ int fim_baseline_load_manifest(const struct fim_pubkey *key,
 		snprintf(err, errsz, "%s: %s", path, msg);
 		goto out;
 	}
-	ret = fim_manifest_parse(path, buf, len, out, err, errsz);
+	ret = fim_manifest_parse_consume(path, buf, len, out, err, errsz);
 	bad = ret == -EINVAL;
 out:
 	if (refused)
@@ -173,6 +173,30 @@ int fim_baseline_foreach(const struct fim_baseline *bl,
 		}
 	}
 	return 0;
+}
+
+size_t fim_baseline_slots(const struct fim_baseline *bl)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < bl->n; i++)
+		n += fim_manifest_count(bl->m[i]);
+	return n;
+}
+
+/* The manifests before e's, then its place in its own: one comparison per
+ * manifest, and a baseline has few. */
+size_t fim_baseline_slot(const struct fim_baseline *bl,
+			 const struct fim_mentry *e)
+{
+	size_t base = 0;
+
+	for (size_t i = 0; i < bl->n; i++) {
+		if (fim_manifest_entry(bl->m[i], e->index) == e)
+			return base + e->index;
+		base += fim_manifest_count(bl->m[i]);
+	}
+	return base; /* not one of bl's: past the last slot */
 }
 
 size_t fim_baseline_entry_count(const struct fim_baseline *bl)

@@ -11,9 +11,11 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "fileio.h"
 
@@ -25,6 +27,8 @@ struct fim_manifest {
 	uint32_t *tab; /* index + 1 into v; 0 = empty slot */
 	size_t tmask;  /* table size - 1, a power of two minus one */
 	uint64_t k0, k1;
+	/* A consumed input: its first byte not yet given back, else NULL */
+	char *unspent;
 };
 
 /* ---- messages ---------------------------------------------------------- */
@@ -94,6 +98,27 @@ int fim_mpath_append(char *dst, size_t *dlen, const char *rel)
 	dst[len] = '\0';
 	*dlen = len;
 	return 0;
+}
+
+/* ---- consumed input ---------------------------------------------------- */
+
+/* Given back in steps of at least this much: one madvise a line would cost
+ * more than the parse. */
+#define SPEND_STEP ((size_t)1 << 20)
+
+void fim_mparse_passed(struct fim_manifest *m, const char *upto)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t from = ((uintptr_t)m->unspent + page - 1) & ~(page - 1);
+	uintptr_t to = (uintptr_t)upto & ~(page - 1);
+
+	if (!m->unspent || to < from || to - from < SPEND_STEP)
+		return;
+	/* Whole pages inside the caller's allocation: the allocator keeps
+	 * nothing there, and anonymous pages read back as zeros if ever
+	 * touched. A failure only costs the memory. */
+	madvise((void *)from, to - from, MADV_DONTNEED);
+	m->unspent = (char *)to;
 }
 
 /* ---- hashing ----------------------------------------------------------- */
@@ -300,7 +325,8 @@ int fim_manifest_put(struct fim_manifest *m, const struct fim_mdraft *d,
 		e = pack(d);
 		if (!e)
 			goto nomem;
-		m->v[m->tab[s] - 1] = e;
+		e->index = old->index;
+		m->v[e->index] = e;
 		free(old);
 		return 0;
 	}
@@ -316,6 +342,7 @@ int fim_manifest_put(struct fim_manifest *m, const struct fim_mdraft *d,
 	e = pack(d);
 	if (!e)
 		goto nomem;
+	e->index = (uint32_t)m->n;
 	m->v[m->n++] = e;
 	m->tab[s] = (uint32_t)m->n;
 	return 0;
@@ -343,8 +370,9 @@ static bool first_line_is_sums(const char *buf, size_t len)
 	return false;
 }
 
-int fim_manifest_parse(const char *name, const char *buf, size_t len,
-		       struct fim_manifest **out, char *err, size_t errsz)
+static int parse(const char *name, const char *buf, size_t len,
+		 char *consumed, struct fim_manifest **out, char *err,
+		 size_t errsz)
 {
 	struct fim_manifest *m;
 	int ret;
@@ -358,6 +386,7 @@ int fim_manifest_parse(const char *name, const char *buf, size_t len,
 		return -ENOMEM;
 	}
 	seed(m);
+	m->unspent = consumed;
 	if (memchr(buf, '\0', len)) {
 		size_t at = (size_t)((const char *)memchr(buf, '\0', len) - buf);
 		unsigned line = 1;
@@ -380,8 +409,22 @@ out:
 		fim_manifest_free(m);
 		return ret;
 	}
+	m->unspent = NULL;
 	*out = m;
 	return 0;
+}
+
+int fim_manifest_parse(const char *name, const char *buf, size_t len,
+		       struct fim_manifest **out, char *err, size_t errsz)
+{
+	return parse(name, buf, len, NULL, out, err, errsz);
+}
+
+int fim_manifest_parse_consume(const char *name, char *buf, size_t len,
+			       struct fim_manifest **out, char *err,
+			       size_t errsz)
+{
+	return parse(name, buf, len, buf, out, err, errsz);
 }
 
 int fim_manifest_read(const char *path, char **buf, size_t *len, char *err,
@@ -405,7 +448,7 @@ int fim_manifest_load(const char *path, struct fim_manifest **out, char *err,
 	ret = fim_manifest_read(path, &buf, &len, err, errsz);
 	if (ret)
 		return ret;
-	ret = fim_manifest_parse(path, buf, len, out, err, errsz);
+	ret = fim_manifest_parse_consume(path, buf, len, out, err, errsz);
 	free(buf);
 	return ret;
 }

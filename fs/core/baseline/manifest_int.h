@@ -37,6 +37,11 @@ enum fim_mput {
 int fim_manifest_put(struct fim_manifest *m, const struct fim_mdraft *d,
 		     enum fim_mput how, char *err, size_t errsz);
 
+/* The parser is done with the bytes of its input before upto: when the
+ * input is consumed (fim_manifest_parse_consume), the whole pages among
+ * them go back to the system. Cheap enough to call after every line. */
+void fim_mparse_passed(struct fim_manifest *m, const char *upto);
+
 /* "NAME:LINE: message" into err. */
 void fim_mperr(char *err, size_t errsz, const char *name, unsigned line,
 	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));

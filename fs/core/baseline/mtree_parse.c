@@ -484,6 +484,7 @@ int fim_mtree_parse(struct fim_manifest *m, const char *buf, size_t len,
 		ret = do_line(&st, line);
 		if (ret)
 			goto out;
+		fim_mparse_passed(m, buf + pos); /* line holds its copy */
 	}
 out:
 	free(st.set_link);

@@ -208,6 +208,7 @@ int fim_sums_parse(struct fim_manifest *m, const char *buf, size_t len,
 		ret = add_line(m, &s, line, name, path, err, errsz);
 		if (ret)
 			goto out;
+		fim_mparse_passed(m, buf + (pos < len ? pos : len));
 	}
 out:
 	free(path);

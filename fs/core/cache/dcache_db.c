@@ -384,13 +384,15 @@ static int lookup_queue(struct fim_dcdb *db, const struct fim_dkey *key,
 			bool by_bpath, uint32_t mask,
 			struct fim_digest_set *out)
 {
-	const struct fim_dcpend *found = NULL;
+	size_t b = fim_dcpend_bucket(key);
+	const struct fim_dcpend *found = NULL, *p;
 
 	pthread_mutex_lock(&db->qlock);
-	for (const struct fim_dcpend *p = db->inflight; p; p = p->next)
+	for (p = db->qindex[b]; p && !found; p = p->hnext)
 		if (pend_match(p, key, by_bpath, mask))
 			found = p;
-	for (const struct fim_dcpend *p = db->qhead; p; p = p->next)
+	for (p = db->inflight ? db->findex[b] : NULL; p && !found;
+	     p = p->hnext)
 		if (pend_match(p, key, by_bpath, mask))
 			found = p;
 	if (found) {
@@ -445,6 +447,8 @@ static void dcdb_free(struct fim_dcdb *db)
 		conn_close(c);
 	}
 	fim_dcpend_free(db->qhead);
+	free(db->qindex);
+	free(db->findex);
 	pthread_mutex_destroy(&db->memo_lock);
 	pthread_cond_destroy(&db->qroom);
 	pthread_cond_destroy(&db->qwake);
@@ -479,12 +483,15 @@ int fim_dcdb_open(const char *path, const char *source_id, const char *prefix,
 	pthread_cond_init(&db->qroom, &ca);
 	pthread_condattr_destroy(&ca);
 	db->qtail = &db->qhead;
+	db->qindex = calloc(FIM_DCPEND_BUCKETS, sizeof(*db->qindex));
+	db->findex = calloc(FIM_DCPEND_BUCKETS, sizeof(*db->findex));
 	db->path = strdup(path);
 	db->sql_path = fim_dcdb_sql_lookup(false);
 	db->sql_bpath = fim_dcdb_sql_lookup(true);
 	db->sql_upsert = fim_dcdb_sql_upsert();
 	db->prefix = prefix && *prefix ? strdup(prefix) : NULL;
-	if (!db->path || !db->sql_path || !db->sql_bpath || !db->sql_upsert ||
+	if (!db->path || !db->qindex || !db->findex || !db->sql_path ||
+	    !db->sql_bpath || !db->sql_upsert ||
 	    (prefix && *prefix && !db->prefix)) {
 		snprintf(err, errsz, "%s: %s", path, strerror(ENOMEM));
 		ret = -ENOMEM;

@@ -128,6 +128,7 @@ struct fim_dcconn {
 
 struct fim_dcpend {
 	struct fim_dcpend *next;
+	struct fim_dcpend *hnext; /* in its bucket of a pending index */
 	struct fim_dkey key; /* path and bpath point into names */
 	struct fim_digest_set set;
 	char names[];
@@ -147,6 +148,10 @@ struct fim_dcdb {
 	pthread_cond_t qwake;  /* writer: work or stop */
 	pthread_cond_t qroom;  /* puts: the queue has room */
 	struct fim_dcpend *qhead, **qtail, *inflight;
+	/* qhead's and inflight's entries by file state, newest first in each
+	 * bucket: a lookup that misses the file (every one of a fresh
+	 * baseline) looks at a few, not at the thousands queued */
+	struct fim_dcpend **qindex, **findex;
 	size_t qlen;
 	bool writer_running, stop;
 	pthread_t writer;
@@ -183,6 +188,9 @@ bool fim_dcdb_read_row(struct fim_dcdb *db, EVP_MAC_CTX *mac,
 		       sqlite3_stmt *st, const struct fim_dkey *key,
 		       struct fim_digest_set *got, bool *bpath_matches);
 void fim_dcpend_free(struct fim_dcpend *p);
+/* Buckets of a pending index (a power of two), and key's bucket. */
+#define FIM_DCPEND_BUCKETS 8192u
+size_t fim_dcpend_bucket(const struct fim_dkey *key);
 void fim_dcdb_writer_stop(struct fim_dcdb *db);
 /* Read transactions (dcache_db.c): one spans the lookups of at most
  * FIM_DCDB_READ_MS on a connection; the writer thread ends those of

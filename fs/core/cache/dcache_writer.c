@@ -45,6 +45,18 @@ static struct fim_dcpend *pend_new(const struct fim_dkey *key,
 	return p;
 }
 
+/* A file state's bucket. Unkeyed: what shares a bucket is bounded by the
+ * queue, so crafted states cost no more than the scan of it they replace. */
+size_t fim_dcpend_bucket(const struct fim_dkey *key)
+{
+	uint64_t h = key->ino * 0x9e3779b97f4a7c15ULL;
+
+	h = (h ^ key->size) * 0xff51afd7ed558ccdULL;
+	h = (h ^ (uint64_t)key->mtime_ns) * 0xc4ceb9fe1a85ec53ULL;
+	h = (h ^ (uint64_t)key->ctime_ns) * 0x9e3779b97f4a7c15ULL;
+	return (size_t)(h >> 32) & (FIM_DCPEND_BUCKETS - 1);
+}
+
 void fim_dcpend_free(struct fim_dcpend *p)
 {
 	while (p) {
@@ -207,6 +219,15 @@ static void gather(struct fim_dcdb *db)
 			break;
 }
 
+static void swap_index(struct fim_dcdb *db)
+{
+	struct fim_dcpend **stale = db->findex;
+
+	db->findex = db->qindex;
+	memset(stale, 0, FIM_DCPEND_BUCKETS * sizeof(*stale));
+	db->qindex = stale;
+}
+
 static void *writer_main(void *arg)
 {
 	struct fim_dcdb *db = arg;
@@ -225,6 +246,9 @@ static void *writer_main(void *arg)
 			break; /* stopped, and everything is written */
 		gather(db);
 		batch = db->inflight = db->qhead;
+		/* the batch's index is the queue's; the last batch's is
+		 * stale, and becomes the empty queue's */
+		swap_index(db);
 		db->qhead = NULL;
 		db->qtail = &db->qhead;
 		db->qlen = 0;
@@ -272,6 +296,7 @@ int fim_dcdb_put(struct fim_dcdb *db, const struct fim_dkey *key,
 	struct fim_dkey k = *key;
 	struct fim_dcpend *p;
 	char *alloc;
+	size_t b;
 	int ret = 0;
 
 	if (atomic_load(&db->damaged))
@@ -282,6 +307,7 @@ int fim_dcdb_put(struct fim_dcdb *db, const struct fim_dkey *key,
 	free(alloc);
 	if (!p)
 		return -ENOMEM;
+	b = fim_dcpend_bucket(&p->key);
 	pthread_mutex_lock(&db->qlock);
 	if (!db->writer_running)
 		ret = fim_dcdb_start_writer(db);
@@ -290,6 +316,8 @@ int fim_dcdb_put(struct fim_dcdb *db, const struct fim_dkey *key,
 			pthread_cond_wait(&db->qroom, &db->qlock);
 		*db->qtail = p;
 		db->qtail = &p->next;
+		p->hnext = db->qindex[b];
+		db->qindex[b] = p;
 		if (db->qlen++ == 0 || db->qlen >= QUEUE_MAX / 2)
 			pthread_cond_signal(&db->qwake);
 		p = NULL;

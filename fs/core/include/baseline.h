@@ -64,6 +64,13 @@ int fim_baseline_foreach(const struct fim_baseline *bl,
 			 int (*fn)(const struct fim_mentry *e, void *arg),
 			 void *arg);
 
+/* Every entry of every manifest numbered from 0 to fim_baseline_slots() -
+ * 1 (those shadowed by an earlier manifest too), so that a set of entries
+ * is a bitmap: a bit a file where a set of addresses took 16 bytes. */
+size_t fim_baseline_slots(const struct fim_baseline *bl);
+size_t fim_baseline_slot(const struct fim_baseline *bl,
+			 const struct fim_mentry *e);
+
 /* For status output. */
 size_t fim_baseline_entry_count(const struct fim_baseline *bl);
 size_t fim_baseline_manifest_count(const struct fim_baseline *bl);

@@ -78,6 +78,7 @@ struct fim_mentry {
 	uint64_t size;
 	int64_t time_ns;     /* modification time */
 	unsigned line;       /* manifest line where the entry begins */
+	uint32_t index;      /* its place: fim_manifest_entry(m, index) */
 	/* private: digests of dmask in algorithm order, then path and link */
 	unsigned char data[];
 };
@@ -89,14 +90,22 @@ struct fim_manifest;
  * with -EINVAL, or -ENOMEM. A pure function of its input (no I/O). */
 int fim_manifest_parse(const char *name, const char *buf, size_t len,
 		       struct fim_manifest **out, char *err, size_t errsz);
+/* The same for a buffer the caller is done with once it is parsed: the
+ * pages of buf the parser has passed are given back to the system as it
+ * goes (their bytes are lost, whatever the outcome), so that a manifest of
+ * a million files is not held twice at once, as text and parsed. The
+ * caller still frees buf. */
+int fim_manifest_parse_consume(const char *name, char *buf, size_t len,
+			       struct fim_manifest **out, char *err,
+			       size_t errsz);
 
-/* Read path (at most FIM_MANIFEST_MAX_SIZE bytes) and parse it. I/O errors
- * return their negative errno with "PATH: reason" in err. */
 /* Read a manifest file whole (at most FIM_MANIFEST_MAX_SIZE) into a
  * malloc'd, NUL-terminated *buf, with "PATH: reason" in err on failure. */
 int fim_manifest_read(const char *path, char **buf, size_t *len, char *err,
 		      size_t errsz);
 
+/* Read path (at most FIM_MANIFEST_MAX_SIZE bytes) and parse it. I/O errors
+ * return their negative errno with "PATH: reason" in err. */
 int fim_manifest_load(const char *path, struct fim_manifest **out, char *err,
 		      size_t errsz);
 

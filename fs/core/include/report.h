@@ -82,9 +82,14 @@ struct fim_report_set {
 	struct fim_report_entry **v;
 	size_t n, cap;
 	int err; /* -ENOMEM when an entry could not be kept */
+	/* Set before the run when the set is only printed by
+	 * fim_report_text: OK entries, which it leaves out, are not kept (a
+	 * clean tree of a million files would hold them all). */
+	bool text;
 };
 
-/* A fim_report_cb that copies e into the set arg (zeroed first). */
+/* A fim_report_cb that copies e into the set arg (zeroed first, text set
+ * as wanted). */
 void fim_report_set_add(void *arg, const struct fim_report_entry *e);
 /* Sort by path (strcmp). */
 void fim_report_set_sort(struct fim_report_set *s);

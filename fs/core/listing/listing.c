@@ -236,7 +236,7 @@ static int write_report(struct job *j, FILE *f)
 	struct fim_report_opts opts = {
 		.root = j->root, .inflight = 4 * fim_config_threads(cfg),
 	};
-	struct fim_report_set set = { 0 };
+	struct fim_report_set set = { .text = j->kind != FIM_VK_LIST_JSON };
 	struct fim_report_sum sum;
 	int ret = fim_report_run(j->v, &opts, fim_report_set_add, &set, &sum);
 

@@ -89,6 +89,7 @@ static int judge(void *arg, const char *path, const struct fim_stat *st,
 {
 	struct run *r = arg;
 	bool is_root = !strcmp(path, r->root);
+	const struct fim_mentry *met;
 	struct fim_verdict vd;
 
 	if (r->cancel && *r->cancel)
@@ -98,10 +99,8 @@ static int judge(void *arg, const char *path, const struct fim_stat *st,
 		return err;
 	}
 	if (!err && r->bl && !is_root &&
-	    fim_entryset_add(&r->present,
-			     fim_baseline_lookup(r->bl,
-						 fim_view_bpath(r->view, path))))
-		return -ENOMEM;
+	    (met = fim_baseline_lookup(r->bl, fim_view_bpath(r->view, path))))
+		fim_entryset_add(&r->present, fim_baseline_slot(r->bl, met));
 	if (!is_root && fim_view_shadowed(r->view, path)) {
 		fim_view_verdict_shadowed(r->view, path, &vd);
 		emit(r, path, err ? FIM_FT_NONE : fim_ftype_from_mode(st->mode),
@@ -131,7 +130,7 @@ static int judge_absent(const struct fim_mentry *m, void *arg)
 	struct fim_stat st;
 	int ret;
 
-	if (fim_entryset_has(&r->present, m) ||
+	if (fim_entryset_has(&r->present, fim_baseline_slot(r->bl, m)) ||
 	    !fim_view_verdict_missing(r->view, m->path, &vd))
 		return 0;
 	if (need > a->cap) {
@@ -178,6 +177,8 @@ int fim_report_run(struct fim_view *v, const struct fim_report_opts *opts,
 	if (opts->progress)
 		ret = fim_walk_count_until(v, opts->root, opts->cancel,
 					   &files, &bytes);
+	if (!ret && r.bl)
+		ret = fim_entryset_init(&r.present, fim_baseline_slots(r.bl));
 	if (!ret)
 		ret = fim_pool_new(opts->inflight, files, bytes,
 				   opts->progress, opts->progress_arg,

@@ -17,7 +17,7 @@ void fim_report_set_add(void *arg, const struct fim_report_entry *e)
 	size_t len = strlen(e->path) + 1;
 	struct kept *k;
 
-	if (s->err)
+	if (s->err || (s->text && e->vd.status == FIM_OK))
 		return;
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? 2 * s->cap : 256;
