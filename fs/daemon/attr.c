@@ -2,7 +2,9 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "listing.h"
@@ -63,6 +65,25 @@ int attr_of_node(struct fimfs *fs, struct node *n, struct fim_stat *st)
 
 	return ret ? ret : fim_listing_stat(fs->view, n->path, n->kind,
 					    n->baselen, st);
+}
+
+/* Attributes cached for a day would otherwise serve a file changed in
+ * place (same size, a new mtime) from its old pages, or a directory's old
+ * listing, until memory pressure dropped them. */
+bool attr_keep_cache(struct fimfs *fs, struct node *n,
+		     const struct fim_stat *st)
+{
+	static pthread_mutex_t opened_mu = PTHREAD_MUTEX_INITIALIZER;
+	bool same;
+
+	pthread_mutex_lock(&opened_mu);
+	if (!n->opened)
+		n->opened = calloc(1, sizeof(*n->opened));
+	same = n->opened && fim_stat_same(n->opened, st);
+	if (n->opened)
+		*n->opened = *st;
+	pthread_mutex_unlock(&opened_mu);
+	return fs->cfg.keep_cache && same;
 }
 
 static bool snapshot_name(struct node *n)

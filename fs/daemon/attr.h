@@ -25,6 +25,15 @@ int node_current(struct fimfs *fs, struct node *n);
  * (-ESTALE, -ENOENT: see node_current). */
 int attr_of_node(struct fimfs *fs, struct node *n, struct fim_stat *st);
 
+/* Whether the kernel may keep what it cached of node n (a file's pages, a
+ * directory's listing) at an open that found st on SOURCE: only while st
+ * is what the node's last open found, and keep_cache is on. Remembers st
+ * for the next open. A guest directory's inode number holds its image's
+ * identity on SOURCE, so a rewritten image is listed anew whatever times
+ * the guest claims. */
+bool attr_keep_cache(struct fimfs *fs, struct node *n,
+		     const struct fim_stat *st);
+
 /* How long the kernel may keep a node's attributes and name: a snapshot
  * name (an entry at the root of a snapshots layout) only for
  * snapshot_timeout, so that a rotation shows. */

@@ -1,7 +1,8 @@
 /* Directory listings: the source's entries, each regular file followed by
  * its virtual entries. A real entry whose name is virtual is left out (the
  * virtual entry of that name takes its place) and reported. A listing is
- * read whole at opendir so offsets stay stable across readdir calls. */
+ * read whole (at opendir, or at the first readdir when the kernel was told
+ * to keep the one it has) so offsets stay stable across readdir calls. */
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -29,6 +30,11 @@ struct listing {
 	struct handle h; /* first: in fs->handles while open */
 	struct dirent_rec *ents;
 	size_t n, cap;
+	/* false until read: opendir leaves it to the first readdir, which
+	 * rarely comes, when the kernel keeps the listing it cached */
+	bool read;
+	bool checked;         /* a check allowed the listing: ... */
+	struct fim_stat dir;  /* ... of the directory with these attributes */
 };
 
 /* The real entries of a directory by name (open addressing), for the
@@ -85,11 +91,18 @@ static int push(struct listing *l, char *name, unsigned char type,
 	return 0;
 }
 
-static void listing_free(struct listing *l)
+static void listing_clear(struct listing *l)
 {
 	for (size_t i = 0; i < l->n; i++)
 		free(l->ents[i].name);
 	free(l->ents);
+	l->ents = NULL;
+	l->n = l->cap = 0;
+}
+
+static void listing_free(struct listing *l)
+{
+	listing_clear(l);
 	free(l);
 }
 
@@ -225,14 +238,33 @@ out:
 	return ret;
 }
 
+/* The directory's entries and their virtual entries into l, read now:
+ * for the directory a check found with attributes l->dir when
+ * l->checked, not for one put in its place since. */
+static int read_dir(fuse_req_t req, struct fimfs *fs, struct node *n,
+		    struct listing *l)
+{
+	int ret = read_source(fs->view, n->path, l);
+
+	if (!ret)
+		ret = add_virtual(req, fs, n->path, l);
+	if (!ret && l->checked &&
+	    !perm_same_file(fs, n->path, strlen(n->path), &l->dir))
+		ret = -ESTALE;
+	/* a readdir that comes again starts afresh */
+	if (ret)
+		listing_clear(l);
+	l->read = !ret;
+	return ret;
+}
+
 void fimfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct fimfs *fs = fimfs_of(req);
 	struct node *n = node_of(fs, ino);
 	struct listing *l = calloc(1, sizeof(*l));
 	bool own = n->kind == FIM_VK_LIST_DIR; /* not SOURCE's */
-	struct fim_stat st;
-	bool checked = false;
+	bool keep = fs->cfg.keep_cache;
 	int ret;
 
 	if (!l)
@@ -240,29 +272,28 @@ void fimfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	ret = node_current(fs, n);
 	if (!ret)
 		ret = -perm_listing(req, fs, "opendir", n->path, n->kind);
-	if (!ret && own)
+	if (!ret && own) {
 		ret = read_listing(fs->view, n->path, l);
+		l->read = true;
+	}
 	if (!ret && !own && !perm_exempt(req)) {
 		ret = -perm_check(req, fs, "opendir", n->path, strlen(n->path),
-				  FIM_MAY_READ, true, &st);
-		checked = true;
+				  FIM_MAY_READ, true, &l->dir);
+		l->checked = true;
+	} else if (!ret && !own) {
+		ret = fim_view_lstat(fs->view, n->path, &l->dir);
 	}
 	if (!ret && !own)
-		ret = read_source(fs->view, n->path, l);
-	if (!ret && !own)
-		ret = add_virtual(req, fs, n->path, l);
-	/* the names of the directory that the check allowed, not of one
-	 * put in its place since */
-	if (!ret && checked &&
-	    !perm_same_file(fs, n->path, strlen(n->path), &st))
-		ret = -ESTALE;
+		keep = attr_keep_cache(fs, n, &l->dir);
+	if (!ret && !own && !keep)
+		ret = read_dir(req, fs, n, l);
 	if (ret) {
 		listing_free(l);
 		return (void)fuse_reply_err(req, -ret);
 	}
 	fi->fh = (uintptr_t)l;
 	fi->cache_readdir = fs->cfg.keep_cache;
-	fi->keep_cache = fs->cfg.keep_cache;
+	fi->keep_cache = keep;
 	handles_add(&fs->handles, &l->h, HANDLE_DIR, listing_drop);
 	if (fuse_reply_open(req, fi)) {
 		handles_remove(&fs->handles, &l->h);
@@ -274,11 +305,14 @@ void fimfs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		   struct fuse_file_info *fi)
 {
 	struct listing *l = (struct listing *)handle_of(fi->fh);
-	char *buf = malloc(size);
+	struct fimfs *fs = fimfs_of(req);
+	char *buf;
 	size_t used = 0;
+	int ret;
 
-	(void)ino;
-	if (!buf)
+	if (!l->read && (ret = read_dir(req, fs, node_of(fs, ino), l)))
+		return (void)fuse_reply_err(req, -ret);
+	if (!(buf = malloc(size)))
 		return (void)fuse_reply_err(req, ENOMEM);
 	for (size_t i = (size_t)off; i < l->n; i++) {
 		struct stat st = { .st_ino = l->ents[i].ino,

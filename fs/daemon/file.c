@@ -49,26 +49,6 @@ static void real_file_drop(struct handle *h)
 	real_file_unref((struct real_file *)h);
 }
 
-/* Whether the kernel may keep the pages it cached of n: only while the file
- * on SOURCE is the one they were read from. Attributes cached for a day
- * would otherwise serve a file changed in place (same size, a new mtime)
- * from its old pages until memory pressure dropped them. */
-static bool keep_pages(struct fimfs *fs, struct node *n,
-		       const struct fim_stat *st)
-{
-	static pthread_mutex_t opened_mu = PTHREAD_MUTEX_INITIALIZER;
-	bool same;
-
-	pthread_mutex_lock(&opened_mu);
-	if (!n->opened)
-		n->opened = calloc(1, sizeof(*n->opened));
-	same = n->opened && fim_stat_same(n->opened, st);
-	if (n->opened)
-		*n->opened = *st;
-	pthread_mutex_unlock(&opened_mu);
-	return fs->cfg.keep_cache && same;
-}
-
 /* checked: the file's attributes when a fresh check allowed the open, or
  * NULL (root). */
 static void open_real(fuse_req_t req, struct fimfs *fs, struct node *n,
@@ -107,7 +87,7 @@ static void open_real(fuse_req_t req, struct fimfs *fs, struct node *n,
 	rf->refs = 1;
 	pthread_mutex_init(&rf->logging, NULL);
 	fi->fh = (uintptr_t)rf;
-	fi->keep_cache = keep_pages(fs, n, &st);
+	fi->keep_cache = attr_keep_cache(fs, n, &st);
 	fi->noflush = 1; /* we take no FLUSH: spare the round trip at close */
 	pthread_mutex_lock(&rf->logging);
 	handles_add(&fs->handles, &rf->h, HANDLE_FILE, real_file_drop);

@@ -24,9 +24,9 @@ struct node {
 	struct node *next; /* in its by_path bucket */
 	uint64_t snap;     /* the snapshot's identity (fim_view_snap_id) */
 	uint64_t nlookup;  /* guarded by nodes_mu */
-	/* real: SOURCE's attributes at the last open, which decide whether
-	 * the kernel may keep the pages it cached (file.c); guarded there;
-	 * NULL until the first open */
+	/* real: SOURCE's attributes at the last open or opendir, which
+	 * decide whether the kernel may keep the pages or the listing it
+	 * cached (attr_keep_cache); guarded there; NULL until the first */
 	struct fim_stat *opened;
 	uint32_t hash;
 	uint16_t baselen;  /* virtual: length of the regular file's path (< PATH_MAX) */

@@ -7,19 +7,20 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "guestname.h"
+
 /* Whether the component name[0..len) is NAME.files beside a regular file
  * NAME in the directory parent[0..plen) ("" for the current one). Whether
  * NAME is an image is the view's to say, not ours. */
 static bool beside_file(const char *parent, size_t plen, const char *name,
 			size_t len)
 {
-	static const char suffix[] = ".files";
-	size_t slen = sizeof(suffix) - 1;
+	size_t slen = sizeof(FIM_GUEST_SUFFIX) - 1;
 	char *image;
 	struct stat st;
 	bool file;
 
-	if (len <= slen || memcmp(name + len - slen, suffix, slen))
+	if (len <= slen || memcmp(name + len - slen, FIM_GUEST_SUFFIX, slen))
 		return false;
 	image = malloc(plen + len + 1);
 	if (!image)

@@ -10,8 +10,7 @@
 #include <stdint.h>
 
 #include "fimstat.h"
-
-#define FIM_GUEST_SUFFIX ".files"
+#include "guestname.h"
 
 /* The next component of path at or after offset from that is NAME.files
  * with a non-empty NAME: returns the offset just past it (where the
