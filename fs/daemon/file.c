@@ -11,6 +11,7 @@
 #include "attr.h"
 #include "handlers.h"
 #include "inode.h"
+#include "passthrough.h"
 #include "perm.h"
 #include "record.h"
 #include "splice.h"
@@ -21,6 +22,9 @@ struct real_file {
 	struct fim_view_file *f;
 	uint64_t size;  /* at open: spliced replies may overshoot the end */
 	uint64_t bytes; /* asked for through this handle (atomic) */
+	/* the kernel reads SOURCE's file itself (passthrough.c): no READ
+	 * comes, and bytes stays 0 */
+	bool passthrough;
 	struct record_who who; /* the opener, for the release record */
 	/* Held while the open record is still to be written after the
 	 * reply, so that the release record never comes before it. */
@@ -91,7 +95,13 @@ static void open_real(fuse_req_t req, struct fimfs *fs, struct node *n,
 	fi->noflush = 1; /* we take no FLUSH: spare the round trip at close */
 	pthread_mutex_lock(&rf->logging);
 	handles_add(&fs->handles, &rf->h, HANDLE_FILE, real_file_drop);
-	if (fuse_reply_open(req, fi)) {
+	rf->passthrough = passthrough_arm(fs, node_ino(fs, n),
+					  fim_view_fd(rf->f), &st);
+	ret = fuse_reply_open(req, fi);
+	passthrough_disarm();
+	if (ret) {
+		if (rf->passthrough)
+			passthrough_release(fs, node_ino(fs, n));
 		handles_remove(&fs->handles, &rf->h);
 		pthread_mutex_unlock(&rf->logging);
 		real_file_free(rf);
@@ -188,9 +198,11 @@ void fimfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		pthread_mutex_lock(&rf->logging);
 		pthread_mutex_unlock(&rf->logging);
 		bytes = __atomic_load_n(&rf->bytes, __ATOMIC_RELAXED);
+		if (rf->passthrough)
+			passthrough_release(fs, ino);
 		record_as(fs, &rf->who, &(struct fim_audit_event){
 			.kind = FIM_AUDIT_EV_ACCESS, .op = "release",
-			.path = n->path, .has_bytes = true,
+			.path = n->path, .has_bytes = !rf->passthrough,
 			.bytes = bytes < rf->size ? bytes : rf->size });
 		real_file_unref(rf);
 	}

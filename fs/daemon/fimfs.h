@@ -17,6 +17,10 @@
 #include "reqcount.h"
 #include "view.h"
 
+/* Buckets of the backing ids of open files (passthrough.c). */
+#define PT_BUCKETS 256
+struct pt_ent;
+
 struct node;
 struct pending;
 struct fim_audit;
@@ -40,6 +44,13 @@ struct fimfs {
 	 * pages or more went each way (atomic). */
 	size_t splice_max;
 	uint64_t reads_spliced, reads_copied;
+	/* Kernel passthrough (passthrough.c): INIT's unique id and whether
+	 * it offered it, set before INIT is answered; whether the mount has
+	 * it, set as the reply goes (before any open can come). */
+	uint64_t pt_init_unique;
+	bool pt_offered, passthrough_on;
+	pthread_mutex_t pt_mu; /* guards pt_ids */
+	struct pt_ent *pt_ids[PT_BUCKETS];
 	uint64_t requests[REQ_KINDS]; /* atomic: served, by kind (reqcount.h) */
 	time_t started;
 	struct fimfs_user user;  /* run_as, looked up before mounting */

@@ -221,6 +221,7 @@ int main(int argc, char **argv)
 	openlog("fimfs", LOG_PID, LOG_DAEMON);
 	fim_config_init(&fs.cfg);
 	pthread_mutex_init(&fs.pending_mu, NULL);
+	pthread_mutex_init(&fs.pt_mu, NULL);
 	handles_init(&fs.handles);
 	fs.source = (char *)cl.source;
 	fs.mountpoint = (char *)cl.mountpoint;

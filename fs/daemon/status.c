@@ -155,6 +155,8 @@ static void json(struct fimfs *fs, const struct facts *f, struct out *o)
 	fim_json_end(&w);
 	fim_json_uint(&w, "refused_writes",
 		      __atomic_load_n(&fs->refused, __ATOMIC_RELAXED));
+	fim_json_str(&w, "real_files", fs->passthrough_on ? "passthrough"
+							   : "daemon");
 	fim_json_begin_object(&w, "reads");
 	fim_json_uint(&w, "spliced", f->reads_spliced);
 	fim_json_uint(&w, "copied", f->reads_copied);
@@ -239,11 +241,14 @@ static void text(struct fimfs *fs, const struct facts *f, struct out *o)
 		    (unsigned long long)f->verdicts[s]);
 	put(o, "\nrefused writes:  %llu\n"
 	    "read replies:    %llu spliced, %llu copied (too large for "
-	    "libfuse's splice pipe)\n",
+	    "libfuse's splice pipe)\n"
+	    "real files:      %s\n",
 	    (unsigned long long)__atomic_load_n(&fs->refused,
 						__ATOMIC_RELAXED),
 	    (unsigned long long)f->reads_spliced,
-	    (unsigned long long)f->reads_copied);
+	    (unsigned long long)f->reads_copied,
+	    fs->passthrough_on ? "read by the kernel from SOURCE (passthrough)"
+			       : "read through the daemon");
 	watch_text(fs, f, o);
 	requests_text(fs, o);
 	if (!f->bl) {

@@ -17,6 +17,7 @@
 
 #include "handlers.h"
 #include "inode.h"
+#include "passthrough.h"
 
 static void refuse_tmpfile(struct fimfs *fs, int fd,
 			   const struct fuse_in_header *in)
@@ -39,6 +40,8 @@ static ssize_t tmpfile_read(int fd, void *buf, size_t len, void *userdata)
 
 	for (;;) {
 		n = read(fd, buf, len);
+		if (n > 0)
+			passthrough_request(userdata, buf, (size_t)n);
 		if (n < (ssize_t)sizeof(*in) || in->opcode != FUSE_TMPFILE)
 			return n;
 		refuse_tmpfile(userdata, fd, in);
@@ -48,7 +51,7 @@ static ssize_t tmpfile_read(int fd, void *buf, size_t len, void *userdata)
 static ssize_t tmpfile_writev(int fd, struct iovec *iov, int count,
 			      void *userdata)
 {
-	(void)userdata;
+	passthrough_reply(userdata, iov, count);
 	return writev(fd, iov, count);
 }
 

@@ -1,6 +1,9 @@
 /* fimfs-guest: reads the file systems inside one disk image for the fimfs
- * core, which starts it with the image open read-only on fd 3 and its end
- * of a socketpair on fd 4 (see fs/core/guest/guest_client.c).
+ * core, which starts it with its end of a socketpair on fd 4 (see
+ * fs/core/guest/guest_client.c) and then hands it the image: START, with
+ * the image's read-only descriptor, which lands on fd 3. The core may start
+ * it ahead of need, so that an image's first look does not wait for exec
+ * and dynamic linking; until START it holds nothing but the socket.
  *
  * It is a separate process because the image is hostile: a compromised VM
  * wrote it, and The Sleuth Kit is a large C/C++ parser. Before it looks at a
@@ -8,18 +11,18 @@
  * file system can then do is crash or hang this process, which the core
  * notices and reports as ERROR for that image's entries.
  *
- * Without fd 3 (--image-size BYTES), the image is on a source the core
- * reads itself (NFS through libnfs): the child asks it for the bytes it
- * needs over the socket (guest_source.c), and cannot even pread.
+ * When START gives a size and no descriptor, the image is on a source the
+ * core reads itself (NFS through libnfs): the child asks it for the bytes
+ * it needs over the socket (guest_source.c), and cannot even pread.
  *
- * usage: fimfs-guest [--mem MIB] [--cpu SECONDS] [--image-size BYTES]
- *        (not for humans)
+ * usage: fimfs-guest [--mem MIB] [--cpu SECONDS]   (not for humans)
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -59,19 +62,66 @@ static unsigned long long number(const char *opt, const char *s)
 	return v;
 }
 
-/* The image's size: fd 3's, or the one given for an image that comes
+static uint32_t le32(const uint8_t *b)
+{
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+	       (uint32_t)b[3] << 24;
+}
+
+/* Waits for START; returns the size it gives (0: the image's descriptor
+ * came with it and is now fd 3). The core closing the socket first means
+ * it stopped a spare it never used. */
+static uint64_t receive_start(void)
+{
+	uint8_t b[4 + FIM_GP_START_LEN];
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	struct iovec iov = {b, sizeof(b)};
+	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1,
+			   .msg_control = ctl.buf,
+			   .msg_controllen = sizeof(ctl.buf)};
+	uint64_t size;
+	ssize_t n;
+	int fd = -1;
+
+	do
+		n = recvmsg(SANDBOX_SOCK_FD, &m, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n == 0)
+		_exit(0);
+	if (n < 0)
+		die("fd 4 (the socket)", errno);
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+		    c->cmsg_len == CMSG_LEN(sizeof(int)))
+			memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+	if ((m.msg_flags & MSG_CTRUNC) ||
+	    ((size_t)n < sizeof(b) &&
+	     src_read_full(SANDBOX_SOCK_FD, b + n, sizeof(b) - (size_t)n)) ||
+	    le32(b) != FIM_GP_START_LEN ||
+	    fim_gp_decode_start(b + 4, FIM_GP_START_LEN, &size))
+		die("START", EPROTO);
+	if (!size != (fd >= 0))
+		die("START: a descriptor and a size, or neither", EINVAL);
+	if (fd >= 0 && fd != SANDBOX_IMAGE_FD &&
+	    (dup2(fd, SANDBOX_IMAGE_FD) < 0 || close(fd)))
+		die("fd 3 (the image)", errno);
+	return size;
+}
+
+/* The image's size: fd 3's, or the one START gave for an image that comes
  * through the socket (then fd 3 must be closed: there is nothing to pread). */
-static uint64_t check_fds(unsigned long long image_size)
+static uint64_t check_fds(uint64_t image_size)
 {
 	struct stat st;
 	int fl = fcntl(SANDBOX_IMAGE_FD, F_GETFL);
 	uint64_t size = image_size;
 
 	if (image_size && fl >= 0)
-		die("fd 3 is open, but --image-size says the image comes "
+		die("fd 3 is open, but START says the image comes "
 		    "through the socket", EINVAL);
-	if (image_size > INT64_MAX)
-		die("--image-size", EINVAL);
 	if (!image_size) {
 		if (fl < 0 || fstat(SANDBOX_IMAGE_FD, &st))
 			die("fd 3 (the image)", EBADF);
@@ -84,12 +134,6 @@ static uint64_t check_fds(unsigned long long image_size)
 	if (fstat(SANDBOX_SOCK_FD, &st) || !S_ISSOCK(st.st_mode))
 		die("fd 4 (the socket)", ENOTSOCK);
 	return size;
-}
-
-static uint32_t le32(const uint8_t *b)
-{
-	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
-	       (uint32_t)b[3] << 24;
 }
 
 static void hello(void)
@@ -133,7 +177,7 @@ int main(int argc, char **argv)
 {
 	struct sandbox_limits lim = {.mem_mib = 1024, .cpu_seconds = 3600,
 				     .image_fd = 1};
-	unsigned long long image_size = 0;
+	uint64_t image_size;
 	int r;
 
 	for (int i = 1; i < argc; i += 2) {
@@ -143,11 +187,10 @@ int main(int argc, char **argv)
 			lim.mem_mib = number(argv[i], argv[i + 1]);
 		else if (!strcmp(argv[i], "--cpu"))
 			lim.cpu_seconds = number(argv[i], argv[i + 1]);
-		else if (!strcmp(argv[i], "--image-size"))
-			image_size = number(argv[i], argv[i + 1]);
 		else
 			die(argv[i], EINVAL);
 	}
+	image_size = receive_start();
 	struct guest_src src = {
 		.fd = image_size ? -1 : SANDBOX_IMAGE_FD,
 		.sock = SANDBOX_SOCK_FD,

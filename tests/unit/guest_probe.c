@@ -1,11 +1,13 @@
 /* Drives the core's guest-image client for tests/tcl/guest.test and the
  * throughput figures: everything goes through fim_guest and a real
  * fimfs-guest child, as the daemon's will.
- *   guest_probe [-x HELPER] [-t MS] [-r RESTARTS] [-m MIB] [-R]
+ *   guest_probe [-x HELPER] [-t MS] [-r RESTARTS] [-m MIB] [-R|-W]
  *               IMAGE CMD [ARG]
  *     -R                  the child gets no descriptor: it asks for the
  *                         image's bytes, which the client preads
  *                         (fim_guest_new_reader, as for an image on NFS)
+ *     -W                  the child gets a descriptor open for writing,
+ *                         which it must refuse
  *     magic               what the image's bytes claim to be
  *     parts               one line per partition: NAME FSTYPE OFFSET LENGTH
  *                         NOTE, or NAME ERROR NOTE
@@ -377,11 +379,11 @@ int main(int argc, char **argv)
 {
 	struct fim_guest_opts o;
 	char broken[700];
-	int opt, fd, ret, reader = 0;
+	int opt, fd, ret, reader = 0, mode = O_RDONLY;
 	struct stat st;
 
 	fim_guest_opts_init(&o);
-	while ((opt = getopt(argc, argv, "x:t:r:m:R")) != -1) {
+	while ((opt = getopt(argc, argv, "x:t:r:m:RW")) != -1) {
 		unsigned v = optarg ? (unsigned)strtoul(optarg, NULL, 10) : 0;
 		switch (opt) {
 		case 'x':
@@ -399,16 +401,20 @@ int main(int argc, char **argv)
 		case 'R':
 			reader = 1;
 			break;
+		case 'W':
+			mode = O_RDWR;
+			break;
 		default:
 			return 2;
 		}
 	}
 	if (argc - optind < 2) {
 		fprintf(stderr, "usage: guest_probe [-x HELPER] [-t MS] "
-				"[-r RESTARTS] [-m MIB] [-R] IMAGE CMD [ARG...]\n");
+				"[-r RESTARTS] [-m MIB] [-R|-W] IMAGE CMD "
+				"[ARG...]\n");
 		return 2;
 	}
-	fd = open(argv[optind], O_RDONLY | O_CLOEXEC);
+	fd = open(argv[optind], mode | O_CLOEXEC);
 	if (fd < 0) {
 		fprintf(stderr, "guest_probe: %s: %s\n", argv[optind],
 			strerror(errno));

@@ -10,11 +10,22 @@ static void test_kill9(const char *db)
 	pid_t pid = fork();
 
 	if (pid == 0) {
+		struct fim_dcache *reader;
+
 		dc = open_cache(db, "src", 0, false);
 		if (!dc || fim_dcache_put(dc, &k, &s) != 0)
 			_exit(1);
-		usleep(200 * 1000);
-		raise(SIGKILL);
+		/* a put returns before its commit: wait (on a loaded box, as
+		 * long as it takes) until another reader of the file sees it */
+		for (int i = 0; i < 1000; i++) {
+			reader = open_cache(db, "src", 0, false);
+			int seen = reader &&
+				   !fim_dcache_get(reader, &k, SHA256, &out);
+			fim_dcache_close(reader);
+			if (seen)
+				raise(SIGKILL);
+			usleep(20 * 1000);
+		}
 		_exit(1);
 	}
 	waitpid(pid, &status, 0);

@@ -228,6 +228,35 @@ static void test_image_request(void)
 	       -EPROTO, "another op is refused");
 }
 
+/* START, as the child decodes it: a size a file can have (0: the
+ * descriptor comes with it), nothing more. */
+static void test_start(void)
+{
+	struct fim_gp_buf b = fresh();
+	uint64_t size = 1;
+
+	fim_gp_encode_start(&b, 0);
+	ok(b.len == 4 + FIM_GP_START_LEN &&
+		   !fim_gp_decode_start(buf + 4, b.len - 4, &size) && !size,
+	   "a START with the descriptor decodes as encoded");
+	b = fresh();
+	fim_gp_encode_start(&b, (uint64_t)INT64_MAX);
+	ok(!fim_gp_decode_start(buf + 4, b.len - 4, &size) &&
+		   size == (uint64_t)INT64_MAX,
+	   "a START with a size decodes as encoded");
+	is_int(fim_gp_decode_start(buf + 4, b.len - 5, &size), -EPROTO,
+	       "a truncated START is refused");
+	b = fresh();
+	fim_gp_encode_start(&b, (uint64_t)INT64_MAX + 1);
+	is_int(fim_gp_decode_start(buf + 4, b.len - 4, &size), -EPROTO,
+	       "a size past INT64_MAX is refused");
+	b = fresh();
+	fim_gp_encode_start(&b, 0);
+	buf[4] = FIM_GP_STAT;
+	is_int(fim_gp_decode_start(buf + 4, b.len - 4, &size), -EPROTO,
+	       "another op is refused");
+}
+
 int main(void)
 {
 	test_attr();
@@ -235,5 +264,6 @@ int main(void)
 	test_parts();
 	test_requests();
 	test_image_request();
+	test_start();
 	return tap_done();
 }

@@ -45,6 +45,7 @@ static const struct key keys[] = {
 	{ "kernel.snapshot_timeout", "snapshot_timeout", K_SECONDS,
 	  F(snapshot_timeout), 0 },
 	{ "kernel.keep_cache", "keep_cache", K_BOOL, F(keep_cache), 0 },
+	{ "kernel.passthrough", "passthrough", K_BOOL, F(passthrough), 0 },
 	{ "hashing.threads", "threads", K_U64, F(threads), 1024 },
 	{ "cache.path", "cache", K_STRING, F(cache_path), 0 },
 	{ "cache.key", "cache_key", K_STRING, F(cache_key), 0 },
@@ -109,6 +110,7 @@ void fim_config_init(struct fim_config *cfg)
 	cfg->attr_timeout = 86400;
 	cfg->snapshot_timeout = 1;
 	cfg->keep_cache = true;
+	cfg->passthrough = true;
 	cfg->cache_path = strdup(FIM_DEFAULT_CACHE);
 	cfg->cache_key = strdup(FIM_DEFAULT_CACHE_KEY);
 	cfg->cache_memory_entries = 65536;

@@ -25,17 +25,35 @@
 #include "guest_proto.h"
 
 struct fim_guest;
+struct fim_guest_spare;
 
 struct fim_guest_opts {
 	const char *helper;     /* the fimfs-guest executable */
+	/* a reader started ahead with these same options, taken by the next
+	 * child to start; NULL: each starts when needed */
+	struct fim_guest_spare *spare;
 	unsigned timeout_ms;    /* per reply */
 	unsigned max_restarts;  /* failures in a row before giving up */
 	unsigned mem_mib;       /* the child's address space */
 	unsigned cpu_seconds;   /* the child's CPU time, over its life */
 };
 
-/* The defaults: the installed helper, 10 s, 3 restarts, 1024 MiB, 3600 s. */
+/* The defaults: the installed helper, no spare, 10 s, 3 restarts,
+ * 1024 MiB, 3600 s. */
 void fim_guest_opts_init(struct fim_guest_opts *o);
+
+/* A spare reader: one child of o's helper and limits, started now and
+ * again each time one is taken, waiting for an image (guest_spare.c).
+ * Start it from the process and user that will talk to it (a daemon: after
+ * it forked and dropped privileges). 0 or -ENOMEM; a spare that cannot
+ * start only means that clients start their own. */
+int fim_guest_spare_new(const struct fim_guest_opts *o,
+			struct fim_guest_spare **out);
+/* The waiting child's pid and socket, now the caller's to start or stop,
+ * and the next one started; -EAGAIN when none waits. */
+int fim_guest_spare_take(struct fim_guest_spare *s, pid_t *pid, int *sock);
+/* Stops the waiting child, if any, and frees s. */
+void fim_guest_spare_free(struct fim_guest_spare *s);
 
 /* A client for the image open on image_fd (which it duplicates: the caller
  * keeps and closes its own). No child starts until the first request. */

@@ -21,7 +21,6 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,18 +31,15 @@
 #include <unistd.h>
 
 #include "guest_config.h"
+#include "guest_spawn.h"
 
-/* Descriptors the child gets, and the lowest the parent keeps its copies
- * at, so that the moves onto 3 and 4 never overwrite one another. */
-#define CHILD_IMAGE_FD 3
-#define CHILD_SOCK_FD 4
-#define HIGH_FD 10
 /* A directory fimfs shows has at most this many entries. */
 #define DIR_ENTRIES_MAX (1u << 24)
 
 struct fim_guest {
 	pthread_mutex_t lock; /* guards everything below */
 	char *helper;
+	struct fim_guest_spare *spare;
 	unsigned timeout_ms, max_restarts, mem_mib, cpu_seconds;
 	int img_fd; /* -1: the child asks for bytes, read with pread_fn */
 	fim_guest_pread_fn pread_fn;
@@ -64,6 +60,7 @@ struct fim_guest {
 void fim_guest_opts_init(struct fim_guest_opts *o)
 {
 	o->helper = FIM_GUEST_HELPER;
+	o->spare = NULL;
 	o->timeout_ms = 10000;
 	o->max_restarts = 3;
 	o->mem_mib = 1024;
@@ -91,6 +88,7 @@ static int new_client(const struct fim_guest_opts *o, int img_fd,
 		return -ENOMEM;
 	}
 	g->img_fd = img_fd;
+	g->spare = o->spare;
 	g->timeout_ms = o->timeout_ms;
 	g->max_restarts = o->max_restarts;
 	g->mem_mib = o->mem_mib;
@@ -104,7 +102,7 @@ static int new_client(const struct fim_guest_opts *o, int img_fd,
 int fim_guest_new(const struct fim_guest_opts *o, int image_fd,
 		  struct fim_guest **out)
 {
-	int fd = fcntl(image_fd, F_DUPFD_CLOEXEC, HIGH_FD);
+	int fd = fcntl(image_fd, F_DUPFD_CLOEXEC, 0);
 
 	return fd < 0 ? -errno : new_client(o, fd, out);
 }
@@ -290,70 +288,68 @@ static uint32_t le32(const uint8_t *b)
 	       (uint32_t)b[3] << 24;
 }
 
-static int spawn_child(struct fim_guest *g)
+/* Hands the child the image: START, with the descriptor or the size. */
+static int send_start(struct fim_guest *g, int64_t deadline)
 {
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
-	sigset_t none, all;
-	char mem[24], cpu[24], size[24], mem_opt[] = "--mem",
-		cpu_opt[] = "--cpu", size_opt[] = "--image-size";
-	char *argv[] = {g->helper, mem_opt, mem, cpu_opt, cpu,
-			g->img_fd < 0 ? size_opt : NULL, size, NULL};
-	char *envp[] = {NULL};
-	int sv[2], theirs, r;
+	uint8_t b[4 + FIM_GP_START_LEN];
+	struct fim_gp_buf out = {b, 0, sizeof(b)};
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	struct iovec iov = {b, sizeof(b)};
+	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
+	ssize_t n;
+	int r;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
-		return -errno;
-	theirs = fcntl(sv[1], F_DUPFD_CLOEXEC, HIGH_FD);
-	r = theirs < 0 ? -errno : 0;
-	close(sv[1]);
-	if (r) {
-		close(sv[0]);
-		return r;
+	fim_gp_encode_start(&out, g->img_fd >= 0 ? 0 : g->size);
+	if (g->img_fd >= 0) {
+		memset(&ctl, 0, sizeof(ctl));
+		m.msg_control = ctl.buf;
+		m.msg_controllen = sizeof(ctl.buf);
+		struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &g->img_fd, sizeof(int));
 	}
-	snprintf(mem, sizeof(mem), "%u", g->mem_mib);
-	snprintf(cpu, sizeof(cpu), "%u", g->cpu_seconds);
-	snprintf(size, sizeof(size), "%llu", (unsigned long long)g->size);
-	sigemptyset(&none);
-	sigfillset(&all);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawnattr_init(&at);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	if (g->img_fd >= 0)
-		posix_spawn_file_actions_adddup2(&fa, g->img_fd,
-						 CHILD_IMAGE_FD);
-	else
-		posix_spawn_file_actions_addclose(&fa, CHILD_IMAGE_FD);
-	posix_spawn_file_actions_adddup2(&fa, theirs, CHILD_SOCK_FD);
-	posix_spawn_file_actions_addclosefrom_np(&fa, CHILD_SOCK_FD + 1);
-	posix_spawnattr_setsigmask(&at, &none);
-	posix_spawnattr_setsigdefault(&at, &all);
-	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK |
-					      POSIX_SPAWN_SETSIGDEF);
-	r = -posix_spawn(&g->pid, g->helper, &fa, &at, argv, envp);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&at);
-	close(theirs);
-	if (r) {
-		g->pid = 0;
-		close(sv[0]);
+	do {
+		r = wait_sock(g, POLLOUT, deadline);
+		n = r ? -1 : sendmsg(g->sock, &m, MSG_DONTWAIT | MSG_NOSIGNAL);
+	} while (!r && n < 0 && (errno == EAGAIN || errno == EINTR));
+	if (r)
 		return r;
-	}
-	g->sock = sv[0];
-	return 0;
+	if (n < 0)
+		return -EPIPE;
+	/* the descriptor went with the first byte */
+	return send_full(g, b + n, sizeof(b) - (size_t)n, deadline);
 }
 
-/* Starts a child and checks its hello. */
-static int start(struct fim_guest *g)
+/* Starts a child, the spare's when one waits, hands it the image and
+ * checks its hello. A spare that fails before its hello has not seen the
+ * image: it is not counted, and a child of our own is tried. */
+static int start(struct fim_guest *g, int use_spare)
 {
+	int64_t deadline = now_ms() + g->timeout_ms;
 	uint8_t hello[10];
-	int r = spawn_child(g);
+	int spare = use_spare && g->spare &&
+		    !fim_guest_spare_take(g->spare, &g->pid, &g->sock);
+	int r = spare ? 0
+		      : fim_guest_spawn(g->helper, g->mem_mib,
+					g->cpu_seconds, &g->pid, &g->sock);
 
-	if (r)
+	if (r) {
+		g->pid = 0;
+		g->sock = -1;
 		return child_failed(g, 0, 1, "cannot start %s: %s", g->helper,
 				    strerror(-r));
-	r = recv_full(g, hello, sizeof(hello), now_ms() + g->timeout_ms);
+	}
+	r = send_start(g, deadline);
+	r = r ? r : recv_full(g, hello, sizeof(hello), deadline);
+	if (r && spare) {
+		stop_child(g, 1, NULL, 0);
+		return start(g, 0);
+	}
 	if (r)
 		return io_failed(g, r, "greeting");
 	if (le32(hello) != 6 || fim_gp_decode_hello(hello + 4, 6))
@@ -431,7 +427,7 @@ static int call(struct fim_guest *g, struct fim_gp_req *q, void *data,
 		snprintf(g->reason, sizeof(g->reason), "%s", g->broken_why);
 		return -EIO;
 	}
-	if (!g->pid && (r = start(g)))
+	if (!g->pid && (r = start(g, 1)))
 		return r;
 	q->id = ++g->next_id;
 	if (fim_gp_encode_req(&tx, q))

@@ -135,6 +135,14 @@ int fim_gp_encode_image_req(struct fim_gp_buf *b, uint32_t id,
 	return r ? r : fim_gp_put_u32(b, length);
 }
 
+int fim_gp_encode_start(struct fim_gp_buf *b, uint64_t size)
+{
+	int r = fim_gp_put_u32(b, FIM_GP_START_LEN);
+
+	r = r ? r : fim_gp_put_u8(b, FIM_GP_START);
+	return r ? r : fim_gp_put_u64(b, size);
+}
+
 void fim_gp_cur_init(struct fim_gp_cur *c, const void *p, size_t len)
 {
 	c->p = p;
@@ -246,6 +254,19 @@ void fim_gp_get_part(struct fim_gp_cur *c, struct fim_gp_part *p)
 int fim_gp_cur_end(const struct fim_gp_cur *c)
 {
 	return c->bad || c->left ? -EPROTO : 0;
+}
+
+int fim_gp_decode_start(const void *p, size_t len, uint64_t *size)
+{
+	struct fim_gp_cur c;
+
+	fim_gp_cur_init(&c, p, len);
+	if (fim_gp_get_u8(&c) != FIM_GP_START)
+		return -EPROTO;
+	*size = fim_gp_get_u64(&c);
+	if (*size > INT64_MAX)
+		return -EPROTO;
+	return fim_gp_cur_end(&c);
 }
 
 int fim_gp_decode_hello(const void *p, size_t len)

@@ -9,7 +9,12 @@
  * for anything else, and the core kills the child.
  *
  * Framing: a u32 payload length (little-endian, at most FIM_GP_FRAME_MAX),
- * then the payload. The child's first frame is the hello:
+ * then the payload. The core's first frame hands over the image (a child
+ * is started before there is one to read, and waits for it):
+ *   START    u8 op, u64 size: 0 when the image's read-only descriptor comes
+ *            with this frame (SCM_RIGHTS), else the size of an image the
+ *            child asks the core for (IMAGE, below)
+ * The child's first frame, once it is sandboxed, is the hello:
  *   "FIMG" u16 version
  * A request:  u8 op, u32 id, body
  * A reply:    u8 op, u32 id, u8 status, body (for status != OK: str reason)
@@ -55,6 +60,8 @@
 #define FIM_GP_REPLY_HDR 6u
 /* An IMAGE request's payload: op, id, offset, length. */
 #define FIM_GP_IMAGE_REQ_LEN 17u
+/* START's payload: op, size. */
+#define FIM_GP_START_LEN 9u
 
 enum fim_gp_op {
 	FIM_GP_PARTS = 1,
@@ -63,6 +70,7 @@ enum fim_gp_op {
 	FIM_GP_READLINK = 4,
 	FIM_GP_READ = 5,
 	FIM_GP_IMAGE = 6, /* the child asks the core (see above) */
+	FIM_GP_START = 7, /* the core's first frame (see above) */
 	/* Only the test build of the child answers these (FIM_GUEST_TEST_OPS):
 	 * they prove the sandbox, the timeouts and the strict decoder. */
 	FIM_GP_TEST_OPEN = 0x71,   /* open("/etc/passwd"): must die, SIGSYS */
@@ -176,6 +184,12 @@ int fim_gp_encode_image_req(struct fim_gp_buf *b, uint32_t id,
 			    uint64_t offset, uint32_t length);
 int fim_gp_decode_image_req(const void *p, size_t len, uint32_t *id,
 			    uint64_t *offset, uint32_t *length);
+
+/* START (length prefix included) for an image of size bytes read through
+ * the socket, or 0 for one whose descriptor goes with it; the child's
+ * strict decoder of its payload: 0 or -EPROTO (a size past INT64_MAX). */
+int fim_gp_encode_start(struct fim_gp_buf *b, uint64_t size);
+int fim_gp_decode_start(const void *p, size_t len, uint64_t *size);
 
 /* Decode the child's hello payload: 0 or -EPROTO. */
 int fim_gp_decode_hello(const void *p, size_t len);

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +52,9 @@ struct entry {
 
 struct gpool {
 	struct fim_source *lower;
-	struct gpool_opts o;
+	struct gpool_opts o; /* o.guest.spare set once, before warm */
+	atomic_bool warm;
+	struct fim_guest_spare *spare;
 	pthread_mutex_t mu; /* guards the rest */
 	struct entry *head;
 	size_t n;
@@ -102,8 +105,22 @@ void gpool_free(struct gpool *p)
 		p->head = e->next;
 		entry_free(e);
 	}
+	fim_guest_spare_free(p->spare);
 	pthread_mutex_destroy(&p->mu);
 	free(p);
+}
+
+void gpool_warm(struct gpool *p)
+{
+	if (atomic_load_explicit(&p->warm, memory_order_acquire))
+		return;
+	pthread_mutex_lock(&p->mu);
+	if (!atomic_load_explicit(&p->warm, memory_order_relaxed)) {
+		if (!fim_guest_spare_new(&p->o.guest, &p->spare))
+			p->o.guest.spare = p->spare;
+		atomic_store_explicit(&p->warm, true, memory_order_release);
+	}
+	pthread_mutex_unlock(&p->mu);
 }
 
 bool gpool_same_image(const struct fim_stat *a, const struct fim_stat *b)
@@ -280,6 +297,7 @@ int gpool_get(struct gpool *p, const char *path, struct gimage **out)
 	struct fim_stat st;
 	int ret;
 
+	gpool_warm(p);
 	ret = fim_src_lstat(p->lower, path, &st);
 	if (ret)
 		return ret;

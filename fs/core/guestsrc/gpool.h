@@ -29,6 +29,13 @@ int gpool_new(struct fim_source *lower, const struct gpool_opts *o,
 	      struct gpool **out);
 void gpool_free(struct gpool *p);
 
+/* Starts a spare reader (fim_guest_spare_new), once, so that the first
+ * image looked at does not wait for one to start. Called on the first use
+ * of the source rather than by gpool_new: a daemon makes its source before
+ * it forks and drops privileges, and a reader must be the child of the
+ * process, and have the user, that serves. */
+void gpool_warm(struct gpool *p);
+
 /* Whether the entry st at path of the lower source is a disk image: a
  * regular file of at least a minimum size whose first and last bytes say
  * so (guest_magic.h). The answer is kept per identity. */

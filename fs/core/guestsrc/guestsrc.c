@@ -29,6 +29,7 @@ int gsrc_locate(struct gsrc *s, const char *path, struct gloc *l)
 	int ret;
 
 	memset(l, 0, sizeof(*l));
+	gpool_warm(s->pool);
 	while ((end = gpath_next(path, from, &name_len))) {
 		from = end + (path[end] == '/');
 		if (name_len >= sizeof(image))
@@ -263,6 +264,8 @@ static int g_created(struct fim_source *src, const char *path, int64_t *ns)
 
 static int g_statvfs(struct fim_source *src, struct statvfs *sv)
 {
+	/* a mount's first request, from the check that it answers */
+	gpool_warm(of(src)->pool);
 	fim_src_statvfs(of(src)->lower, sv);
 	return 0;
 }

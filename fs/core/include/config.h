@@ -58,6 +58,7 @@ struct fim_config {
 	 * lookups, so that a rotation shows within it */
 	double snapshot_timeout;
 	bool keep_cache;
+	bool passthrough; /* reads of real files served by the kernel */
 
 	/* hashing */
 	uint64_t threads;       /* 0 = number of online CPUs */
