@@ -49,6 +49,7 @@ struct fimfs {
 	 * it, set as the reply goes (before any open can come). */
 	uint64_t pt_init_unique;
 	bool pt_offered, passthrough_on;
+	bool pt_refused; /* a registration failed (logged), under pt_mu */
 	pthread_mutex_t pt_mu; /* guards pt_ids */
 	struct pt_ent *pt_ids[PT_BUCKETS];
 	uint64_t requests[REQ_KINDS]; /* atomic: served, by kind (reqcount.h) */

@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "atime.h"
@@ -150,7 +151,10 @@ bool passthrough_arm(struct fimfs *fs, uint64_t ino, int fd,
 	struct pt_ent **b, *e;
 	bool ok = false;
 
-	if (!fs->passthrough_on || fd < 0 || !fim_atime_fixed(fd))
+	/* a FIFO or device read through the kernel would block the reader
+	 * or reach what the daemon never opens for reading */
+	if (!fs->passthrough_on || fd < 0 || !S_ISREG(st->mode) ||
+	    !fim_atime_fixed(fd))
 		return false;
 	pthread_mutex_lock(&fs->pt_mu);
 	b = bucket(fs, ino);
@@ -175,9 +179,13 @@ bool passthrough_arm(struct fimfs *fs, uint64_t ino, int fd,
 			*b = e;
 			ok = true;
 		} else {
-			fim_log(LOG_WARNING, "passthrough: cannot register a "
-				"file of SOURCE: %m; the daemon serves its "
-				"reads");
+			/* once: the cause (a stacked SOURCE, ELOOP; a lost
+			 * capability, EPERM) is rarely the file's own */
+			if (!fs->pt_refused)
+				fim_log(LOG_WARNING, "passthrough: cannot "
+					"register a file of SOURCE: %m; the "
+					"daemon serves its reads (logged once)");
+			fs->pt_refused = true;
 			free(e);
 		}
 	}
