@@ -211,7 +211,7 @@ static struct node *node_new(struct fimfs *fs, struct node *parent,
 
 	if (!n)
 		return NULL;
-	*n = proto;
+	memcpy(n, &proto, offsetof(struct node, name));
 	memcpy(n->name, name, n->namelen);
 	if (node_at_root(n))
 		memcpy((char *)n + snap_at(n), &snap, sizeof(snap));
