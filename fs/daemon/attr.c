@@ -48,13 +48,15 @@ int snap_id_of(struct fimfs *fs, const char *path, int kind, size_t baselen,
 
 int node_current(struct fimfs *fs, struct node *n)
 {
-	uint64_t id;
+	uint64_t snap = node_snap(n), id;
+	struct node_path p;
 	int ret;
 
-	if (!n->snap)
+	if (!snap)
 		return 0;
-	ret = snap_id_of(fs, n->path, n->kind, n->baselen, false, &id);
-	if (!ret && id != n->snap)
+	node_path(fs, n, &p);
+	ret = snap_id_of(fs, p.s, n->kind, p.baselen, false, &id);
+	if (!ret && id != snap)
 		ret = -ESTALE;
 	return ret;
 }
@@ -62,9 +64,12 @@ int node_current(struct fimfs *fs, struct node *n)
 int attr_of_node(struct fimfs *fs, struct node *n, struct fim_stat *st)
 {
 	int ret = node_current(fs, n);
+	struct node_path p;
 
-	return ret ? ret : fim_listing_stat(fs->view, n->path, n->kind,
-					    n->baselen, st);
+	if (ret)
+		return ret;
+	node_path(fs, n, &p);
+	return fim_listing_stat(fs->view, p.s, n->kind, p.baselen, st);
 }
 
 /* Attributes cached for a day would otherwise serve a file changed in
@@ -74,21 +79,27 @@ bool attr_keep_cache(struct fimfs *fs, struct node *n,
 		     const struct fim_stat *st)
 {
 	static pthread_mutex_t opened_mu = PTHREAD_MUTEX_INITIALIZER;
+	struct fim_stat *opened;
 	bool same;
 
+	if (n->kind >= 0)
+		return false; /* only SOURCE's files and directories are opened */
 	pthread_mutex_lock(&opened_mu);
-	if (!n->opened)
-		n->opened = calloc(1, sizeof(*n->opened));
-	same = n->opened && fim_stat_same(n->opened, st);
-	if (n->opened)
-		*n->opened = *st;
+	opened = node_opened(n);
+	if (!opened) {
+		opened = calloc(1, sizeof(*opened));
+		node_set_opened(n, opened);
+	}
+	same = opened && fim_stat_same(opened, st);
+	if (opened)
+		*opened = *st;
 	pthread_mutex_unlock(&opened_mu);
 	return fs->cfg.keep_cache && same;
 }
 
 static bool snapshot_name(struct node *n)
 {
-	return n->snap && !strchr(n->path, '/');
+	return node_at_root(n) && node_snap(n);
 }
 
 static double shorter(double a, double b)

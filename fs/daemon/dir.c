@@ -244,12 +244,14 @@ out:
 static int read_dir(fuse_req_t req, struct fimfs *fs, struct node *n,
 		    struct listing *l)
 {
-	int ret = read_source(fs->view, n->path, l);
+	struct node_path p;
+	int ret;
 
+	node_path(fs, n, &p);
+	ret = read_source(fs->view, p.s, l);
 	if (!ret)
-		ret = add_virtual(req, fs, n->path, l);
-	if (!ret && l->checked &&
-	    !perm_same_file(fs, n->path, strlen(n->path), &l->dir))
+		ret = add_virtual(req, fs, p.s, l);
+	if (!ret && l->checked && !perm_same_file(fs, p.s, p.len, &l->dir))
 		ret = -ESTALE;
 	/* a readdir that comes again starts afresh */
 	if (ret)
@@ -265,23 +267,25 @@ void fimfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	struct listing *l = calloc(1, sizeof(*l));
 	bool own = n->kind == FIM_VK_LIST_DIR; /* not SOURCE's */
 	bool keep = fs->cfg.keep_cache;
+	struct node_path p;
 	int ret;
 
 	if (!l)
 		return (void)fuse_reply_err(req, ENOMEM);
+	node_path(fs, n, &p);
 	ret = node_current(fs, n);
 	if (!ret)
-		ret = -perm_listing(req, fs, "opendir", n->path, n->kind);
+		ret = -perm_listing(req, fs, "opendir", p.s, n->kind);
 	if (!ret && own) {
-		ret = read_listing(fs->view, n->path, l);
+		ret = read_listing(fs->view, p.s, l);
 		l->read = true;
 	}
 	if (!ret && !own && !perm_exempt(req)) {
-		ret = -perm_check(req, fs, "opendir", n->path, strlen(n->path),
-				  FIM_MAY_READ, true, &l->dir);
+		ret = -perm_check(req, fs, "opendir", p.s, p.len, FIM_MAY_READ,
+				  true, &l->dir);
 		l->checked = true;
 	} else if (!ret && !own) {
-		ret = fim_view_lstat(fs->view, n->path, &l->dir);
+		ret = fim_view_lstat(fs->view, p.s, &l->dir);
 	}
 	if (!ret && !own)
 		keep = attr_keep_cache(fs, n, &l->dir);

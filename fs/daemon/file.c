@@ -63,12 +63,14 @@ static void open_real(fuse_req_t req, struct fimfs *fs, struct node *n,
 	 * written; otherwise the record is written once the reply is on its
 	 * way, off the opener's critical path (a walk opening 100k files). */
 	bool record_first = fs->cfg.audit_on_failure == FIM_AUDIT_DENY;
+	struct node_path p;
 	struct fim_stat st;
 	int ret, rec;
 
 	if (!rf)
 		return (void)fuse_reply_err(req, ENOMEM);
-	ret = fim_view_open(fs->view, n->path, &rf->f);
+	node_path(fs, n, &p);
+	ret = fim_view_open(fs->view, p.s, &rf->f);
 	if (!ret)
 		ret = fim_view_fstat(rf->f, &st);
 	/* the path may name another file than the one checked by now */
@@ -78,7 +80,7 @@ static void open_real(fuse_req_t req, struct fimfs *fs, struct node *n,
 	if (ret || record_first) {
 		rec = record_as(fs, &rf->who, &(struct fim_audit_event){
 			.kind = FIM_AUDIT_EV_ACCESS, .op = "open",
-			.path = n->path, .err = -ret });
+			.path = p.s, .err = -ret });
 		if (!ret && record_refuses(fs, rec))
 			ret = -EACCES;
 	}
@@ -110,7 +112,7 @@ static void open_real(fuse_req_t req, struct fimfs *fs, struct node *n,
 	if (!record_first)
 		record_as(fs, &rf->who, &(struct fim_audit_event){
 			.kind = FIM_AUDIT_EV_ACCESS, .op = "open",
-			.path = n->path });
+			.path = p.s });
 	pthread_mutex_unlock(&rf->logging);
 }
 
@@ -119,17 +121,18 @@ void fimfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	struct fimfs *fs = fimfs_of(req);
 	struct node *n = node_of(fs, ino);
 	struct fim_stat st, *checked = NULL;
+	struct node_path p;
 	int ret;
 
 	if ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC))
 		return refuse_open(req, ino, fi->flags);
+	node_path(fs, n, &p);
 	ret = -node_current(fs, n);
 	if (!ret)
-		ret = perm_listing(req, fs, "open", n->path, n->kind);
+		ret = perm_listing(req, fs, "open", p.s, n->kind);
 	/* a virtual entry is readable by whoever may read its file */
 	if (!ret && !perm_exempt(req)) {
-		ret = perm_check(req, fs, "open", n->path, n->kind < 0 ?
-				 strlen(n->path) : n->baselen, FIM_MAY_READ,
+		ret = perm_check(req, fs, "open", p.s, p.baselen, FIM_MAY_READ,
 				 false, &st);
 		checked = &st;
 	}
@@ -184,14 +187,15 @@ void fimfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 void fimfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct fimfs *fs = fimfs_of(req);
-	struct node *n = node_of(fs, ino);
+	struct node_path p;
 	struct real_file *rf;
 	uint64_t bytes;
 
 	/* Answered last: once it is, the kernel may forget the node whose
 	 * path the record names (it does not wait for a release anyway). */
+	node_path(fs, node_of(fs, ino), &p);
 	if (handle_of(fi->fh)->type == HANDLE_VIRTUAL) {
-		vread_release(fs, n->path, fi);
+		vread_release(fs, p.s, fi);
 	} else {
 		rf = (struct real_file *)handle_of(fi->fh);
 		handles_remove(&fs->handles, &rf->h);
@@ -202,7 +206,7 @@ void fimfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 			passthrough_release(fs, ino);
 		record_as(fs, &rf->who, &(struct fim_audit_event){
 			.kind = FIM_AUDIT_EV_ACCESS, .op = "release",
-			.path = n->path, .has_bytes = !rf->passthrough,
+			.path = p.s, .has_bytes = !rf->passthrough,
 			.bytes = bytes < rf->size ? bytes : rf->size });
 		real_file_unref(rf);
 	}

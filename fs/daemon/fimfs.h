@@ -8,11 +8,13 @@
 #include <fuse_lowlevel.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "config.h"
 #include "handles.h"
 #include "log.h"
+#include "nodepool.h"
 #include "privs.h"
 #include "reqcount.h"
 #include "view.h"
@@ -57,10 +59,12 @@ struct fimfs {
 	struct fimfs_user user;  /* run_as, looked up before mounting */
 
 	/* nodes (inode.c) */
-	pthread_mutex_t nodes_mu; /* guards the node table */
-	struct node **by_path;
+	pthread_mutex_t nodes_mu; /* guards the table, the pool, the counts */
+	struct node **by_name;
 	size_t nbuckets, nnodes;
 	struct node *root;
+	struct nodepool pool;
+	char *suffix[INT8_MAX + 1]; /* by kind: its virtual names' ending */
 
 	/* requests waiting for a digest (pending.c) */
 	pthread_mutex_t pending_mu;

@@ -23,11 +23,14 @@ static void source_flags(struct fimfs *fs, struct node *n, unsigned int cmd,
 			 void *buf, size_t size)
 {
 	struct fim_view_file *f;
+	struct node_path p;
 	int fd;
 
 	memset(buf, 0, size);
-	if (n->kind >= 0 ||
-	    fim_view_open(fs->view, n->path, &f))
+	if (n->kind >= 0)
+		return;
+	node_path(fs, n, &p);
+	if (fim_view_open(fs->view, p.s, &f))
 		return;
 	fd = fim_view_fd(f);
 	if (fd >= 0 && ioctl(fd, cmd, buf))
@@ -54,6 +57,7 @@ void fimfs_ioctl(fuse_req_t req, fuse_ino_t ino, unsigned int cmd, void *arg,
 	struct fimfs *fs = fimfs_of(req);
 	struct node *n = node_of(fs, ino);
 	unsigned int iflags;
+	struct node_path p;
 	struct fsxattr fsx;
 	char name[16];
 
@@ -78,7 +82,8 @@ void fimfs_ioctl(fuse_req_t req, fuse_ino_t ino, unsigned int cmd, void *arg,
 	}
 	if (_IOC_DIR(cmd) != _IOC_WRITE)
 		return (void)fuse_reply_err(req, ENOTTY);
-	refuse_note(fs, fuse_req_ctx(req), "ioctl", n->path,
+	node_path(fs, n, &p);
+	refuse_note(fs, fuse_req_ctx(req), "ioctl", p.s,
 		    write_name(cmd, name, sizeof(name)));
 	fuse_reply_err(req, EROFS);
 }

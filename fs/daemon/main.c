@@ -2,6 +2,7 @@
  * configuration never leaves a half-started daemon or a mount behind. */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,6 +202,10 @@ int main(int argc, char **argv)
 	char err[1024], *source_real = NULL;
 	int status = 1;
 
+	/* Up to 64 workers, each with an arena of its own by default (8 a
+	 * core), each keeping its peak of short-lived request buffers: two
+	 * are enough, the nodes having their own pool. */
+	mallopt(M_ARENA_MAX, 2);
 	options_parse(argc, argv, &cl);
 	/* The mount's source name must lead back to SOURCE from anywhere
 	 * (fimfsctl report maps mounted paths back through it). */

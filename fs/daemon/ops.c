@@ -58,18 +58,20 @@ static void fimfs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	struct fimfs *fs = fimfs_of(req);
 	struct node *p = node_of(fs, parent), *n;
 	struct fuse_entry_param e = { 0 };
+	struct node_path pp;
 	char path[PATH_MAX];
 	struct fim_entry ent;
-	uint64_t snap = p->snap;
+	uint64_t snap = 0;
 	int ret;
 
-	ret = child_path(p->path, name, path, sizeof(path));
+	node_path(fs, p, &pp);
+	ret = child_path(pp.s, name, path, sizeof(path));
 	if (!ret)
 		ret = node_current(fs, p);
 	if (!ret)
-		ret = -perm_listing(req, fs, "lookup", p->path, p->kind);
+		ret = -perm_listing(req, fs, "lookup", pp.s, p->kind);
 	if (!ret && !perm_exempt(req))
-		ret = -perm_check(req, fs, "lookup", p->path, strlen(p->path),
+		ret = -perm_check(req, fs, "lookup", pp.s, pp.len,
 				  FIM_MAY_EXEC, true, NULL);
 	if (!ret)
 		ret = fim_listing_lookup(fs->view, path, &ent);
@@ -84,7 +86,8 @@ static void fimfs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		return (void)fuse_reply_err(req, -ret);
 	if (ent.shadows)
 		shadow_report(req, fs, path);
-	n = node_get(fs, path, snap, ent.kind, ent.baselen);
+	n = node_get(fs, p, name, snap, ent.kind,
+		     ent.kind < 0 ? 0 : strlen(path) - ent.baselen);
 	if (!n)
 		return (void)fuse_reply_err(req, ENOMEM);
 	e.ino = node_ino(fs, n);
@@ -131,6 +134,7 @@ static void fimfs_readlink(fuse_req_t req, fuse_ino_t ino)
 {
 	struct fimfs *fs = fimfs_of(req);
 	struct node *n = node_of(fs, ino);
+	struct node_path p;
 	char buf[PATH_MAX + 1];
 	long len;
 	int ret;
@@ -140,10 +144,11 @@ static void fimfs_readlink(fuse_req_t req, fuse_ino_t ino)
 	ret = node_current(fs, n);
 	if (ret)
 		return (void)fuse_reply_err(req, -ret);
+	node_path(fs, n, &p);
 	if (!perm_exempt(req) && (ret = perm_check(req, fs, "readlink",
-			n->path, strlen(n->path), 0, false, NULL)))
+			p.s, p.len, 0, false, NULL)))
 		return (void)fuse_reply_err(req, ret);
-	len = fim_view_readlink(fs->view, n->path, buf, sizeof(buf));
+	len = fim_view_readlink(fs->view, p.s, buf, sizeof(buf));
 	if (len < 0)
 		return (void)fuse_reply_err(req, (int)-len);
 	if ((size_t)len >= sizeof(buf))

@@ -43,7 +43,10 @@ static void refuse(fuse_req_t req, const char *op, const char *path,
 static void path_at(struct fimfs *fs, fuse_ino_t parent, const char *name,
 		    char *path, size_t size)
 {
-	if (child_path(node_of(fs, parent)->path, name, path, size))
+	struct node_path p;
+
+	node_path(fs, node_of(fs, parent), &p);
+	if (child_path(p.s, name, path, size))
 		snprintf(path, size, "%s", name);
 }
 
@@ -58,7 +61,10 @@ static void refuse_at(fuse_req_t req, const char *op, fuse_ino_t parent,
 
 static void refuse_ino(fuse_req_t req, const char *op, fuse_ino_t ino)
 {
-	refuse(req, op, node_of(fimfs_of(req), ino)->path, NULL, NULL);
+	struct node_path p;
+
+	node_path(fimfs_of(req), node_of(fimfs_of(req), ino), &p);
+	refuse(req, op, p.s, NULL, NULL);
 }
 
 void refuse_open(fuse_req_t req, fuse_ino_t ino, int flags)
@@ -91,15 +97,17 @@ void refuse_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 {
 	struct fimfs *fs = fimfs_of(req);
 	struct node *n = node_of(fs, ino);
+	struct node_path p;
 
 	(void)fi;
+	node_path(fs, n, &p);
 	if (to_set & FUSE_SET_ATTR_SIZE)
-		return refuse(req, "truncate", n->path, NULL, NULL);
+		return refuse(req, "truncate", p.s, NULL, NULL);
 	if (to_set & FUSE_SET_ATTR_MODE)
-		return refuse(req, "chmod", n->path, NULL, NULL);
+		return refuse(req, "chmod", p.s, NULL, NULL);
 	if (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID))
-		return refuse(req, "chown", n->path, NULL, NULL);
-	refuse(req, "utimens", n->path, NULL, times_asked(fs, n, attr, to_set));
+		return refuse(req, "chown", p.s, NULL, NULL);
+	refuse(req, "utimens", p.s, NULL, times_asked(fs, n, attr, to_set));
 }
 
 void refuse_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
@@ -157,9 +165,11 @@ void refuse_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
 {
 	struct fimfs *fs = fimfs_of(req);
 	char path[PATH_MAX], shown[PATH_MAX + 1];
+	struct node_path p;
 
 	path_at(fs, newparent, newname, path, sizeof(path));
-	snprintf(shown, sizeof(shown), "/%s", node_of(fs, ino)->path);
+	node_path(fs, node_of(fs, ino), &p);
+	snprintf(shown, sizeof(shown), "/%s", p.s);
 	refuse(req, "link", path, shown, NULL);
 }
 

@@ -54,7 +54,7 @@ static void invalidate_verdicts(struct fimfs *fs)
 	pthread_mutex_lock(&fs->nodes_mu);
 	inos = calloc(fs->nnodes + 1, sizeof(*inos));
 	for (size_t b = 0; inos && b < fs->nbuckets; b++)
-		for (struct node *nd = fs->by_path[b]; nd; nd = nd->next)
+		for (struct node *nd = fs->by_name[b]; nd; nd = nd->next)
 			if (nd->kind == FIM_VK_VERIFIED)
 				inos[n++] = node_ino(fs, nd);
 	pthread_mutex_unlock(&fs->nodes_mu);

@@ -27,7 +27,10 @@ static void refuse_tmpfile(struct fimfs *fs, int fd,
 	struct fuse_out_header out = { .len = sizeof(out), .error = -EROFS,
 				       .unique = in->unique };
 
-	refuse_note(fs, &ctx, "tmpfile", node_of(fs, in->nodeid)->path, NULL);
+	struct node_path p;
+
+	node_path(fs, node_of(fs, in->nodeid), &p);
+	refuse_note(fs, &ctx, "tmpfile", p.s, NULL);
 	/* ENOENT: the request was interrupted meanwhile, nothing to do */
 	if (write(fd, &out, sizeof(out)) < 0 && errno != ENOENT)
 		fim_log(LOG_ERR, "tmpfile: reply: %m");

@@ -141,17 +141,17 @@ out:
  * administrator wants the byte counts of the audit log exact per reader
  * (keep_cache false), or the entry is a listing read directly. */
 static void open_with_content(fuse_req_t req, struct fimfs *fs,
-			      struct node *n, struct fuse_file_info *fi,
-			      struct vfile *vf)
+			      struct node *n, const char *path,
+			      struct fuse_file_info *fi, struct vfile *vf)
 {
 	struct pending_open *po = calloc(1, sizeof(*po));
-	char *entry = strdup(n->path);
+	char *entry = strdup(path);
 	int ret;
 
 	if (!po || !entry) {
 		free(po);
 		free(entry);
-		record_open(fs, n->path, ENOMEM, &vf->who);
+		record_open(fs, path, ENOMEM, &vf->who);
 		vfile_unref(vf);
 		return (void)fuse_reply_err(req, ENOMEM);
 	}
@@ -168,14 +168,17 @@ static void open_with_content(fuse_req_t req, struct fimfs *fs,
 void vread_open(fuse_req_t req, struct fimfs *fs, struct node *n,
 		struct fuse_file_info *fi, const struct fim_stat *checked)
 {
-	struct vfile *vf = calloc(1, sizeof(*vf) + n->baselen + 1);
 	struct record_who who;
+	struct node_path p;
+	struct vfile *vf;
 	int ret = -ENOMEM;
 
+	node_path(fs, n, &p);
+	vf = calloc(1, sizeof(*vf) + p.baselen + 1);
 	record_who_of(fs, req, &who);
 	if (vf) {
-		memcpy(vf->path, n->path, n->baselen);
-		vf->path[n->baselen] = '\0';
+		memcpy(vf->path, p.s, p.baselen);
+		vf->path[p.baselen] = '\0';
 		ret = fim_view_vopen(fs->view, vf->path, n->kind,
 				     fim_listing_content, checked,
 				     &vf->content);
@@ -184,15 +187,15 @@ void vread_open(fuse_req_t req, struct fimfs *fs, struct node *n,
 		if (vf)
 			fim_view_vclose(vf->content);
 		free(vf);
-		record_open(fs, n->path, -ret, &who);
+		record_open(fs, p.s, -ret, &who);
 		return (void)fuse_reply_err(req, -ret);
 	}
 	vf->who = who;
 	vf->refs = 1;
 	vf->kind = n->kind;
 	if (fs->cfg.keep_cache && !fim_listing_direct(vf->kind))
-		return open_with_content(req, fs, n, fi, vf);
-	if ((ret = record_open(fs, n->path, 0, &who))) {
+		return open_with_content(req, fs, n, p.s, fi, vf);
+	if ((ret = record_open(fs, p.s, 0, &who))) {
 		vfile_unref(vf);
 		return (void)fuse_reply_err(req, -ret);
 	}

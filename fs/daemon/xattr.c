@@ -97,23 +97,23 @@ static void on_content(void *arg, int err, const char *buf, size_t len)
 /* The value of a virtual xattr: its length is known without hashing.
  * checked: the file's attributes when a fresh check allowed the request
  * (the value is then that file's only), or NULL (root). */
-static void virtual_xattr(fuse_req_t req, struct fimfs *fs, struct node *n,
+static void virtual_xattr(fuse_req_t req, struct fimfs *fs, const char *path,
 			  int kind, size_t size, const struct fim_stat *checked)
 {
 	struct pending_xattr *p;
 	struct fim_stat st;
-	int ret = fim_view_lstat(fs->view, n->path, &st);
+	int ret = fim_view_lstat(fs->view, path, &st);
 
 	if (ret)
 		return (void)fuse_reply_err(req, -ret);
 	if (!S_ISREG(st.mode))
 		return (void)fuse_reply_err(req, ENODATA);
-	fim_view_virtual_stat(fs->view, n->path, &st, kind, &st);
+	fim_view_virtual_stat(fs->view, path, &st, kind, &st);
 	if (!size)
 		return (void)fuse_reply_xattr(req, st.size);
 	if (size < st.size)
 		return (void)fuse_reply_err(req, ERANGE);
-	p = calloc(1, sizeof(*p) + strlen(n->path) + 1);
+	p = calloc(1, sizeof(*p) + strlen(path) + 1);
 	if (!p)
 		return (void)fuse_reply_err(req, ENOMEM);
 	p->pub.req = req;
@@ -124,7 +124,7 @@ static void virtual_xattr(fuse_req_t req, struct fimfs *fs, struct node *n,
 		p->file = *checked;
 		p->checked = &p->file;
 	}
-	strcpy(p->path, n->path);
+	strcpy(p->path, path);
 	pending_add(fs, &p->pub);
 	ret = fim_view_content(fs->view, p->path, kind, on_content, p);
 	if (ret)
@@ -136,21 +136,16 @@ static void virtual_xattr(fuse_req_t req, struct fimfs *fs, struct node *n,
  * the file. Without ACLs in SOURCE there are none (ENODATA, which the
  * kernel's ACL check takes as "none", where ENOTSUP would fail it). */
 static void acl_xattr(fuse_req_t req, struct fimfs *fs, struct node *n,
-		      const char *name, size_t size)
+		      struct node_path *p, const char *name, size_t size)
 {
 	unsigned char acl[FIM_ACL_MAX];
-	char path[PATH_MAX];
-	size_t plen = n->kind < 0 ? strlen(n->path) : n->baselen;
 	long len;
 
 	if ((n->kind >= 0 && strcmp(name, ACL_ACCESS)) ||
 	    fim_vk_is_listing(n->kind))
 		return (void)fuse_reply_err(req, ENODATA);
-	if (plen >= sizeof(path))
-		return (void)fuse_reply_err(req, ENAMETOOLONG);
-	memcpy(path, n->path, plen);
-	path[plen] = '\0';
-	len = fim_view_getxattr(fs->view, path, name, acl, sizeof(acl));
+	p->s[p->baselen] = '\0'; /* a virtual entry's: its file's */
+	len = fim_view_getxattr(fs->view, p->s, name, acl, sizeof(acl));
 	if (len == -ENOTSUP)
 		len = -ENODATA;
 	if (len > 0 && n->kind >= 0)
@@ -170,18 +165,19 @@ void fimfs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 	struct node *n = node_of(fs, ino);
 	int kind = xattr_kind(fs, name);
 	struct fim_stat st, *checked = NULL;
+	struct node_path p;
 	char *buf = NULL;
 	long len;
 	int ret;
 
 	if (n->kind >= 0 && !is_acl(name))
 		return (void)fuse_reply_err(req, ENODATA);
+	node_path(fs, n, &p);
 	ret = -node_current(fs, n);
 	/* user.* values take read permission, as on SOURCE; the others
 	 * only reaching the entry (trusted.* the kernel keeps to root) */
 	if (!ret && !perm_exempt(req)) {
-		ret = perm_check(req, fs, "getxattr", n->path, n->kind < 0 ?
-				 strlen(n->path) : n->baselen,
+		ret = perm_check(req, fs, "getxattr", p.s, p.baselen,
 				 strncmp(name, "user.", 5) ? 0 : FIM_MAY_READ,
 				 false, &st);
 		checked = &st;
@@ -189,18 +185,18 @@ void fimfs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 	if (ret)
 		return (void)fuse_reply_err(req, ret);
 	if (is_acl(name))
-		return acl_xattr(req, fs, n, name, size);
+		return acl_xattr(req, fs, n, &p, name, size);
 	if (n == fs->root && status_xattr(req, fs, name, size))
 		return;
 	if (!strcmp(name, SOURCE_XATTR))
-		return source_xattr(req, fs, n->path, size);
+		return source_xattr(req, fs, p.s, size);
 	if (kind >= 0)
-		return virtual_xattr(req, fs, n, kind, size, checked);
+		return virtual_xattr(req, fs, p.s, kind, size, checked);
 	if (is_ours(name))
 		return (void)fuse_reply_err(req, ENODATA);
 	if (size && !(buf = malloc(size)))
 		return (void)fuse_reply_err(req, ENOMEM);
-	len = fim_view_getxattr(fs->view, n->path, name, buf, size);
+	len = fim_view_getxattr(fs->view, p.s, name, buf, size);
 	reply_xattr(req, len, buf, size);
 	free(buf);
 }
@@ -242,13 +238,13 @@ static long source_names(struct fim_view *v, const char *path,
 
 /* Our names after the source's, for regular files only, and only with
  * xattrs=on: hidden ones still answer by name. */
-static long add_virtual_names(struct fimfs *fs, struct node *n, char *buf,
+static long add_virtual_names(struct fimfs *fs, const char *path, char *buf,
 			      size_t size, long len)
 {
 	struct fim_stat st;
 
 	if (fs->cfg.xattrs != FIM_XATTRS_ON ||
-	    fim_view_lstat(fs->view, n->path, &st) || !S_ISREG(st.mode))
+	    fim_view_lstat(fs->view, path, &st) || !S_ISREG(st.mode))
 		return len;
 	for (int k = 0; k < FIM_VK_COUNT; k++) {
 		const char *what = k == FIM_VK_VERIFIED ? "verified"
@@ -273,12 +269,14 @@ void fimfs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 	struct fimfs *fs = fimfs_of(req);
 	struct node *n = node_of(fs, ino);
 	char *names = NULL, *buf = NULL;
+	struct node_path p;
 	long len;
 	int ret = -node_current(fs, n);
 
+	node_path(fs, n, &p);
 	if (!ret && !perm_exempt(req))
-		ret = perm_check(req, fs, "listxattr", n->path, n->kind < 0 ?
-				 strlen(n->path) : n->baselen, 0, false, NULL);
+		ret = perm_check(req, fs, "listxattr", p.s, p.baselen, 0, false,
+				 NULL);
 	if (ret)
 		return (void)fuse_reply_err(req, ret);
 	if (n->kind >= 0)
@@ -286,7 +284,7 @@ void fimfs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 				   : fuse_reply_xattr(req, 0));
 	if (size && !(buf = malloc(size)))
 		return (void)fuse_reply_err(req, ENOMEM);
-	len = source_names(fs->view, n->path, &names);
+	len = source_names(fs->view, p.s, &names);
 	/* Filesystems without xattrs still get ours. */
 	if (len == -ENOTSUP)
 		len = 0;
@@ -295,7 +293,7 @@ void fimfs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 	else if (len > 0 && size)
 		memcpy(buf, names, (size_t)len);
 	if (len >= 0)
-		len = add_virtual_names(fs, n, buf, size, len);
+		len = add_virtual_names(fs, p.s, buf, size, len);
 	reply_xattr(req, len, buf, size);
 	free(names);
 	free(buf);

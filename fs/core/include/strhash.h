@@ -42,4 +42,7 @@ uint64_t fim_siphash(const unsigned char key[16], const void *p, size_t len);
 /* fim_siphash of the string s under this process's random key. */
 uint64_t fim_strhash_keyed(const char *s);
 
+/* The same of the len bytes at p. */
+uint64_t fim_memhash_keyed(const void *p, size_t len);
+
 #endif

@@ -79,8 +79,13 @@ static void make_key(void)
 	memcpy(process_key, weak, sizeof(process_key));
 }
 
-uint64_t fim_strhash_keyed(const char *s)
+uint64_t fim_memhash_keyed(const void *p, size_t len)
 {
 	pthread_once(&key_once, make_key);
-	return fim_siphash(process_key, s, strlen(s));
+	return fim_siphash(process_key, p, len);
+}
+
+uint64_t fim_strhash_keyed(const char *s)
+{
+	return fim_memhash_keyed(s, strlen(s));
 }
