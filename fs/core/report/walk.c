@@ -2,10 +2,13 @@
 #include "walk.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* An entry of a directory, stat'ed while the directory was open. */
 struct child {
@@ -148,9 +151,108 @@ static int add_node(void *arg, const char *path, const struct fim_stat *st,
 	return 0;
 }
 
+/* The subtrees of the root's entries, walked by several threads at once:
+ * a walk of many small files is one stat a file, and one thread would
+ * leave the other cores idle until the hashing begins. Each entry's
+ * subtree goes to a tree of its own, joined in order afterwards, so the
+ * result is the one walk_at gives. */
+struct subtrees {
+	struct fim_view *v;
+	const char *root;
+	struct child *c;
+	struct fim_tree *sub;
+	size_t n;
+	atomic_size_t next;
+	atomic_int err;
+};
+
+static void *walk_subtrees(void *arg)
+{
+	struct subtrees *w = arg;
+	size_t i;
+	char *path;
+	int ret;
+
+	while ((i = atomic_fetch_add(&w->next, 1)) < w->n &&
+	       !atomic_load(&w->err)) {
+		ret = -ENOMEM;
+		if (asprintf(&path, "%s%s%s", w->root, *w->root ? "/" : "",
+			     w->c[i].name) >= 0) {
+			ret = walk_at(w->v, path, &w->c[i].st, w->c[i].err,
+				      add_node, &w->sub[i]);
+			free(path);
+		}
+		if (ret)
+			atomic_store(&w->err, ret);
+	}
+	return NULL;
+}
+
+/* Move the nodes of the n trees of sub to the end of t, in order. */
+static int join(struct fim_tree *t, struct fim_tree *sub, size_t n)
+{
+	struct fim_tree_node *v;
+	size_t total = t->n;
+
+	for (size_t i = 0; i < n; i++)
+		total += sub[i].n;
+	if (total > t->cap) {
+		v = realloc(t->v, total * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		t->v = v;
+		t->cap = total;
+	}
+	for (size_t i = 0; i < n; i++) {
+		memcpy(t->v + t->n, sub[i].v, sub[i].n * sizeof(*v));
+		t->n += sub[i].n;
+		t->files += sub[i].files;
+		t->bytes += sub[i].bytes;
+		free(sub[i].v);
+		memset(&sub[i], 0, sizeof(sub[i]));
+	}
+	return 0;
+}
+
+/* Threads beside the caller's: one a core, a few at most. */
+static unsigned helpers(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return cpus > 1 ? (unsigned)(cpus < 8 ? cpus - 1 : 7) : 0;
+}
+
 int fim_tree_walk(struct fim_view *v, const char *root, struct fim_tree *t)
 {
-	return fim_walk(v, root, add_node, t);
+	struct subtrees w = { .v = v, .root = root };
+	struct fim_stat st = { 0 };
+	pthread_t tid[7];
+	unsigned started = 0, want = helpers();
+	int err = fim_view_lstat(v, root, &st), list_err = 0, ret;
+
+	if (!err && S_ISDIR(st.mode) &&
+	    (ret = list_dir(v, root, &w.c, &w.n, &list_err)))
+		return ret;
+	ret = add_node(t, root, &st, err ? err : list_err);
+	w.sub = ret ? NULL : calloc(w.n ? w.n : 1, sizeof(*w.sub));
+	if (!w.sub) {
+		free_children(w.c, w.n);
+		return -ENOMEM;
+	}
+	for (; started < want && started + 1 < w.n; started++)
+		if (pthread_create(&tid[started], NULL, walk_subtrees, &w))
+			break;
+	walk_subtrees(&w);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+	ret = atomic_load(&w.err);
+	if (!ret)
+		ret = join(t, w.sub, w.n);
+	for (size_t i = 0; i < w.n; i++)
+		fim_tree_free(&w.sub[i]);
+	free(w.sub);
+	free_children(w.c, w.n);
+	return ret;
 }
 
 void fim_tree_free(struct fim_tree *t)
