@@ -155,8 +155,11 @@ static int run(struct fim_config *cfg, const char *dir, const char *out,
 	if (cfg->digests & ~FIM_MTREE_NETBSD_DIGESTS)
 		fprintf(stderr, "fimfsctl: warning: blake2b512 and sha3-256 "
 			"digests are not known to NetBSD mtree -f\n");
+	/* The hashing threads run as many files as they are; the rest wait
+	 * in their queue, where a deep one lets the walking thread sleep
+	 * through many small files at a time instead of waking for each. */
 	if (setup(&view, &spec, cfg, rdir, sub, with_time ? FIM_SPEC_TIME : 0) ||
-	    fim_spec_hash(spec, 4 * fim_config_threads(cfg),
+	    fim_spec_hash(spec, 64 * fim_config_threads(cfg),
 			  isatty(STDERR_FILENO) ? fimctl_progress : NULL, NULL,
 			  report_fail, (void *)dir))
 		goto out;

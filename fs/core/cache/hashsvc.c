@@ -44,10 +44,11 @@ struct job {
 	struct waiter *waiters;
 	struct job *next_queued;
 	struct job *next_in_bucket;
-	/* In rtable too when by_reuse: the attributes seen when requested. */
+	/* The attributes seen when requested, which the cache had no answer
+	 * for; in rtable too when by_reuse. */
+	struct fim_stat st;
 	bool by_reuse;
 	uint32_t rhash;
-	struct fim_stat st;
 	struct job *next_in_rbucket;
 };
 
@@ -77,6 +78,12 @@ static uint32_t job_hash(const char *path, int want_prefix, uint64_t prefix)
 	if (want_prefix)
 		h ^= (uint32_t)(prefix * 2654435761u) ^ (uint32_t)(prefix >> 32);
 	return h;
+}
+
+static bool same_file_state(const struct fim_stat *a, const struct fim_stat *b)
+{
+	return a->ino == b->ino && a->size == b->size &&
+	       a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns;
 }
 
 static void make_key(struct fim_dkey *k, const char *path, const char *bpath,
@@ -198,21 +205,25 @@ static void compute(struct fim_hashsvc *svc, const struct job *job,
 	int fd;
 
 	memset(res, 0, sizeof(*res));
-	res->err = fim_src_open(svc->src, job->path, &f);
-	if (!res->err)
-		res->err = fim_src_fstat(f, &res->st);
+	res->err = fim_src_open_stat(svc->src, job->path, &f, &res->st);
 	if (res->err)
 		goto out;
-	if (!from_cache(svc, &req, &res->st, res))
+	/* The request looked in the cache for the state it saw: only a file
+	 * changed since then can have an answer there now. */
+	if (!same_file_state(&job->st, &res->st) &&
+	    !from_cache(svc, &req, &res->st, res))
 		goto out;
 	fd = fim_src_fd(f);
-	if (fd >= 0)
+	/* One read is all a small file takes: no read-ahead to ask for. */
+	if (fd >= 0 && res->st.size > FIM_DIGEST_CHUNK)
 		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	if (job->want_prefix) {
 		opts.prefix = job->prefix;
 		opts.prefix_out = &res->prefix;
 	}
 	opts.read_inline = read_inline(svc, fd, res->st.size);
+	opts.size_known = true;
+	opts.size = res->st.size;
 	rd.f = f;
 	res->err = fim_digest_run(svc->eng, src_pread, &rd, &opts,
 				  &res->digests, &bytes);
@@ -249,12 +260,6 @@ static void job_free(struct job *job)
 	free(job->path);
 	free(job->bpath);
 	free(job);
-}
-
-static bool same_file_state(const struct fim_stat *a, const struct fim_stat *b)
-{
-	return a->ino == b->ino && a->size == b->size &&
-	       a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns;
 }
 
 static void own_free(struct fim_hash_req *own)
@@ -452,12 +457,12 @@ static int enqueue(struct fim_hashsvc *svc, const struct fim_hash_req *req,
 		job = job_new(req, hash);
 		if (!job)
 			return -ENOMEM;
+		job->st = *st;
 		job->next_in_bucket = svc->table[hash % NBUCKETS];
 		svc->table[hash % NBUCKETS] = job;
 		if (reuse) {
 			job->by_reuse = true;
 			job->rhash = rhash;
-			job->st = *st;
 			job->next_in_rbucket = svc->rtable[rhash % NBUCKETS];
 			svc->rtable[rhash % NBUCKETS] = job;
 		}

@@ -428,6 +428,7 @@ int fim_digest_run(const struct fim_digest_engine *eng, fim_pread_fn rd,
 {
 	unsigned char *bufs = thread_bufs();
 	struct feeder f = { .opts = opts };
+	bool whole = false; /* the known length read in one call */
 	long n;
 	int ret;
 
@@ -440,8 +441,16 @@ int fim_digest_run(const struct fim_digest_engine *eng, fim_pread_fn rd,
 		return ret;
 	/* Small files are read in this thread; a full first chunk means a
 	 * large file, worth a reader thread unless the caller knows better. */
-	n = rd(src, bufs, CHUNK, 0);
-	if (n == (long)CHUNK && !(opts && opts->read_inline)) {
+	if (opts && opts->size_known && opts->size < CHUNK) {
+		n = opts->size ? rd(src, bufs, (size_t)opts->size, 0) : 0;
+		whole = n == (long)opts->size;
+	} else {
+		n = rd(src, bufs, CHUNK, 0);
+	}
+	if (whole) {
+		if (n)
+			ret = feed(&f, bufs, (size_t)n);
+	} else if (n == (long)CHUNK && !(opts && opts->read_inline)) {
 		struct ring r = { .rd = rd, .src = src, .off = CHUNK };
 
 		ret = feed(&f, bufs, CHUNK);

@@ -96,6 +96,13 @@ struct fim_digest_opts {
 	 * will not wait for storage while every core has a stream to hash,
 	 * where a reader thread only adds thread starts and switches. */
 	bool read_inline;
+	/* The stream's length as the caller just read it, when
+	 * size_known: a stream shorter than one read is read with one call
+	 * of exactly that length, and no second call looks for its end.
+	 * The caller must check afterwards that the length still holds (a
+	 * stream that grew meanwhile is otherwise hashed short). */
+	bool size_known;
+	uint64_t size;
 };
 
 /* Hash a whole stream in one pass with every algorithm of the engine's mask

@@ -96,11 +96,20 @@ static void tick(struct fim_pool *p)
 	}
 }
 
+/* A full pool is waited on until half of it is free, and only that and
+ * the last release wake the waiter: with small files a wake-up for every
+ * release was a futex call or two a file in each thread. */
+static unsigned low_water(const struct fim_pool *p)
+{
+	return p->limit / 2;
+}
+
 void fim_pool_acquire(struct fim_pool *p)
 {
 	pthread_mutex_lock(&p->mu);
-	while (p->inflight >= p->limit)
-		tick(p);
+	if (p->inflight >= p->limit)
+		while (p->inflight > low_water(p))
+			tick(p);
 	p->inflight++;
 	pthread_mutex_unlock(&p->mu);
 }
@@ -111,7 +120,8 @@ void fim_pool_release(struct fim_pool *p, uint64_t bytes)
 	p->inflight--;
 	p->done_files++;
 	p->done_bytes += bytes;
-	pthread_cond_signal(&p->cv);
+	if (p->inflight == low_water(p) || !p->inflight)
+		pthread_cond_signal(&p->cv);
 	pthread_mutex_unlock(&p->mu);
 }
 

@@ -2,10 +2,14 @@
 #include "walk.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* An entry of a directory, stat'ed while the directory was open. */
 struct child {
@@ -148,9 +152,134 @@ static int add_node(void *arg, const char *path, const struct fim_stat *st,
 	return 0;
 }
 
+/* The subtrees of the root's entries, walked by several threads at once:
+ * a walk of many small files is one stat a file, and one thread would
+ * leave the other cores idle until the hashing begins. Each entry's
+ * subtree goes to a tree of its own, moved to the end of the whole as soon
+ * as those before it are (so that few are held twice at a time): the
+ * result is the one walk_at gives. */
+struct subtrees {
+	struct fim_view *v;
+	const char *root;
+	struct child *c;
+	struct fim_tree *sub;
+	size_t n;
+	atomic_size_t next;
+	atomic_int err;
+	pthread_mutex_t mu; /* guards t, done, joined */
+	struct fim_tree *t;
+	bool *done;
+	size_t joined;
+};
+
+/* Move the nodes of sub to the end of t. */
+static int join(struct fim_tree *t, struct fim_tree *sub)
+{
+	struct fim_tree_node *v;
+	size_t cap = t->cap;
+
+	while (cap < t->n + sub->n)
+		cap = cap ? 2 * cap : 1024;
+	if (cap != t->cap) {
+		v = realloc(t->v, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		t->v = v;
+		t->cap = cap;
+	}
+	memcpy(t->v + t->n, sub->v, sub->n * sizeof(*v));
+	t->n += sub->n;
+	t->files += sub->files;
+	t->bytes += sub->bytes;
+	free(sub->v);
+	memset(sub, 0, sizeof(*sub));
+	return 0;
+}
+
+/* Subtree i is walked: join it and every walked one after it in order. */
+static void walked(struct subtrees *w, size_t i)
+{
+	int ret;
+
+	pthread_mutex_lock(&w->mu);
+	w->done[i] = true;
+	for (; w->joined < w->n && w->done[w->joined]; w->joined++) {
+		ret = atomic_load(&w->err) ? 0 : join(w->t, &w->sub[w->joined]);
+		if (ret)
+			atomic_store(&w->err, ret);
+		fim_tree_free(&w->sub[w->joined]);
+	}
+	pthread_mutex_unlock(&w->mu);
+}
+
+static void *walk_subtrees(void *arg)
+{
+	struct subtrees *w = arg;
+	size_t i;
+	char *path;
+	int ret;
+
+	while ((i = atomic_fetch_add(&w->next, 1)) < w->n &&
+	       !atomic_load(&w->err)) {
+		ret = -ENOMEM;
+		if (asprintf(&path, "%s%s%s", w->root, *w->root ? "/" : "",
+			     w->c[i].name) >= 0) {
+			ret = walk_at(w->v, path, &w->c[i].st, w->c[i].err,
+				      add_node, &w->sub[i]);
+			free(path);
+		}
+		if (ret)
+			atomic_store(&w->err, ret);
+		walked(w, i);
+	}
+	return NULL;
+}
+
+/* Threads beside the caller's: one a core, a few at most. */
+static unsigned helpers(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return cpus > 1 ? (unsigned)(cpus < 8 ? cpus - 1 : 7) : 0;
+}
+
 int fim_tree_walk(struct fim_view *v, const char *root, struct fim_tree *t)
 {
-	return fim_walk(v, root, add_node, t);
+	struct subtrees w = { .v = v, .root = root, .t = t };
+	struct fim_stat st = { 0 };
+	pthread_t tid[7];
+	unsigned started = 0, want = helpers();
+	int err = fim_view_lstat(v, root, &st), list_err = 0, ret;
+
+	if (!err && S_ISDIR(st.mode) &&
+	    (ret = list_dir(v, root, &w.c, &w.n, &list_err)))
+		return ret;
+	ret = add_node(t, root, &st, err ? err : list_err);
+	if (!ret) {
+		w.sub = calloc(w.n ? w.n : 1, sizeof(*w.sub));
+		w.done = calloc(w.n ? w.n : 1, sizeof(*w.done));
+	}
+	if (!w.sub || !w.done) {
+		free(w.sub);
+		free(w.done);
+		free_children(w.c, w.n);
+		return -ENOMEM;
+	}
+	pthread_mutex_init(&w.mu, NULL);
+	for (; started < want && started + 1 < w.n; started++)
+		if (pthread_create(&tid[started], NULL, walk_subtrees, &w))
+			break;
+	walk_subtrees(&w);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+	/* After a failure some were never walked, nor joined. */
+	for (size_t i = 0; i < w.n; i++)
+		fim_tree_free(&w.sub[i]);
+	pthread_mutex_destroy(&w.mu);
+	free(w.sub);
+	free(w.done);
+	free_children(w.c, w.n);
+	return atomic_load(&w.err);
 }
 
 void fim_tree_free(struct fim_tree *t)

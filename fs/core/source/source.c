@@ -131,6 +131,21 @@ int fim_src_open(struct fim_source *s, const char *p, struct fim_src_file **f)
 	return s->ops->open(s, p, f);
 }
 
+int fim_src_open_stat(struct fim_source *s, const char *p,
+		      struct fim_src_file **f, struct fim_stat *st)
+{
+	int ret;
+
+	if (s->ops->open_stat)
+		return s->ops->open_stat(s, p, f, st);
+	ret = s->ops->open(s, p, f);
+	if (!ret && (ret = fim_src_fstat(*f, st))) {
+		fim_src_close(*f);
+		*f = NULL;
+	}
+	return ret;
+}
+
 long fim_src_pread(struct fim_src_file *f, void *b, size_t n, uint64_t off)
 {
 	return f->src->ops->pread(f, b, n, off);

@@ -72,6 +72,12 @@ int fim_src_lstat(struct fim_source *s, const char *p, struct fim_stat *st);
  * is not one, e.g. a FIFO or a device. */
 int fim_src_open(struct fim_source *s, const char *p, struct fim_src_file **f);
 
+/* fim_src_open, and the attributes of the file opened as fim_src_fstat
+ * would tell them before it is read; one system call fewer where the
+ * backend has them from the open. */
+int fim_src_open_stat(struct fim_source *s, const char *p,
+		      struct fim_src_file **f, struct fim_stat *st);
+
 long fim_src_pread(struct fim_src_file *f, void *b, size_t n, uint64_t off);
 
 /* The bytes [off, off + len) of f for a caller that passes them on (a

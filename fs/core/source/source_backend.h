@@ -16,6 +16,10 @@ struct fim_source_ops {
 	int (*open)(struct fim_source *src, const char *path,
 		    struct fim_src_file **out);
 	int (*fstat)(struct fim_src_file *f, struct fim_stat *st);
+	/* Optional (NULL: open, then fstat): open, and the attributes of
+	 * what was opened, taken before any byte of it is read. */
+	int (*open_stat)(struct fim_source *src, const char *path,
+			 struct fim_src_file **out, struct fim_stat *st);
 	long (*pread)(struct fim_src_file *f, void *buf, size_t len,
 		      uint64_t off);
 	/* Optional (NULL): the bytes [off, off + len) where the backend

@@ -99,26 +99,24 @@ static int local_lstat(struct fim_source *src, const char *path,
 	return ret;
 }
 
-static int local_open(struct fim_source *src, const char *path,
-		      struct fim_src_file **out)
+/* The attributes are the O_PATH descriptor's: the same inode as the one
+ * reopened for reading. */
+static int local_open_stat(struct fim_source *src, const char *path,
+			   struct fim_src_file **out, struct fim_stat *st)
 {
 	struct local_file *f;
 	char proc[32];
-	struct stat s;
-	int pfd, fd;
+	int pfd, fd, err;
 
 	pfd = open_beneath(src, path, O_PATH);
 	if (pfd < 0)
 		return pfd;
-	if (fstat(pfd, &s) < 0) {
-		int err = -errno;
-
+	err = fd_stat(pfd, st);
+	if (!err && !S_ISREG(st->mode))
+		err = -EINVAL;
+	if (err) {
 		close(pfd);
 		return err;
-	}
-	if (!S_ISREG(s.st_mode)) {
-		close(pfd);
-		return -EINVAL;
 	}
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
 	fd = reopen_noatime(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -134,6 +132,14 @@ static int local_open(struct fim_source *src, const char *path,
 	f->fd = fd;
 	*out = &f->pub;
 	return 0;
+}
+
+static int local_open(struct fim_source *src, const char *path,
+		      struct fim_src_file **out)
+{
+	struct fim_stat st;
+
+	return local_open_stat(src, path, out, &st);
 }
 
 static int file_fd(struct fim_src_file *f)
@@ -380,6 +386,7 @@ static const struct fim_source_ops local_ops = {
 	.lstat = local_lstat,
 	.open = local_open,
 	.fstat = local_fstat,
+	.open_stat = local_open_stat,
 	.pread = local_pread,
 	.fd = file_fd,
 	.close = local_close,
