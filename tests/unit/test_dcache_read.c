@@ -38,7 +38,9 @@ static void test_forged_between_lookups(void)
 	sleep_ms(2 * FIM_DCDB_READ_MS);
 	is_int(fim_dcache_get(dc, &kc, SHA256, &out), -ENOENT,
 	       "after FIM_DCDB_READ_MS the forgery is read, and refused");
-	is_int((int)forged_count(dc), 1, "and counted");
+	/* b too when its lookup came after the read transaction ended (a
+	 * loaded box) and so refused its forgery */
+	is_int((int)forged_count(dc), ret == -ENOENT ? 2 : 1, "and counted");
 	fim_dcache_close(dc);
 }
 
