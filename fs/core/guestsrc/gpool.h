@@ -49,8 +49,10 @@ struct gimage {
 	const char *path;        /* the lower path it was opened by */
 };
 
-/* The image at path as it is now, with a reference gpool_put drops. */
-int gpool_get(struct gpool *p, const char *path, struct gimage **out);
+/* The image at path, whose attributes the caller has just read into st,
+ * with a reference gpool_put drops. */
+int gpool_get(struct gpool *p, const char *path, const struct fim_stat *st,
+	      struct gimage **out);
 void gpool_put(struct gpool *p, struct gimage *img);
 
 /* The image's identity now, read from the file its reader reads: st as

@@ -39,7 +39,7 @@ int gsrc_locate(struct gsrc *s, const char *path, struct gloc *l)
 		if (fim_src_lstat(s->lower, image, &st) ||
 		    !gpool_is_image(s->pool, image, &st))
 			continue;
-		ret = gpool_get(s->pool, image, &l->img);
+		ret = gpool_get(s->pool, image, &st, &l->img);
 		if (ret)
 			return ret == -ENOTSUP ? -ENOENT : ret;
 		rest = path + from;
