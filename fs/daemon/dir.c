@@ -305,6 +305,19 @@ void fimfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	}
 }
 
+/* The bytes the entries of l from index from on take in a reply, at most
+ * size. */
+static size_t reply_size(fuse_req_t req, const struct listing *l, size_t from,
+			 size_t size)
+{
+	size_t need = 0;
+
+	for (size_t i = from; i < l->n && need < size; i++)
+		need += fuse_add_direntry(req, NULL, 0, l->ents[i].name, NULL,
+					  0);
+	return need < size ? need : size;
+}
+
 void fimfs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		   struct fuse_file_info *fi)
 {
@@ -316,6 +329,11 @@ void fimfs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 
 	if (!l->read && (ret = read_dir(req, fs, node_of(fs, ino), l)))
 		return (void)fuse_reply_err(req, -ret);
+	/* the kernel asks for up to 1 MiB: a buffer of that size for every
+	 * READDIR cost page faults each time, for a few KiB of entries */
+	size = reply_size(req, l, (size_t)off, size);
+	if (!size)
+		return (void)fuse_reply_buf(req, NULL, 0);
 	if (!(buf = malloc(size)))
 		return (void)fuse_reply_err(req, ENOMEM);
 	for (size_t i = (size_t)off; i < l->n; i++) {

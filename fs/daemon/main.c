@@ -175,6 +175,7 @@ static int serve(struct fimfs *fs, const struct fimfs_cmdline *cl)
 		fim_log(LOG_INFO, "mounted %s on %s", fs->source,
 			fs->mountpoint);
 		record_event(fs, FIM_AUDIT_EV_MOUNT, "mount", 0, fs->source);
+		fim_view_serving(fs->view);
 		reload_baseline(fs, &fs->cfg);
 		watcher_start(fs);
 		fuse_loop_cfg_set_max_threads(lc, 64);

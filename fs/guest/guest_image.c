@@ -13,6 +13,7 @@
 
 #include <tsk/libtsk.h>
 
+#include "guest_dirs.h"
 #include "guest_ewf.h"
 #include "guest_magic.h"
 #include "guest_vhd.h"
@@ -48,6 +49,7 @@ struct guest_image {
 	/* the file of the last READ: sequential reads reuse it */
 	TSK_FS_FILE *rfile;
 	uint16_t rpart;
+	struct guest_dirs dirs; /* the directories listed so far */
 };
 
 /* Up to len bytes of the disk at off; -1 with the reason in why. */
@@ -285,6 +287,7 @@ void gi_close(struct guest_image *gi)
 		return;
 	if (gi->rfile)
 		tsk_fs_file_close(gi->rfile);
+	gdirs_free(&gi->dirs);
 	for (size_t i = 0; i < gi->nparts; i++)
 		if (gi->parts[i].fs)
 			tsk_fs_close(gi->parts[i].fs);
@@ -396,7 +399,10 @@ static int open_path(struct guest_image *gi, uint16_t part, const char *path,
 	if (!fs)
 		return -ENOENT;
 	TSK_INUM_T inum = fs->root_inum;
-	if (*path) {
+	uint64_t listed;
+	if (*path && gdirs_find(&gi->dirs, part, path, &listed)) {
+		inum = (TSK_INUM_T)listed;
+	} else if (*path) {
 		/* the core sends clean paths; refuse what TSK would resolve
 		 * differently than fimfs shows it */
 		if (path[0] == '/' || strstr(path, "//") ||
@@ -496,6 +502,9 @@ int gi_readdir(struct guest_image *gi, uint16_t part, const char *path,
 			(*skipped)++;
 			show = 0;
 		}
+		if (show && a.type == FIM_GP_DIR)
+			gdirs_add(&gi->dirs, part, path, nm->name,
+				  strlen(nm->name), a.ino);
 		if (show && emit(arg, nm->name, strlen(nm->name), &a)) {
 			tsk_fs_file_close(f);
 			*next = (uint32_t)i;

@@ -97,6 +97,10 @@ struct page {
 	struct fim_gp_buf *out;
 	size_t count_at;
 	uint32_t count;
+	gs_subdir_fn subdir;
+	void *arg;
+	uint16_t part;
+	const char *dir;
 };
 
 static int emit_entry(void *arg, const char *name, size_t len,
@@ -111,14 +115,19 @@ static int emit_entry(void *arg, const char *name, size_t len,
 		return 1;
 	}
 	pg->count++;
+	if (pg->subdir && a->type == FIM_GP_DIR)
+		pg->subdir(pg->arg, pg->part, pg->dir, name, len);
 	return 0;
 }
 
-static void answer_readdir(struct guest_image *gi, const struct fim_gp_req *q,
-			   struct fim_gp_buf *out)
+/* The READDIR reply; 1 when the listing goes on in another page. */
+static int answer_readdir(struct guest_image *gi, const struct fim_gp_req *q,
+			  struct fim_gp_buf *out, gs_subdir_fn subdir,
+			  void *arg)
 {
 	char path[FIM_GP_PATH_MAX + 1];
-	struct page pg = {.out = out};
+	struct page pg = {.out = out, .subdir = subdir, .arg = arg,
+			  .part = q->part, .dir = path_of(q, path)};
 	uint32_t next, skipped;
 
 	begin(out, q, FIM_GP_OK);
@@ -127,17 +136,33 @@ static void answer_readdir(struct guest_image *gi, const struct fim_gp_req *q,
 	fim_gp_put_u32(out, 0); /* skipped */
 	pg.count_at = out->len;
 	fim_gp_put_u32(out, 0); /* count */
-	int r = gi_readdir(gi, q->part, path_of(q, path), q->start, emit_entry,
-			   &pg, &next, &skipped);
+	int r = gi_readdir(gi, q->part, path, q->start, emit_entry, &pg,
+			   &next, &skipped);
 	if (!r && next && !pg.count)
 		r = -ENOMEM; /* one entry larger than a frame: cannot be */
-	if (r)
-		return fail(out, q, r, reason(gi, r));
+	if (r) {
+		fail(out, q, r, reason(gi, r));
+		return r;
+	}
 	struct fim_gp_buf fix = {out->p + head, 0, 12};
 	fim_gp_put_u32(&fix, next);
 	fim_gp_put_u32(&fix, skipped);
 	fim_gp_put_u32(&fix, pg.count);
 	finish(out);
+	return next != 0;
+}
+
+int gs_readdir(struct guest_image *gi, const struct fim_gp_req *q,
+	       struct fim_gp_buf *out, gs_subdir_fn subdir, void *arg)
+{
+	return answer_readdir(gi, q, out, subdir, arg);
+}
+
+void gs_set_id(struct fim_gp_buf *frame, uint32_t id)
+{
+	struct fim_gp_buf at = {frame->p + 5, 0, 4};
+
+	fim_gp_put_u32(&at, id);
 }
 
 static void answer_stat(struct guest_image *gi, const struct fim_gp_req *q,
@@ -252,7 +277,7 @@ int gs_answer(struct guest_image *gi, const void *req, size_t len,
 		answer_stat(gi, &q, out);
 		break;
 	case FIM_GP_READDIR:
-		answer_readdir(gi, &q, out);
+		answer_readdir(gi, &q, out, NULL, NULL);
 		break;
 	case FIM_GP_READLINK:
 		answer_readlink(gi, &q, out);

@@ -5,6 +5,7 @@
 #define FIM_GUEST_SERVE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "guest_image.h"
 #include "guest_proto.h"
@@ -17,5 +18,20 @@
  * -EPROTO when the request does not parse (the peer is broken: stop). */
 int gs_answer(struct guest_image *gi, const void *req, size_t len,
 	      struct fim_gp_buf *out);
+
+/* Called with each subdirectory name (len bytes) a listing of directory
+ * dir of partition part gives. */
+typedef void (*gs_subdir_fn)(void *arg, uint16_t part, const char *dir,
+			     const char *name, size_t len);
+
+/* The reply to the decoded READDIR q, as gs_answer gives it, calling
+ * subdir (unless NULL) for each subdirectory listed. Returns 0 for a whole
+ * listing, 1 when it goes on in another page, a negative errno when the
+ * reply is an error. */
+int gs_readdir(struct guest_image *gi, const struct fim_gp_req *q,
+	       struct fim_gp_buf *out, gs_subdir_fn subdir, void *arg);
+
+/* Sets the request id of the reply frame (length prefix included). */
+void gs_set_id(struct fim_gp_buf *frame, uint32_t id);
 
 #endif

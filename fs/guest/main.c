@@ -19,6 +19,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "guest_ahead.h"
 #include "guest_image.h"
 #include "guest_proto.h"
 #include "guest_serve.h"
@@ -148,9 +150,19 @@ static void hello(void)
 	src_write_full(SANDBOX_SOCK_FD, b, out.len);
 }
 
+/* Whether the core has sent (part of) a request, or closed the socket. */
+static bool request_waiting(void)
+{
+	uint8_t b;
+
+	return recv(SANDBOX_SOCK_FD, &b, 1, MSG_PEEK | MSG_DONTWAIT) >= 0 ||
+	       (errno != EAGAIN && errno != EWOULDBLOCK);
+}
+
 /* The image is opened at the first request, so that the reads it takes
- * come while the core waits for a reply and can answer them. */
-static void serve(struct guest_src *src)
+ * come while the core waits for a reply and can answer them. Between
+ * requests, listings are made ahead for an image read from fd 3. */
+static void serve(struct guest_src *src, struct gs_ahead *ahead)
 {
 	struct guest_image *gi = NULL;
 	static uint8_t req[REQ_MAX];
@@ -159,7 +171,12 @@ static void serve(struct guest_src *src)
 
 	if (!out.p)
 		quit(FIM_GUEST_EXIT_MEMORY);
-	while (!src_read_full(SANDBOX_SOCK_FD, hdr, sizeof(hdr))) {
+	for (;;) {
+		while (gi && ahead && !request_waiting() &&
+		       gs_ahead_work(ahead, gi))
+			;
+		if (src_read_full(SANDBOX_SOCK_FD, hdr, sizeof(hdr)))
+			return;
 		uint32_t len = le32(hdr);
 		if (len < 5 || len > REQ_MAX ||
 		    src_read_full(SANDBOX_SOCK_FD, req, len))
@@ -167,7 +184,8 @@ static void serve(struct guest_src *src)
 		src->id = le32(req + 1);
 		if (!gi && gi_open(src, &gi))
 			quit(FIM_GUEST_EXIT_MEMORY);
-		if (gs_answer(gi, req, len, &out))
+		if (ahead ? gs_ahead_answer(ahead, gi, req, len, &out)
+			  : gs_answer(gi, req, len, &out))
 			quit(FIM_GUEST_EXIT_REQUEST);
 		src_write_full(SANDBOX_SOCK_FD, out.p, out.len);
 	}
@@ -205,8 +223,11 @@ int main(int argc, char **argv)
 	r = sandbox_enter(&lim);
 	if (r)
 		die("sandbox", -r);
+	struct gs_ahead *ahead = NULL;
+	if (src.fd >= 0 && gs_ahead_new(&ahead))
+		quit(FIM_GUEST_EXIT_MEMORY);
 	hello();
-	serve(&src);
+	serve(&src, ahead);
 	/* the core closed the socket; _exit skips atexit work the filter
 	 * would not allow */
 	_exit(0);

@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -65,6 +66,11 @@ static int build_filter(scmp_filter_ctx ctx, int image_fd)
 	if (image_fd)
 		r = on_fd(ctx, SCMP_SYS(pread64), SANDBOX_IMAGE_FD);
 	r = r ? r : on_fd(ctx, SCMP_SYS(read), SANDBOX_SOCK_FD);
+	/* whether a request waits, before a listing is made ahead */
+	r = r ? r : seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(recvfrom), 2,
+			SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)SANDBOX_SOCK_FD),
+			SCMP_A3(SCMP_CMP_EQ,
+				(scmp_datum_t)(MSG_PEEK | MSG_DONTWAIT)));
 	r = r ? r : on_fd(ctx, SCMP_SYS(write), SANDBOX_SOCK_FD);
 	r = r ? r : on_fd(ctx, SCMP_SYS(write), STDERR_FILENO);
 	r = r ? r : on_fd(ctx, SCMP_SYS(writev), STDERR_FILENO);

@@ -291,27 +291,24 @@ static int open_entry(struct gpool *p, const char *path,
 	return 0;
 }
 
-int gpool_get(struct gpool *p, const char *path, struct gimage **out)
+int gpool_get(struct gpool *p, const char *path, const struct fim_stat *st,
+	      struct gimage **out)
 {
 	struct entry *e, *fresh = NULL, *dead = NULL;
-	struct fim_stat st;
 	int ret;
 
 	gpool_warm(p);
-	ret = fim_src_lstat(p->lower, path, &st);
-	if (ret)
-		return ret;
 	pthread_mutex_lock(&p->mu);
-	e = find(p, &st);
+	e = find(p, st);
 	if (e)
 		e->refs++;
 	pthread_mutex_unlock(&p->mu);
 	if (!e) {
-		ret = open_entry(p, path, &st, &fresh);
+		ret = open_entry(p, path, st, &fresh);
 		if (ret)
 			return ret;
 		pthread_mutex_lock(&p->mu);
-		e = find(p, &st); /* another thread may have been first */
+		e = find(p, st); /* another thread may have been first */
 		if (!e) {
 			e = fresh;
 			fresh = NULL;

@@ -30,10 +30,11 @@ int gpool_new(struct fim_source *lower, const struct gpool_opts *o,
 void gpool_free(struct gpool *p);
 
 /* Starts a spare reader (fim_guest_spare_new), once, so that the first
- * image looked at does not wait for one to start. Called on the first use
- * of the source rather than by gpool_new: a daemon makes its source before
- * it forks and drops privileges, and a reader must be the child of the
- * process, and have the user, that serves. */
+ * image looked at does not wait for one to start. Called when the serving
+ * process is set up (fim_src_serving) or at the first use of the source,
+ * whichever comes first, rather than by gpool_new: a daemon makes its
+ * source before it forks and drops privileges, and a reader must be the
+ * child of the process, and have the user, that serves. */
 void gpool_warm(struct gpool *p);
 
 /* Whether the entry st at path of the lower source is a disk image: a
@@ -49,8 +50,10 @@ struct gimage {
 	const char *path;        /* the lower path it was opened by */
 };
 
-/* The image at path as it is now, with a reference gpool_put drops. */
-int gpool_get(struct gpool *p, const char *path, struct gimage **out);
+/* The image at path, whose attributes the caller has just read into st,
+ * with a reference gpool_put drops. */
+int gpool_get(struct gpool *p, const char *path, const struct fim_stat *st,
+	      struct gimage **out);
 void gpool_put(struct gpool *p, struct gimage *img);
 
 /* The image's identity now, read from the file its reader reads: st as

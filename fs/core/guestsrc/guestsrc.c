@@ -39,7 +39,7 @@ int gsrc_locate(struct gsrc *s, const char *path, struct gloc *l)
 		if (fim_src_lstat(s->lower, image, &st) ||
 		    !gpool_is_image(s->pool, image, &st))
 			continue;
-		ret = gpool_get(s->pool, image, &l->img);
+		ret = gpool_get(s->pool, image, &st, &l->img);
 		if (ret)
 			return ret == -ENOTSUP ? -ENOENT : ret;
 		rest = path + from;
@@ -264,10 +264,15 @@ static int g_created(struct fim_source *src, const char *path, int64_t *ns)
 
 static int g_statvfs(struct fim_source *src, struct statvfs *sv)
 {
-	/* a mount's first request, from the check that it answers */
-	gpool_warm(of(src)->pool);
 	fim_src_statvfs(of(src)->lower, sv);
 	return 0;
+}
+
+/* The spare reader starts with the mount, not at its first request: a
+ * find right after mounting waited for its start. */
+static void g_serving(struct fim_source *src)
+{
+	gpool_warm(of(src)->pool);
 }
 
 static void g_destroy(struct fim_source *src)
@@ -325,5 +330,6 @@ static const struct fim_source_ops gsrc_ops = {
 	.access_attrs = g_access_attrs,
 	.created = g_created,
 	.statvfs = g_statvfs,
+	.serving = g_serving,
 	.destroy = g_destroy,
 };

@@ -151,6 +151,11 @@ long fim_view_listxattr(struct fim_view *v, const char *path, char *buf,
  * left as the caller set them. */
 void fim_view_statvfs(struct fim_view *v, struct statvfs *sv);
 
+/* The process that serves v is set up (forked, privileges dropped): what
+ * must be that process's may start before the first request (fimfs-guest's
+ * spare reader). */
+void fim_view_serving(struct fim_view *v);
+
 /* The baseline path of a source path (no leading "./"): in the snapshots
  * layout the first component (the snapshot) is dropped. NULL when the path
  * has none (the root, or a snapshot directory itself). Points into path. */

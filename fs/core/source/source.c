@@ -227,3 +227,9 @@ void fim_src_statvfs(struct fim_source *s, struct statvfs *sv)
 	if (s->ops->statvfs)
 		s->ops->statvfs(s, sv);
 }
+
+void fim_src_serving(struct fim_source *s)
+{
+	if (s->ops->serving)
+		s->ops->serving(s);
+}

@@ -147,6 +147,10 @@ int fim_src_created(struct fim_source *s, const char *p, int64_t *ns);
 /* Capacity figures into sv; left as they are when the backend has none. */
 void fim_src_statvfs(struct fim_source *s, struct statvfs *sv);
 
+/* The process that serves s is set up (forked, privileges dropped): work
+ * that must be that process's may start ahead of the first request. */
+void fim_src_serving(struct fim_source *s);
+
 /* Whether c may reach path beneath src's root and then do may (FIM_MAY_*
  * of access.h) to it: search on every directory from the root down to
  * path's parent and may on path itself, with the attributes and ACLs as

@@ -77,6 +77,8 @@ struct fim_source_ops {
 		       int64_t *ns);
 	/* Capacity figures for statfs; optional (NULL). */
 	int (*statvfs)(struct fim_source *src, struct statvfs *sv);
+	/* The process that serves the source is set up; optional (NULL). */
+	void (*serving)(struct fim_source *src);
 	void (*destroy)(struct fim_source *src);
 };
 

@@ -203,6 +203,11 @@ void fim_view_statvfs(struct fim_view *v, struct statvfs *sv)
 	fim_src_statvfs(v->src, sv);
 }
 
+void fim_view_serving(struct fim_view *v)
+{
+	fim_src_serving(v->src);
+}
+
 struct fim_hashsvc *fim_view_hashsvc(struct fim_view *v)
 {
 	return v->svc;
