@@ -120,7 +120,7 @@ int gs_ahead_answer(struct gs_ahead *a, struct guest_image *gi,
 	if (fim_gp_decode_req(req, len, &q))
 		return -EPROTO;
 	if (q.op != FIM_GP_READDIR || q.start)
-		return gs_answer(gi, req, len, out);
+		return gs_answer_req(gi, &q, out);
 	memcpy(path, q.path.p, q.path.len);
 	path[q.path.len] = '\0';
 	for (size_t i = 0; i < a->nkept; i++) {

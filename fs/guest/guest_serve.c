@@ -262,6 +262,36 @@ static void answer_test(const struct fim_gp_req *q, struct fim_gp_buf *out)
 }
 #endif
 
+int gs_answer_req(struct guest_image *gi, const struct fim_gp_req *q,
+		  struct fim_gp_buf *out)
+{
+	switch (q->op) {
+	case FIM_GP_PARTS:
+		answer_parts(gi, q, out);
+		break;
+	case FIM_GP_STAT:
+		answer_stat(gi, q, out);
+		break;
+	case FIM_GP_READDIR:
+		answer_readdir(gi, q, out, NULL, NULL);
+		break;
+	case FIM_GP_READLINK:
+		answer_readlink(gi, q, out);
+		break;
+	case FIM_GP_READ:
+		answer_read(gi, q, out);
+		break;
+	default:
+#ifdef FIM_GUEST_TEST_OPS
+		answer_test(q, out);
+		break;
+#else
+		return -EPROTO;
+#endif
+	}
+	return 0;
+}
+
 int gs_answer(struct guest_image *gi, const void *req, size_t len,
 	      struct fim_gp_buf *out)
 {
@@ -269,29 +299,5 @@ int gs_answer(struct guest_image *gi, const void *req, size_t len,
 
 	if (fim_gp_decode_req(req, len, &q))
 		return -EPROTO;
-	switch (q.op) {
-	case FIM_GP_PARTS:
-		answer_parts(gi, &q, out);
-		break;
-	case FIM_GP_STAT:
-		answer_stat(gi, &q, out);
-		break;
-	case FIM_GP_READDIR:
-		answer_readdir(gi, &q, out, NULL, NULL);
-		break;
-	case FIM_GP_READLINK:
-		answer_readlink(gi, &q, out);
-		break;
-	case FIM_GP_READ:
-		answer_read(gi, &q, out);
-		break;
-	default:
-#ifdef FIM_GUEST_TEST_OPS
-		answer_test(&q, out);
-		break;
-#else
-		return -EPROTO;
-#endif
-	}
-	return 0;
+	return gs_answer_req(gi, &q, out);
 }

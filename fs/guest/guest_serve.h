@@ -19,6 +19,10 @@
 int gs_answer(struct guest_image *gi, const void *req, size_t len,
 	      struct fim_gp_buf *out);
 
+/* The same for a request already decoded. */
+int gs_answer_req(struct guest_image *gi, const struct fim_gp_req *q,
+		  struct fim_gp_buf *out);
+
 /* Called with each subdirectory name (len bytes) a listing of directory
  * dir of partition part gives. */
 typedef void (*gs_subdir_fn)(void *arg, uint16_t part, const char *dir,
