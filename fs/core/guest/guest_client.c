@@ -640,16 +640,16 @@ static int readdir_locked(struct fim_guest *g, struct fim_gp_req *q,
 	}
 }
 
-/* A listing the child handed over, checked when it came. */
+/* A listing the child handed over, checked whole when it came. */
 static int kept_readdir(const uint8_t *body, size_t len, fim_guest_dirent_fn fn,
 			void *arg, unsigned *skipped)
 {
-	uint32_t next, skip;
-	int stop, r = fim_guest_decode_page(body, len, fn, arg, &next, &skip,
-					    &stop);
+	struct fim_gp_cur c;
 
-	*skipped = skip;
-	return r ? r : stop;
+	fim_gp_cur_init(&c, body, len);
+	fim_gp_get_u32(&c); /* next: 0, as checked */
+	*skipped = fim_gp_get_u32(&c);
+	return fim_guest_walk_checked(body, len, fn, arg);
 }
 
 int fim_guest_readdir(struct fim_guest *g, unsigned part, const char *path,

@@ -124,6 +124,16 @@ int fim_guest_decode_ahead(const uint8_t *p, size_t len, uint16_t *part,
 	return 0;
 }
 
+int fim_guest_walk_checked(const uint8_t *p, size_t len,
+			   fim_guest_dirent_fn fn, void *arg)
+{
+	uint32_t next, skipped;
+	int stop = 0;
+
+	walk_page(p, len, fn, arg, &next, &skipped, &stop);
+	return stop;
+}
+
 int fim_guest_decode_link(const uint8_t *p, size_t len, char *buf,
 			  size_t size)
 {
