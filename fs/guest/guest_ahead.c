@@ -111,8 +111,64 @@ static void drop_todo(struct gs_ahead *a, size_t i)
 	a->ntodo--;
 }
 
+static void drop_kept(struct gs_ahead *a, size_t i)
+{
+	a->kept_bytes -= a->kept[i].len;
+	free(a->kept[i].dir.path);
+	free(a->kept[i].frame);
+	memmove(&a->kept[i], &a->kept[i + 1],
+		(a->nkept - i - 1) * sizeof(*a->kept));
+	a->nkept--;
+}
+
+/* k as an AHEAD frame preceding the reply to request id, in a->buf: false
+ * when path and listing together exceed a frame (k is then kept, and given
+ * when asked for). */
+static bool ahead_frame(struct gs_ahead *a, const struct kept *k, uint32_t id)
+{
+	const size_t head = 4 + FIM_GP_REPLY_HDR;
+	size_t plen = strlen(k->dir.path), body = k->len - head;
+	struct fim_gp_buf *b = &a->buf;
+
+	if (FIM_GP_REPLY_HDR + 2 + 2 + plen + body > FIM_GP_FRAME_MAX)
+		return false;
+	b->len = 0;
+	fim_gp_put_u32(b, (uint32_t)(FIM_GP_REPLY_HDR + 2 + 2 + plen + body));
+	fim_gp_put_u8(b, FIM_GP_AHEAD);
+	fim_gp_put_u32(b, id);
+	fim_gp_put_u8(b, FIM_GP_OK);
+	fim_gp_put_u16(b, k->dir.part);
+	fim_gp_put_str(b, k->dir.path, plen);
+	memcpy(b->p + b->len, k->frame + head, body);
+	b->len += body;
+	return true;
+}
+
+/* Hands over the listings kept, oldest first, which is the order a walk
+ * will ask for them. */
+static void hand_over(struct gs_ahead *a, uint32_t id, gs_send_fn send,
+		      void *arg)
+{
+	size_t left = 0;
+
+	for (size_t i = 0; i < a->nkept; i++) {
+		struct kept *k = &a->kept[i];
+
+		if (!ahead_frame(a, k, id)) {
+			a->kept[left++] = *k;
+			continue;
+		}
+		send(arg, a->buf.p, a->buf.len);
+		a->kept_bytes -= k->len;
+		free(k->dir.path);
+		free(k->frame);
+	}
+	a->nkept = left;
+}
+
 int gs_ahead_answer(struct gs_ahead *a, struct guest_image *gi,
-		    const void *req, size_t len, struct fim_gp_buf *out)
+		    const void *req, size_t len, struct fim_gp_buf *out,
+		    gs_send_fn send, void *arg)
 {
 	char path[FIM_GP_PATH_MAX + 1];
 	struct fim_gp_req q;
@@ -131,10 +187,8 @@ int gs_ahead_answer(struct gs_ahead *a, struct guest_image *gi,
 		memcpy(out->p, k->frame, k->len);
 		out->len = k->len;
 		gs_set_id(out, q.id);
-		a->kept_bytes -= k->len;
-		free(k->dir.path);
-		free(k->frame);
-		*k = a->kept[--a->nkept];
+		drop_kept(a, i);
+		hand_over(a, q.id, send, arg);
 		return 0;
 	}
 	/* asked before its turn: not to be made again */
@@ -142,6 +196,7 @@ int gs_ahead_answer(struct gs_ahead *a, struct guest_image *gi,
 		if (same(&a->todo[i], q.part, path))
 			drop_todo(a, i);
 	list(a, gi, &q, out);
+	hand_over(a, q.id, send, arg);
 	return 0;
 }
 

@@ -29,11 +29,17 @@ struct gs_ahead;
 int gs_ahead_new(struct gs_ahead **out);
 void gs_ahead_free(struct gs_ahead *a);
 
+/* Sends one frame (length prefix included) to the core. */
+typedef void (*gs_send_fn)(void *arg, const void *frame, size_t len);
+
 /* As gs_answer (guest_serve.h), from a listing made ahead where one is
  * kept; the subdirectories of every listing given are queued to be made
- * ahead. */
+ * ahead. Before the reply to a READDIR, every other listing kept is
+ * handed over with send, as AHEAD frames (guest_proto.h): a walk then
+ * waits for the reader once for many directories, not once for each. */
 int gs_ahead_answer(struct gs_ahead *a, struct guest_image *gi,
-		    const void *req, size_t len, struct fim_gp_buf *out);
+		    const void *req, size_t len, struct fim_gp_buf *out,
+		    gs_send_fn send, void *arg);
 
 /* Makes the next listing ahead; false when there is none to make. */
 bool gs_ahead_work(struct gs_ahead *a, struct guest_image *gi);

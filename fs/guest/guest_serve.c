@@ -235,6 +235,24 @@ static void answer_test(const struct fim_gp_req *q, struct fim_gp_buf *out)
 		src_read_full(SANDBOX_SOCK_FD, b, sizeof(b));
 		return fail(out, q, -EIO, "the core answered a greedy read");
 	}
+	case FIM_GP_TEST_AHEAD: {
+		/* a listing of one entry that is not there, then a good reply */
+		uint8_t b[64];
+		struct fim_gp_buf f = {b, 0, sizeof(b)};
+		struct fim_gp_req ahead = {.op = FIM_GP_AHEAD, .id = q->id};
+		struct fim_gp_attr a = {.type = FIM_GP_REG};
+		begin(&f, &ahead, FIM_GP_OK);
+		fim_gp_put_u16(&f, 0);
+		fim_gp_put_str(&f, "d", 1);
+		fim_gp_put_u32(&f, 0);
+		fim_gp_put_u32(&f, 0);
+		fim_gp_put_u32(&f, 1);
+		finish(&f);
+		src_write_full(SANDBOX_SOCK_FD, b, f.len);
+		begin(out, q, FIM_GP_OK);
+		fim_gp_put_attr(out, &a);
+		return finish(out);
+	}
 	case FIM_GP_TEST_GARBLE: {
 		struct fim_gp_attr a = {.type = 0x7f};
 		begin(out, q, FIM_GP_OK);

@@ -159,6 +159,12 @@ static bool request_waiting(void)
 	       (errno != EAGAIN && errno != EWOULDBLOCK);
 }
 
+static void send_frame(void *arg, const void *frame, size_t len)
+{
+	(void)arg;
+	src_write_full(SANDBOX_SOCK_FD, frame, len);
+}
+
 /* The image is opened at the first request, so that the reads it takes
  * come while the core waits for a reply and can answer them. Between
  * requests, listings are made ahead for an image read from fd 3. */
@@ -184,7 +190,8 @@ static void serve(struct guest_src *src, struct gs_ahead *ahead)
 		src->id = le32(req + 1);
 		if (!gi && gi_open(src, &gi))
 			quit(FIM_GUEST_EXIT_MEMORY);
-		if (ahead ? gs_ahead_answer(ahead, gi, req, len, &out)
+		if (ahead ? gs_ahead_answer(ahead, gi, req, len, &out,
+					    send_frame, NULL)
 			  : gs_answer(gi, req, len, &out))
 			quit(FIM_GUEST_EXIT_REQUEST);
 		src_write_full(SANDBOX_SOCK_FD, out.p, out.len);

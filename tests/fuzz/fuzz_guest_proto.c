@@ -64,6 +64,24 @@ static void image_roundtrip(const uint8_t *p, size_t len)
 		abort();
 }
 
+/* An AHEAD frame the core keeps has a path without NUL and a whole page of
+ * plain names after it. */
+static void ahead_check(const uint8_t *p, size_t len)
+{
+	char path[FIM_GP_PATH_MAX + 1];
+	uint32_t next, skipped;
+	uint16_t part;
+	size_t body;
+	int stop;
+
+	if (fim_guest_decode_ahead(p, len, &part, path, &body))
+		return;
+	if (body > len || strlen(path) > FIM_GP_PATH_MAX ||
+	    fim_guest_decode_page(p + body, len - body, check_name, NULL,
+				  &next, &skipped, &stop) || next)
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fim_guest_part *parts;
@@ -80,7 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!p)
 		return 0;
 	memcpy(p, data + 1, len);
-	switch (data[0] % 8) {
+	switch (data[0] % 9) {
 	case 0:
 		if (!fim_guest_decode_parts(p, len, &parts, &n)) {
 			if (!n || n > FIM_GP_PARTS_MAX)
@@ -108,6 +126,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 7:
 		image_roundtrip(p, len);
+		break;
+	case 8:
+		ahead_check(p, len);
 		break;
 	default:
 		req_roundtrip(p, len);

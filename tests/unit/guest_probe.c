@@ -18,7 +18,8 @@
  *                         WHAT being a file's sha256, a link's target or -;
  *                         "E PATH REASON" for what cannot be read
  *     list PART           the same without reading files (WHAT is -)
- *     test open|spin|garble|alloc|greedy   a test request (fimfs-guest-test)
+ *     test open|spin|garble|alloc|greedy|ahead   a test request
+ *                         (fimfs-guest-test)
  * PART is p1, p2... or fs. More commands may follow, each after "::", all
  * through the same client (to see a child restarted, or given up on).
  * Prints "ERROR REASON" for a failed command; exits 1 if any failed. A
@@ -328,6 +329,7 @@ static int cmd_test(const char *what)
 		{"garble", FIM_GP_TEST_GARBLE},
 		{"alloc", FIM_GP_TEST_ALLOC},
 		{"greedy", FIM_GP_TEST_GREEDY},
+		{"ahead", FIM_GP_TEST_AHEAD},
 	};
 	struct fim_gp_attr a;
 

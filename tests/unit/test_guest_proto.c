@@ -131,6 +131,55 @@ static void test_page(void)
 	   "an entry past the count is refused");
 }
 
+/* An AHEAD payload after op, id and status: part, path, then a page of
+ * names (as page()); returns its length. */
+static size_t ahead(const char *path, size_t plen, uint32_t next,
+		    uint32_t count, const char *const *names, size_t n)
+{
+	static uint8_t body[4096];
+	size_t blen = page(next, count, names, n);
+	struct fim_gp_buf b = fresh();
+
+	memcpy(body, buf, blen);
+	fim_gp_put_u16(&b, 1);
+	fim_gp_put_str(&b, path, plen);
+	memcpy(buf + b.len, body, blen);
+	return b.len + blen;
+}
+
+static void test_ahead(void)
+{
+	static const char *const good[] = {"passwd", "group"}, *const bad[] = {
+		"ok", "a/b"};
+	char path[FIM_GP_PATH_MAX + 1];
+	uint16_t part = 0;
+	size_t body = 0, len = ahead("etc/ssh", 7, 0, 2, good, 2);
+	struct seen s = {0};
+	uint32_t next, skipped;
+	int stop;
+
+	ok(!fim_guest_decode_ahead(buf, len, &part, path, &body) &&
+		   part == 1 && !strcmp(path, "etc/ssh") &&
+		   !fim_guest_decode_page(buf + body, len - body, remember, &s,
+					  &next, &skipped, &stop) &&
+		   s.n == 2 && !strcmp(s.names[1], "group"),
+	   "a listing handed over decodes: its directory and its page");
+	is_int(fim_guest_decode_ahead(buf, ahead("etc", 3, 7, 2, good, 2),
+				      &part, path, &body),
+	       -EPROTO, "a listing that goes on in another page is refused");
+	is_int(fim_guest_decode_ahead(buf, ahead("etc", 3, 0, 2, bad, 2), &part,
+				      path, &body),
+	       -EPROTO, "a listing with a name that is not plain is refused");
+	is_int(fim_guest_decode_ahead(buf, ahead("e\0c", 3, 0, 2, good, 2),
+				      &part, path, &body),
+	       -EPROTO, "a path with a NUL is refused");
+	is_int(fim_guest_decode_ahead(buf, ahead("etc", 3, 0, 3, good, 2),
+				      &part, path, &body),
+	       -EPROTO, "a count past the end is refused");
+	is_int(fim_guest_decode_ahead(buf, 3, &part, path, &body), -EPROTO,
+	       "a frame cut in its path is refused");
+}
+
 static size_t parts(const uint16_t *numbers, size_t n, uint64_t offset)
 {
 	struct fim_gp_buf b = fresh();
@@ -188,9 +237,9 @@ static void test_requests(void)
 	buf[4] = 0x6f;
 	is_int(fim_gp_decode_req(buf + 4, 5, &got), -EPROTO,
 	       "the reader refuses an unknown op");
-	ok(!fim_gp_decode_hello("FIMG\x01\x00", 6) &&
-		   fim_gp_decode_hello("FIMG\x02\x00", 6) == -EPROTO,
-	   "the hello names protocol version 1");
+	ok(!fim_gp_decode_hello("FIMG\x02\x00", 6) &&
+		   fim_gp_decode_hello("FIMG\x01\x00", 6) == -EPROTO,
+	   "the hello names protocol version 2 (listings handed over)");
 }
 
 /* The child's IMAGE request, as the core decodes it: a length of 1 to
@@ -261,6 +310,7 @@ int main(void)
 {
 	test_attr();
 	test_page();
+	test_ahead();
 	test_parts();
 	test_requests();
 	test_image_request();

@@ -132,6 +132,16 @@ int fim_guest_decode_page(const uint8_t *p, size_t len,
 			  uint32_t *skipped, int *stop);
 int fim_guest_decode_link(const uint8_t *p, size_t len, char *buf,
 			  size_t size);
+/* An AHEAD frame's payload after op, id and status: its partition, its
+ * path NUL-terminated in path (FIM_GP_PATH_MAX + 1 bytes), and where in p
+ * its listing's body starts; the body must be a whole page (next 0) that
+ * decodes. */
+int fim_guest_decode_ahead(const uint8_t *p, size_t len, uint16_t *part,
+			   char *path, size_t *body);
+/* The entries of a page fim_guest_decode_ahead has accepted, to fn, with
+ * no second check; fn's non-zero return, else 0. */
+int fim_guest_walk_checked(const uint8_t *p, size_t len,
+			   fim_guest_dirent_fn fn, void *arg);
 /* An error reply's reason, NUL-terminated in buf. */
 int fim_guest_decode_reason(const uint8_t *p, size_t len, char *buf,
 			    size_t size);

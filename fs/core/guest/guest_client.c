@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "guest_config.h"
+#include "guest_kept.h"
 #include "guest_spawn.h"
 
 /* A directory fimfs shows has at most this many entries. */
@@ -54,6 +55,7 @@ struct fim_guest {
 	char broken_why[640];
 	char reason[640];
 	uint8_t *rx; /* a reply's body */
+	struct fim_guest_kept *kept; /* listings the child handed over */
 	uint8_t tx[FIM_GP_PATH_MAX + 64];
 };
 
@@ -76,13 +78,15 @@ static int new_client(const struct fim_guest_opts *o, int img_fd,
 	if (g) {
 		g->helper = strdup(o->helper);
 		g->rx = malloc(FIM_GP_FRAME_MAX);
+		fim_guest_kept_new(&g->kept);
 	}
-	if (!g || !g->helper || !g->rx) {
+	if (!g || !g->helper || !g->rx || !g->kept) {
 		if (img_fd >= 0)
 			close(img_fd);
 		if (g) {
 			free(g->helper);
 			free(g->rx);
+			fim_guest_kept_free(g->kept);
 		}
 		free(g);
 		return -ENOMEM;
@@ -177,6 +181,8 @@ static void stop_child(struct fim_guest *g, int kill_now, char *how,
 	if (g->sock >= 0)
 		close(g->sock);
 	g->sock = -1;
+	/* what a failed child handed over is not believed either */
+	fim_guest_kept_clear(g->kept);
 	if (!g->pid)
 		return;
 	for (int i = 0; i < 100 && !(w = waitpid(g->pid, &st, WNOHANG)); i++)
@@ -411,6 +417,35 @@ static int answer_image(struct fim_guest *g, const struct fim_gp_req *q,
 	return send_full(g, out.p, out.len, deadline);
 }
 
+/* Keeps the listing of the child's AHEAD frame, whose first bytes are in
+ * hdr (guest_kept.h): 0, -EPROTO for a frame that does not parse (the child
+ * is then ended), or a transport error. */
+static int take_ahead(struct fim_guest *g, const struct fim_gp_req *q,
+		      const uint8_t *hdr, int64_t deadline)
+{
+	char path[FIM_GP_PATH_MAX + 1];
+	uint32_t len = le32(hdr);
+	uint16_t part;
+	size_t body;
+	int r;
+
+	if (len < FIM_GP_REPLY_HDR || len > FIM_GP_FRAME_MAX ||
+	    le32(hdr + 5) != q->id || hdr[9] != FIM_GP_OK) {
+		child_failed(g, 1, 1, "listing ahead out of place");
+		return -EPROTO;
+	}
+	len -= FIM_GP_REPLY_HDR;
+	r = recv_full(g, g->rx, len, deadline);
+	if (r)
+		return r;
+	if (fim_guest_decode_ahead(g->rx, len, &part, path, &body)) {
+		child_failed(g, 1, 1, "listing ahead does not parse");
+		return -EPROTO;
+	}
+	fim_guest_kept_put(g->kept, part, path, g->rx + body, len - body);
+	return 0;
+}
+
 /* One request and its reply. For a READ that succeeds the data lands in
  * data (*got bytes); any other body is left in g->rx (*body_len bytes).
  * Returns 0, the errno of an error reply (its reason in g->reason), or
@@ -434,11 +469,12 @@ static int call(struct fim_guest *g, struct fim_gp_req *q, void *data,
 		return -ENAMETOOLONG;
 	int64_t deadline = now_ms() + g->timeout_ms;
 	r = send_full(g, tx.p, tx.len, deadline);
-	/* an IMAGE request (17 bytes) is longer than a reply's header: the
-	 * header's bytes are there either way */
+	/* an IMAGE request (17 bytes) and an AHEAD frame are longer than a
+	 * reply's header: the header's bytes are there either way */
 	while (!r && !(r = recv_full(g, hdr, sizeof(hdr), deadline)) &&
-	       hdr[4] == FIM_GP_IMAGE)
-		r = answer_image(g, q, hdr, deadline);
+	       (hdr[4] == FIM_GP_IMAGE || hdr[4] == FIM_GP_AHEAD))
+		r = hdr[4] == FIM_GP_IMAGE ? answer_image(g, q, hdr, deadline)
+					   : take_ahead(g, q, hdr, deadline);
 	if (r)
 		return r == -EPROTO ? -EIO : io_failed(g, r, "reply");
 	uint32_t len = le32(hdr);
@@ -481,6 +517,7 @@ void fim_guest_free(struct fim_guest *g)
 	free(g->helper);
 	free(g->rx);
 	free(g->img_tx);
+	fim_guest_kept_free(g->kept);
 	free(g);
 }
 
@@ -603,17 +640,34 @@ static int readdir_locked(struct fim_guest *g, struct fim_gp_req *q,
 	}
 }
 
+/* A listing the child handed over, checked whole when it came. */
+static int kept_readdir(const uint8_t *body, size_t len, fim_guest_dirent_fn fn,
+			void *arg, unsigned *skipped)
+{
+	struct fim_gp_cur c;
+
+	fim_gp_cur_init(&c, body, len);
+	fim_gp_get_u32(&c); /* next: 0, as checked */
+	*skipped = fim_gp_get_u32(&c);
+	return fim_guest_walk_checked(body, len, fn, arg);
+}
+
 int fim_guest_readdir(struct fim_guest *g, unsigned part, const char *path,
 		      fim_guest_dirent_fn fn, void *arg, unsigned *skipped)
 {
 	struct fim_gp_req q = {0};
+	uint8_t *kept = NULL;
+	size_t len = 0;
 	int r = path_req(&q, FIM_GP_READDIR, part, path);
 
 	if (r)
 		return r;
 	pthread_mutex_lock(&g->lock);
-	r = readdir_locked(g, &q, fn, arg, skipped);
+	r = fim_guest_kept_take(g->kept, (uint16_t)part, path, &kept, &len)
+		    ? kept_readdir(kept, len, fn, arg, skipped)
+		    : readdir_locked(g, &q, fn, arg, skipped);
 	pthread_mutex_unlock(&g->lock);
+	free(kept);
 	return r;
 }
 

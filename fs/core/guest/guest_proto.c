@@ -311,6 +311,7 @@ int fim_gp_decode_req(const void *p, size_t len, struct fim_gp_req *q)
 	case FIM_GP_TEST_GARBLE:
 	case FIM_GP_TEST_ALLOC:
 	case FIM_GP_TEST_GREEDY:
+	case FIM_GP_TEST_AHEAD:
 		break;
 	default:
 		return -EPROTO;

@@ -33,6 +33,13 @@
  *
  * Paths are guest paths without a leading '/', "" for the root.
  *
+ * Before its reply to a READDIR, a child that lists ahead (guest_ahead.h)
+ * may hand over whole listings it made of other directories, each in a
+ * frame of its own, which the core keeps until it would ask for them:
+ *   AHEAD    (child) u8 op, u32 id of the request it precedes, u8 status
+ *            (OK), u16 part, str path, then a READDIR reply's body whose
+ *            next is 0
+ *
  * A child started without the image's descriptor (fim_guest_new_reader)
  * asks the core for image bytes while it answers a request; the core
  * answers each such request and goes on waiting for the reply:
@@ -48,7 +55,7 @@
 #include <stdint.h>
 
 #define FIM_GP_MAGIC "FIMG"
-#define FIM_GP_VERSION 1
+#define FIM_GP_VERSION 2
 
 /* Largest READ; a reply frame holds that plus its header. */
 #define FIM_GP_READ_MAX (1u << 20)
@@ -71,6 +78,7 @@ enum fim_gp_op {
 	FIM_GP_READ = 5,
 	FIM_GP_IMAGE = 6, /* the child asks the core (see above) */
 	FIM_GP_START = 7, /* the core's first frame (see above) */
+	FIM_GP_AHEAD = 8, /* a listing handed over (see above) */
 	/* Only the test build of the child answers these (FIM_GUEST_TEST_OPS):
 	 * they prove the sandbox, the timeouts and the strict decoder. */
 	FIM_GP_TEST_OPEN = 0x71,   /* open("/etc/passwd"): must die, SIGSYS */
@@ -78,6 +86,7 @@ enum fim_gp_op {
 	FIM_GP_TEST_GARBLE = 0x73, /* answer a STAT with a bad attr */
 	FIM_GP_TEST_ALLOC = 0x74,  /* allocate without end */
 	FIM_GP_TEST_GREEDY = 0x75, /* ask for more image bytes than allowed */
+	FIM_GP_TEST_AHEAD = 0x76,  /* hand over a listing that does not parse */
 };
 
 enum fim_gp_status {

@@ -102,6 +102,38 @@ int fim_guest_decode_page(const uint8_t *p, size_t len,
 	return walk_page(p, len, fn, arg, next, skipped, stop);
 }
 
+int fim_guest_decode_ahead(const uint8_t *p, size_t len, uint16_t *part,
+			   char *path, size_t *body)
+{
+	struct fim_gp_cur c;
+	struct fim_gp_str s;
+	uint32_t next, skipped;
+	int stop;
+
+	fim_gp_cur_init(&c, p, len);
+	*part = fim_gp_get_u16(&c);
+	s = fim_gp_get_str(&c, FIM_GP_PATH_MAX);
+	if (c.bad)
+		return -EPROTO;
+	copy_str(path, FIM_GP_PATH_MAX + 1, s);
+	*body = len - c.left;
+	stop = 0;
+	if (walk_page(p + *body, c.left, NULL, NULL, &next, &skipped, &stop) ||
+	    next)
+		return -EPROTO;
+	return 0;
+}
+
+int fim_guest_walk_checked(const uint8_t *p, size_t len,
+			   fim_guest_dirent_fn fn, void *arg)
+{
+	uint32_t next, skipped;
+	int stop = 0;
+
+	walk_page(p, len, fn, arg, &next, &skipped, &stop);
+	return stop;
+}
+
 int fim_guest_decode_link(const uint8_t *p, size_t len, char *buf,
 			  size_t size)
 {

@@ -100,13 +100,17 @@ static int list_one(void *arg, const char *name, const struct fim_gp_attr *a)
 {
 	struct listing *li = arg;
 	const char *dir = li->l->inner;
+	size_t dlen = strlen(dir), nlen = strlen(name);
 	char path[PATH_MAX];
-	int n = snprintf(path, sizeof(path), "%s%s%s", dir, *dir ? "/" : "",
-			 name);
 
-	/* what a lookup of each name asks next */
-	if (n > 0 && (size_t)n < sizeof(path))
+	/* what a lookup of each name asks next (a path too long is never
+	 * looked up) */
+	if (dlen + 1 + nlen < sizeof(path)) {
+		memcpy(path, dir, dlen);
+		path[dlen] = '/';
+		memcpy(path + dlen + !!dlen, name, nlen + 1);
 		gpool_attr_put(li->l->img, li->l->part, path, a);
+	}
 	li->err = add(li->d, name, dtype(a->type),
 		      gpath_ino(&li->l->img->st, li->l->part, a->ino));
 	return li->err;
