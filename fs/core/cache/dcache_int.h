@@ -21,7 +21,7 @@
 
 #include "dcache.h"
 
-#define FIM_DCACHE_DEFAULT_ENTRIES 65536
+#define FIM_DCACHE_DEFAULT_ENTRIES 16384
 
 /* --- In-memory part (dcache_mem.c) ---------------------------------------
  * A CLOCK cache split into shards, each with its own mutex. An entry is named
