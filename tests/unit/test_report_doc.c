@@ -36,14 +36,10 @@ static struct fim_report_entry entries[] = {
 		  .have_actual = 1, .have_expected = 1 } },
 };
 
-static struct fim_report_entry *set_v[] = {
-	&entries[0], &entries[1], &entries[2],
-};
-
 /* The whole document into f; returns the first error of a call. */
 static int write_doc(FILE *f)
 {
-	struct fim_report_set set = { .v = set_v, .n = 3 };
+	struct fim_report_set set = { 0 };
 	struct fim_report_sum sum = { .counts = {
 		[FIM_OK] = 1, [FIM_MISMATCH] = 1, [FIM_ERROR] = 1 } };
 	struct fim_report_set none = { 0 };
@@ -52,9 +48,11 @@ static int write_doc(FILE *f)
 	struct fim_timeline *tl = NULL;
 	int ret = fim_timeline_new(2, &tl);
 
-	for (size_t i = 0; !ret && i < 3; i++)
+	for (size_t i = 0; !ret && i < 3; i++) {
+		fim_report_set_add(&set, &entries[i]);
 		ret = fim_timeline_note(tl, 0, entries[i].path,
 					entries[i].vd.status);
+	}
 	if (!ret)
 		ret = fim_report_doc_begin(&doc, f, true);
 	if (!ret)
@@ -66,6 +64,7 @@ static int write_doc(FILE *f)
 	if (!ret)
 		ret = fim_report_doc_end(&doc, tl, snaps, sum.counts);
 	fim_timeline_free(tl);
+	fim_report_set_free(&set);
 	return ret;
 }
 

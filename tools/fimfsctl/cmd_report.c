@@ -106,14 +106,14 @@ static int judge(struct fim_view *view, const struct fim_config *cfg,
 	}
 	fim_report_set_sort(&set);
 	if (json)
-		ret = fim_report_json(stdout, set.v, set.n, sum.counts,
-				      cfg->primary);
+		ret = fim_report_set_json(stdout, &set, sum.counts,
+					  cfg->primary);
 	if (ret) {
 		report_write_failed(ret);
 		goto out;
 	}
 	if (!json)
-		fim_report_text(stdout, set.v, set.n, sum.counts);
+		fim_report_set_text(stdout, &set, sum.counts);
 	status = fim_report_sum_bad(&sum) ? EXIT_BAD : EXIT_OK;
 out:
 	fim_report_set_free(&set);

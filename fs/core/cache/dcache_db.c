@@ -179,14 +179,14 @@ static void conn_put(struct fim_dcdb *db, struct fim_dcconn *c)
 	pthread_mutex_unlock(&db->qlock);
 }
 
-unsigned fim_dcdb_end_idle_reads(struct fim_dcdb *db)
+unsigned fim_dcdb_end_idle_reads(struct fim_dcdb *db, bool all)
 {
 	int64_t now = now_ns();
 	unsigned left = 0;
 
 	pthread_mutex_lock(&db->pool_lock);
 	for (struct fim_dcconn *c = db->free; c; c = c->next_free) {
-		if (c->read_since_ns && read_is_old(c, now))
+		if (c->read_since_ns && (all || read_is_old(c, now)))
 			end_read(c);
 		left += c->read_since_ns != 0;
 	}

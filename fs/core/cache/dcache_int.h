@@ -21,7 +21,7 @@
 
 #include "dcache.h"
 
-#define FIM_DCACHE_DEFAULT_ENTRIES 65536
+#define FIM_DCACHE_DEFAULT_ENTRIES 16384
 
 /* --- In-memory part (dcache_mem.c) ---------------------------------------
  * A CLOCK cache split into shards, each with its own mutex. An entry is named
@@ -198,8 +198,8 @@ void fim_dcdb_writer_stop(struct fim_dcdb *db);
 #define FIM_DCDB_READ_MS 50
 int fim_dcdb_start_writer(struct fim_dcdb *db); /* with qlock held */
 /* End the read transactions of pooled connections older than
- * FIM_DCDB_READ_MS; returns how many stay open. */
-unsigned fim_dcdb_end_idle_reads(struct fim_dcdb *db);
+ * FIM_DCDB_READ_MS (all of them with all); returns how many stay open. */
+unsigned fim_dcdb_end_idle_reads(struct fim_dcdb *db, bool all);
 
 /* --- Database file (dcache_dbfile.c, dcache_sql.c) ------------------------
  * Schema: application_id FIM_DCDB_APP_ID, user_version FIM_DCDB_VERSION.

@@ -13,7 +13,7 @@
  * count in the daemon's RSS (mapped pages once per connection), so both stay
  * small; the B-tree's upper levels fit and a lookup still costs ~5 us. */
 #define CACHE_KIB 2048
-#define MMAP_BYTES (8 << 20)
+#define MMAP_BYTES (2 << 20)
 #define WAL_LIMIT (64 << 20)
 /* The writer inserts in file-arrival order, which is random across a big
  * tree: each page it keeps saves a pread later (~5 us on this VM). */

@@ -113,7 +113,7 @@ void fim_config_init(struct fim_config *cfg)
 	cfg->passthrough = true;
 	cfg->cache_path = strdup(FIM_DEFAULT_CACHE);
 	cfg->cache_key = strdup(FIM_DEFAULT_CACHE_KEY);
-	cfg->cache_memory_entries = 65536;
+	cfg->cache_memory_entries = 16384;
 	cfg->audit_path = strdup(FIM_DEFAULT_AUDIT_LOG);
 	cfg->audit_epoch_seconds = 3600;
 	cfg->audit_syslog = true;

@@ -77,10 +77,13 @@ bool fim_report_sum_bad(const struct fim_report_sum *sum);
  * NOBASELINE or SHADOWED (not OK, not IGNORED). */
 bool fim_report_status_bad(enum fim_status s);
 
-/* The entries of a run in memory, for output in path order. */
+/* The entries of a run in memory, for output in path order. Kept packed
+ * (report_set.c): fim_report_set_get rebuilds one. */
+struct fim_report_chunk;
 struct fim_report_set {
-	struct fim_report_entry **v;
+	void **v;
 	size_t n, cap;
+	struct fim_report_chunk *chunks;
 	int err; /* -ENOMEM when an entry could not be kept */
 	/* Set before the run when the set is only printed by
 	 * fim_report_text: OK entries, which it leaves out, are not kept (a
@@ -93,22 +96,29 @@ struct fim_report_set {
 void fim_report_set_add(void *arg, const struct fim_report_entry *e);
 /* Sort by path (strcmp). */
 void fim_report_set_sort(struct fim_report_set *s);
+/* Entry i of s (0 <= i < s->n), rebuilt in *e: its path points into s;
+ * st and digests are NULL. */
+void fim_report_set_get(const struct fim_report_set *s, size_t i,
+			struct fim_report_entry *e);
 void fim_report_set_free(struct fim_report_set *s);
 
-/* Print entries (sorted by the caller) with counts[FIM_STATUS_COUNT].
- * Text: one line per entry that is not OK, then a summary line. JSON: the
- * document of fimfsctl(8), through f's buffer; 0, or a negative errno
- * (-ENOMEM, or f's: -ENOSPC, -EIO...) with the document cut short. */
+/* Print entries (sorted by the caller) with counts[FIM_STATUS_COUNT]:
+ * one line per entry that is not OK, then a summary line. */
 void fim_report_text(FILE *f, struct fim_report_entry *const *v, size_t n,
 		     const size_t *counts);
-int fim_report_json(FILE *f, struct fim_report_entry *const *v, size_t n,
-		    const size_t *counts, enum fim_alg alg);
+/* The same for the entries of a set (sorted by the caller); JSON: the
+ * document of fimfsctl(8), through f's buffer; 0, or a negative errno
+ * (-ENOMEM, or f's: -ENOSPC, -EIO...) with the document cut short. */
+void fim_report_set_text(FILE *f, const struct fim_report_set *s,
+			 const size_t *counts);
+int fim_report_set_json(FILE *f, const struct fim_report_set *s,
+			const size_t *counts, enum fim_alg alg);
 /* The same report object, {"summary": ..., "files": [...]}, as the member
  * key of the document w writes (NULL: an element or the whole document),
  * flushed to f entry by entry (fim_json_flush). Returns w's error. */
-int fim_report_json_put(struct fim_json *w, FILE *f, const char *key,
-			struct fim_report_entry *const *v, size_t n,
-			const size_t *counts, enum fim_alg alg);
+int fim_report_set_json_put(struct fim_json *w, FILE *f, const char *key,
+			    const struct fim_report_set *s,
+			    const size_t *counts, enum fim_alg alg);
 
 /* --- every snapshot ------------------------------------------------------ */
 

@@ -245,10 +245,10 @@ static int write_report(struct job *j, FILE *f)
 	if (!ret) {
 		fim_report_set_sort(&set);
 		if (j->kind == FIM_VK_LIST_JSON)
-			fim_report_json(f, set.v, set.n, sum.counts,
-					cfg->primary);
+			fim_report_set_json(f, &set, sum.counts,
+					    cfg->primary);
 		else
-			fim_report_text(f, set.v, set.n, sum.counts);
+			fim_report_set_text(f, &set, sum.counts);
 	}
 	fim_report_set_free(&set);
 	return ret;

@@ -41,17 +41,43 @@ static void put_differs(FILE *f, unsigned differs)
 	}
 }
 
-void fim_report_text(FILE *f, struct fim_report_entry *const *v, size_t n,
-		     const size_t *counts)
+/* Entries for output, wherever they are kept: the i-th, possibly rebuilt
+ * in *scratch. */
+struct entries {
+	const struct fim_report_entry *(*at)(const void *from, size_t i,
+					     struct fim_report_entry *scratch);
+	const void *from;
+	size_t n;
+};
+
+static const struct fim_report_entry *
+array_at(const void *from, size_t i, struct fim_report_entry *scratch)
 {
-	for (size_t i = 0; i < n; i++) {
-		const struct fim_verdict *vd = &v[i]->vd;
+	(void)scratch;
+	return ((struct fim_report_entry *const *)from)[i];
+}
+
+static const struct fim_report_entry *
+set_at(const void *from, size_t i, struct fim_report_entry *scratch)
+{
+	fim_report_set_get(from, i, scratch);
+	return scratch;
+}
+
+static void text_of(FILE *f, const struct entries *es, const size_t *counts)
+{
+	struct fim_report_entry scratch;
+
+	for (size_t i = 0; i < es->n; i++) {
+		const struct fim_report_entry *e = es->at(es->from, i,
+							   &scratch);
+		const struct fim_verdict *vd = &e->vd;
 
 		if (vd->status == FIM_OK)
 			continue;
 		fprintf(f, "%-10s rule=%-11s ", fim_status_name(vd->status),
 			fim_rule_name(vd->rule));
-		fim_report_put_path(f, v[i]->path);
+		fim_report_put_path(f, e->path);
 		if (vd->differs) {
 			fputs(" differs=", f);
 			put_differs(f, vd->differs);
@@ -64,6 +90,18 @@ void fim_report_text(FILE *f, struct fim_report_entry *const *v, size_t n,
 	for (int s = 0; s < FIM_STATUS_COUNT; s++)
 		fprintf(f, " %s=%zu", fim_status_name(s), counts[s]);
 	fputc('\n', f);
+}
+
+void fim_report_text(FILE *f, struct fim_report_entry *const *v, size_t n,
+		     const size_t *counts)
+{
+	text_of(f, &(struct entries){ array_at, v, n }, counts);
+}
+
+void fim_report_set_text(FILE *f, const struct fim_report_set *s,
+			 const size_t *counts)
+{
+	text_of(f, &(struct entries){ set_at, s, s->n }, counts);
 }
 
 /* A digest in hex, or null when there is none. */
@@ -103,33 +141,36 @@ static void json_entry(struct fim_json *w, const struct fim_report_entry *e,
 
 /* Flushed to f entry by entry: a report of a large tree is not held twice
  * in memory. */
-int fim_report_json_put(struct fim_json *w, FILE *f, const char *key,
-			struct fim_report_entry *const *v, size_t n,
-			const size_t *counts, enum fim_alg alg)
+int fim_report_set_json_put(struct fim_json *w, FILE *f, const char *key,
+			    const struct fim_report_set *s,
+			    const size_t *counts, enum fim_alg alg)
 {
+	struct fim_report_entry scratch;
+
 	fim_json_begin_object(w, key);
 	fim_json_begin_object(w, "summary");
-	for (int s = 0; s < FIM_STATUS_COUNT; s++)
-		fim_json_uint(w, fim_status_name(s), counts[s]);
+	for (int st = 0; st < FIM_STATUS_COUNT; st++)
+		fim_json_uint(w, fim_status_name(st), counts[st]);
 	fim_json_end(w);
 	fim_json_begin_lines(w, "files");
-	for (size_t i = 0; i < n && !w->err; i++) {
-		json_entry(w, v[i], alg);
+	for (size_t i = 0; i < s->n && !w->err; i++) {
+		fim_report_set_get(s, i, &scratch);
+		json_entry(w, &scratch, alg);
 		fim_json_flush(w, f);
 	}
 	fim_json_end(w);
 	return fim_json_end(w);
 }
 
-int fim_report_json(FILE *f, struct fim_report_entry *const *v, size_t n,
-		    const size_t *counts, enum fim_alg alg)
+int fim_report_set_json(FILE *f, const struct fim_report_set *s,
+			const size_t *counts, enum fim_alg alg)
 {
 	struct fim_buf b = FIM_BUF_INIT;
 	struct fim_json w;
 	int ret;
 
 	fim_json_init(&w, &b, true);
-	fim_report_json_put(&w, f, NULL, v, n, counts, alg);
+	fim_report_set_json_put(&w, f, NULL, s, counts, alg);
 	ret = fim_report_json_done(&w, f);
 	fim_buf_free(&b);
 	return ret;

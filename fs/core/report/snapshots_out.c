@@ -36,7 +36,7 @@ static void text_snapshot(FILE *f, const struct fim_snapshot *s,
 		return;
 	}
 	fputc('\n', f);
-	fim_report_text(f, set->v, set->n, sum->counts);
+	fim_report_set_text(f, set, sum->counts);
 }
 
 static int text_end(FILE *f, struct fim_timeline *tl,
@@ -97,8 +97,8 @@ int fim_report_doc_snapshot(struct fim_report_doc *d,
 	if (s->err)
 		fim_json_str(w, "error", fim_verdict_errname(-s->err));
 	else
-		fim_report_json_put(w, d->f, "report", set->v, set->n,
-				    sum->counts, alg);
+		fim_report_set_json_put(w, d->f, "report", set, sum->counts,
+					alg);
 	fim_json_end(w);
 	return flush(d);
 }

@@ -149,18 +149,22 @@ static void pass_on(struct fim_watch *w, struct fim_report_set *set,
 {
 	size_t n = set->n < FIM_WATCH_MAX_FINDINGS ? set->n
 						   : FIM_WATCH_MAX_FINDINGS;
+	struct fim_report_entry e;
 
 	fim_report_set_sort(set);
-	for (size_t i = 0; i < n; i++)
-		w->ops.finding(w->ops.arg, w->cur, set->v[i]);
+	for (size_t i = 0; i < n; i++) {
+		fim_report_set_get(set, i, &e);
+		w->ops.finding(w->ops.arg, w->cur, &e);
+	}
 	if (set->n) {
+		fim_report_set_get(set, set->n - 1, &e);
 		pthread_mutex_lock(&w->mu);
 		w->st.findings += set->n;
 		snprintf(w->st.last_snap, sizeof(w->st.last_snap), "%s",
 			 w->cur);
 		snprintf(w->st.last_path, sizeof(w->st.last_path), "%s",
-			 set->v[set->n - 1]->path);
-		w->st.last_status = set->v[set->n - 1]->vd.status;
+			 e.path);
+		w->st.last_status = e.vd.status;
 		w->st.last_time = time(NULL);
 		pthread_mutex_unlock(&w->mu);
 	}
