@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "cmd.h"
 #include "config.h"
 #include "fileio.h"
@@ -35,9 +36,9 @@ static void report_fail(void *arg, const char *path, int err)
 }
 
 /* The spec in memory, so that it can be signed over exactly these bytes. */
-static int render(struct fim_spec *spec, char **buf, size_t *len)
+static int render(struct fim_spec *spec, struct fim_buf *buf)
 {
-	FILE *f = open_memstream(buf, len);
+	FILE *f = fim_buf_stream(buf);
 	int ret;
 
 	if (!f)
@@ -124,10 +125,10 @@ static int run(struct fim_config *cfg, const char *dir, const char *out,
 	/* An nfs:// URL is read by the core itself: nothing to resolve, and
 	 * a local MANIFEST cannot lie inside it. */
 	bool url = fim_source_is_url(dir);
-	char *rdir = NULL, *sub = NULL, *buf = NULL;
+	char *rdir = NULL, *sub = NULL;
+	struct fim_buf buf = FIM_BUF_INIT;
 	struct fim_view *view = NULL;
 	struct fim_spec *spec = NULL;
-	size_t len = 0;
 	int status = EXIT_USAGE, in, ret;
 
 	if (url) {
@@ -163,13 +164,13 @@ static int run(struct fim_config *cfg, const char *dir, const char *out,
 			  isatty(STDERR_FILENO) ? fimctl_progress : NULL, NULL,
 			  report_fail, (void *)dir))
 		goto out;
-	if (render(spec, &buf, &len)) {
+	if (render(spec, &buf)) {
 		fprintf(stderr, "fimfsctl: %s: cannot write the spec\n", out);
 		goto out;
 	}
-	status = write_out(out, buf, len, key);
+	status = write_out(out, buf.p, buf.len, key);
 out:
-	free(buf);
+	fim_buf_free(&buf);
 	fim_spec_free(spec);
 	fim_view_free(view); /* stops the hashing threads first */
 	free(rdir);

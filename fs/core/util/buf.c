@@ -61,6 +61,22 @@ out:
 	return ret;
 }
 
+static ssize_t stream_write(void *cookie, const char *s, size_t n)
+{
+	if (fim_buf_add(cookie, s, n)) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return (ssize_t)n;
+}
+
+FILE *fim_buf_stream(struct fim_buf *b)
+{
+	cookie_io_functions_t io = { .write = stream_write };
+
+	return fopencookie(b, "w", io);
+}
+
 void fim_buf_free(struct fim_buf *b)
 {
 	free(b->p);
