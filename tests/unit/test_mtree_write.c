@@ -1,10 +1,15 @@
-/* mtree writer: the exact line format, and a round trip of hostile names
- * through the writer and back through the parser. */
+/* mtree writer: the exact line format, numbers at their limits through the
+ * growing buffer's stream, and a round trip of hostile names through the
+ * writer and back through the parser. */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "manifest.h"
 #include "tap.h"
 
@@ -66,6 +71,60 @@ static void test_format(void)
 		 hex);
 	is_str(buf, want, "exact spec text");
 	free(buf);
+}
+
+static void add_line(struct fim_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void add_line(struct fim_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (fim_buf_vprintf(b, fmt, ap))
+		abort();
+	va_end(ap);
+}
+
+/* The hand-made number formats against printf's, at their limits, over
+ * more lines than a stdio buffer holds, through fim_buf_stream. */
+static void test_limits(void)
+{
+	static const int64_t times[] = { INT64_MIN, -1, 0, 999999999,
+					  INT64_MAX };
+	static const uint64_t sizes[] = { 0, 9, 10, UINT64_MAX };
+	struct fim_buf got = FIM_BUF_INIT, want = FIM_BUF_INIT;
+	FILE *f = fim_buf_stream(&got);
+	int lines = 0;
+
+	ok(f != NULL, "stream opened");
+	if (!f)
+		return;
+	for (int k = 0; k < 400; k++) {
+		int64_t t = times[k % 5];
+		uint64_t a = t < 0 ? -(uint64_t)t : (uint64_t)t;
+		struct fim_mtree_rec r = {
+			.path = "d/f", .type = FIM_FT_FILE,
+			.keys = FIM_MK_TYPE | FIM_MK_MODE | FIM_MK_UID |
+				FIM_MK_GID | FIM_MK_SIZE | FIM_MK_TIME,
+			.mode = (mode_t)(k % 2 ? 07777 : 0),
+			.uid = k % 3 ? UINT32_MAX - 1 : 0,
+			.gid = (gid_t)k, .size = sizes[k % 4], .time_ns = t,
+		};
+
+		lines += fim_mtree_write_entry(f, &r) == 0;
+		add_line(&want,
+			"./d/f type=file mode=%04o uid=%u gid=%u size=%" PRIu64
+			" time=%s%" PRIu64 ".%09" PRIu64 "\n",
+			(unsigned)r.mode, (unsigned)r.uid, (unsigned)r.gid,
+			r.size, t < 0 ? "-" : "", a / 1000000000,
+			a % 1000000000);
+	}
+	is_int(fclose(f), 0, "stream closed");
+	is_int(lines, 400, "every line written");
+	ok(got.len == want.len && !memcmp(got.p, want.p, want.len),
+	   "limits written as printf writes them");
+	fim_buf_free(&got);
+	fim_buf_free(&want);
 }
 
 static void test_round_trip(void)
@@ -140,6 +199,7 @@ static void test_escape(void)
 int main(void)
 {
 	test_format();
+	test_limits();
 	test_round_trip();
 	test_escape();
 	return tap_done();
