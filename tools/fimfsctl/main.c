@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "cmd.h"
 #include "log.h"
 
@@ -47,7 +49,8 @@ static int usage(FILE *f)
 	fprintf(f, "usage: fimfsctl SUBCOMMAND [ARGS...]\n\nSubcommands:\n");
 	for (c = commands; c->name; c++)
 		fprintf(f, "  %-13s %s\n", c->name, c->short_desc);
-	fprintf(f, "\nSee fimfsctl(8).\n");
+	fprintf(f, "\n  -V, --version print the versions of fimfsctl and OpenSSL\n"
+		   "\nSee fimfsctl(8).\n");
 	return f == stdout ? EXIT_OK : EXIT_USAGE;
 }
 
@@ -63,6 +66,11 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "help"))
 		return usage(stdout);
+	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+		printf("fimfsctl %s (%s)\n", FIMFS_VERSION,
+		       OpenSSL_version(OPENSSL_VERSION));
+		return EXIT_OK;
+	}
 	for (c = commands; c->name; c++)
 		if (!strcmp(argv[1], c->name))
 			return c->func(c, argc - 1, argv + 1);
