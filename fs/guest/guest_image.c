@@ -128,6 +128,54 @@ static void add_fs(struct guest_image *gi, uint16_t number, uint64_t off,
 		tsk_reason(p->note, sizeof(p->note), "unknown file system");
 }
 
+/* The file systems TSK's own detection (TSK_FS_TYPE_DETECT) tries, in its
+ * order, less YAFFS2: a format of raw NAND dumps that no disk image holds,
+ * whose probe alone took 6-8 ms of every reader's start on the benchmark's
+ * 400 MiB ext4 image, more than all the others together. */
+static const struct {
+	const char *name;
+	TSK_FS_TYPE_ENUM type;
+} fs_kinds[] = {
+	{ "NTFS", TSK_FS_TYPE_NTFS_DETECT },
+	{ "FAT", TSK_FS_TYPE_FAT_DETECT },
+	{ "EXT2/3/4", TSK_FS_TYPE_EXT_DETECT },
+	{ "UFS", TSK_FS_TYPE_FFS_DETECT },
+	{ "HFS", TSK_FS_TYPE_HFS_DETECT },
+	{ "ISO9660", TSK_FS_TYPE_ISO9660_DETECT },
+	{ "APFS", TSK_FS_TYPE_APFS_DETECT },
+};
+
+/* The file system at off, or NULL with TSK's error set as its detection
+ * would set it. As there, one that opens as two kinds is none: a hostile
+ * image could show each tool another tree. */
+static TSK_FS_INFO *open_fs(TSK_IMG_INFO *img, TSK_OFF_T off)
+{
+	TSK_FS_INFO *found = NULL;
+	const char *found_name = "";
+
+	for (size_t i = 0; i < sizeof(fs_kinds) / sizeof(fs_kinds[0]); i++) {
+		tsk_error_reset();
+		TSK_FS_INFO *fs = tsk_fs_open_img(img, off, fs_kinds[i].type);
+		if (!fs)
+			continue;
+		if (found) {
+			tsk_fs_close(found);
+			tsk_fs_close(fs);
+			tsk_error_reset();
+			tsk_error_set_errno(TSK_ERR_FS_UNKTYPE);
+			tsk_error_set_errstr("%s or %s", fs_kinds[i].name,
+					     found_name);
+			return NULL;
+		}
+		found = fs;
+		found_name = fs_kinds[i].name;
+	}
+	tsk_error_reset();
+	if (!found)
+		tsk_error_set_errno(TSK_ERR_FS_UNKTYPE);
+	return found;
+}
+
 static long part_fs_index(const struct guest_image *gi, uint16_t number)
 {
 	for (size_t i = 0; i < gi->nparts; i++)
@@ -170,8 +218,7 @@ static void open_parts(struct guest_image *gi)
 				 "the table puts it beyond any disk");
 			continue;
 		}
-		tsk_error_reset();
-		TSK_FS_INFO *fs = tsk_fs_open_vol(p, TSK_FS_TYPE_DETECT);
+		TSK_FS_INFO *fs = open_fs(gi->img, (TSK_OFF_T)off);
 		add_fs(gi, n, off, len, fs, p->desc ? p->desc : "");
 	}
 	if (!gi->nparts)
@@ -268,8 +315,7 @@ int gi_open(struct guest_src *src, struct guest_image **out)
 		open_parts(gi);
 		return 0;
 	}
-	tsk_error_reset();
-	TSK_FS_INFO *fs = tsk_fs_open_img(gi->img, 0, TSK_FS_TYPE_DETECT);
+	TSK_FS_INFO *fs = open_fs(gi->img, 0);
 	if (fs) {
 		add_fs(gi, 0, 0, size, fs, "");
 	} else {
