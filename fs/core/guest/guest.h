@@ -43,7 +43,8 @@ struct fim_guest_opts {
 void fim_guest_opts_init(struct fim_guest_opts *o);
 
 /* A spare reader: one child of o's helper and limits, started now and
- * again each time one is taken, waiting for an image (guest_spare.c).
+ * again after each take (at once, or when the first look at the image
+ * just taken is over), waiting for an image (guest_spare.c).
  * Start it from the process and user that will talk to it (a daemon: after
  * it forked and dropped privileges). 0 or -ENOMEM; a spare that cannot
  * start only means that clients start their own. */
